@@ -1,0 +1,60 @@
+# Thin wrapper around CMake. The two commands a new user needs:
+#   make demo   install dependencies, build, run the headline example
+#   make test   install dependencies, build (normal, ASan+UBSan, fuzzers),
+#               run every test
+JOBS          ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD         ?= build
+ASAN_BUILD    ?= build-asan
+FUZZ_BUILD    ?= build-fuzz
+FUZZ_SECONDS  ?= 30
+CMAKE         ?= cmake
+
+.PHONY: all deps build asan fuzz demo test test-unit test-asan test-fuzz \
+        bench install clean format
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@$(CMAKE) --build $(BUILD) -j $(JOBS)
+
+asan: deps
+	@$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGP_SANITIZE=ON >/dev/null
+	@$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
+
+fuzz: deps
+	@CC=clang $(CMAKE) -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGP_FUZZ=ON \
+	    -DBUILD_TESTING=OFF -DGP_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	@$(CMAKE) --build $(FUZZ_BUILD) -j $(JOBS)
+
+demo: build
+	@echo '$$ gpuplan offers --gpu H100:8 --per-provider'
+	@$(BUILD)/gpuplan offers --gpu H100:8 --per-provider
+
+test-unit: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: asan
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-fuzz: fuzz
+	@cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS) -L fuzz
+
+test: test-unit test-asan test-fuzz
+	@echo "All tests passed (normal build, ASan+UBSan build, fuzzers $(FUZZ_SECONDS)s each)."
+
+bench: build
+	@$(CMAKE) --build $(BUILD) -j $(JOBS) --target bench_all
+	@bench/run.sh $(BUILD)
+
+install: build
+	@$(CMAKE) --install $(BUILD)
+
+format:
+	@clang-format -i include/gpuplan/*.h src/*.c src/*.h cli/*.c cli/*.h tests/unit/*.c tests/fuzz/*.c bench/*.c scripts/*.c
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

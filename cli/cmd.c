@@ -1,0 +1,128 @@
+/* The command table and top-level dispatch: `gpuplan CMD ...`,
+ * `gpuplan help [CMD]`, `gpuplan --help`, `gpuplan --version`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "main.h"
+
+extern const gp_cmd gp_cmd_offers;
+extern const gp_cmd gp_cmd_gpus;
+extern const gp_cmd gp_cmd_catalog;
+extern const gp_cmd gp_cmd_help_cmd;
+
+const gp_cmd *const gp_commands[] = {
+    &gp_cmd_offers,
+    &gp_cmd_gpus,
+    &gp_cmd_catalog,
+    &gp_cmd_help_cmd,
+};
+const size_t gp_command_count = sizeof(gp_commands) / sizeof(gp_commands[0]);
+
+const gp_cmd *gp_command_find(const char *name)
+{
+    for (size_t i = 0; i < gp_command_count; i++)
+        if (strcmp(gp_commands[i]->name, name) == 0)
+            return gp_commands[i];
+    return NULL;
+}
+
+static void main_help(void)
+{
+    printf("Usage: gpuplan COMMAND [OPTIONS]\n\n"
+           "Where to train a large language model, on which accelerators, how\n"
+           "many, for how long, at what cost: a dated, sourced catalog of GPU\n"
+           "cloud offers, queried offline.\n\n"
+           "Commands:\n");
+    for (size_t i = 0; i < gp_command_count; i++)
+        printf("  %-10s %s\n", gp_commands[i]->name, gp_commands[i]->summary);
+    printf("\nOptions:\n"
+           "  -h, --help     show this help (also: gpuplan help COMMAND)\n"
+           "  -V, --version  show the version and the data it carries\n\n"
+           "Exit codes: 0 ok, 1 runtime failure, 2 bad command line, 3 bad or\n"
+           "missing data file. Results go to stdout, diagnostics to stderr;\n"
+           "colour only on a terminal and never when NO_COLOR is set.\n");
+}
+
+static int unknown_command(const char *name)
+{
+    const char *names[32];
+    for (size_t i = 0; i < gp_command_count; i++)
+        names[i] = gp_commands[i]->name;
+    char hint[128];
+    gp_suggest(name, names, gp_command_count, hint, sizeof(hint));
+    if (hint[0])
+        return gp_usage_error(NULL, "unknown command '%s'; did you mean '%s'?",
+                              name, hint);
+    return gp_usage_error(NULL, "unknown command '%s' (see 'gpuplan --help')",
+                          name);
+}
+
+static int run_help(const gp_cmd *self, gp_args *args)
+{
+    (void)self;
+    if (args->npositional == 0) {
+        main_help();
+        return GP_EXIT_OK;
+    }
+    const gp_cmd *cmd = gp_command_find(args->positional[0]);
+    if (!cmd)
+        return unknown_command(args->positional[0]);
+    gp_cmd_help(cmd);
+    return GP_EXIT_OK;
+}
+
+const gp_cmd gp_cmd_help_cmd = {
+    "help",
+    "Show help for gpuplan or one of its commands.",
+    "help [COMMAND]",
+    "`gpuplan help CMD` prints the same text as `gpuplan CMD --help`.",
+    NULL,
+    0,
+    "gpuplan help offers",
+    run_help,
+};
+
+static int finish(int rc)
+{
+    /* A full disk or a closed pipe must not pass for success. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (rc == GP_EXIT_OK)
+            fputs("gpuplan: error writing to standard output\n", stderr);
+        return rc == GP_EXIT_OK ? GP_EXIT_FAIL : rc;
+    }
+    return rc;
+}
+
+int gp_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        main_help();
+        return finish(GP_EXIT_USAGE);
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        main_help();
+        return finish(GP_EXIT_OK);
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("gpuplan %s\n", GP_VERSION);
+        gp_print_data_version();
+        return finish(GP_EXIT_OK);
+    }
+    if (name[0] == '-')
+        return gp_usage_error(NULL, "unknown option '%s' (see 'gpuplan --help')",
+                              name);
+    const gp_cmd *cmd = gp_command_find(name);
+    if (!cmd)
+        return unknown_command(name);
+    gp_args args;
+    int rc = gp_args_parse(cmd, argc - 2, argv + 2, &args);
+    if (rc == -1)
+        return finish(GP_EXIT_OK);
+    if (rc != 0)
+        return rc;
+    rc = cmd->run(cmd, &args);
+    gp_args_free(&args);
+    return finish(rc);
+}

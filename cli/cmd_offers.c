@@ -1,0 +1,346 @@
+/* gpuplan offers: the offers of the catalog, filtered and ranked. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+#include "gpuplan/query.h"
+#include "gpuplan/units.h"
+#include "load.h"
+#include "offer_out.h"
+#include "out.h"
+
+static const gp_opt OPTS[] = {
+    {"all-regions", 0, OPT_FLAG, 0, NULL, NULL,
+     "list every region and zone (default: the cheapest region of each "
+     "instance type, as `sky show-gpus` does)"},
+    {"exclude", 0, OPT_STRING, OPT_REPEAT, "LIST", NULL,
+     "leave out these providers (comma-separated, repeatable)"},
+    {"format", 'f', OPT_CHOICE, 0, "FMT", "table|csv|json|md",
+     "output format: table (default), csv, json or md"},
+    {"gpu", 'g', OPT_STRING, 0, "NAME[:COUNT]", NULL,
+     "only this accelerator, in any spelling (H100, h100-sxm, A100-80GB, "
+     "'H100*'); COUNT is the least number of them per instance"},
+    {"kind", 'k', OPT_CHOICE, 0, "KIND", "hyperscaler|neocloud|marketplace",
+     "only providers of this kind"},
+    {"limit", 'n', OPT_NUMBER, 0, "N", NULL, "show at most N rows"},
+    {"max-price", 0, OPT_USD, 0, "USD", NULL,
+     "at most this many dollars per GPU-hour (spot price with --spot)"},
+    {"min-gpu-mem", 0, OPT_GB, 0, "GB", NULL,
+     "at least this much memory per accelerator, e.g. 80 or 80GB"},
+    {"min-gpus", 0, OPT_NUMBER, 0, "N", NULL,
+     "at least N accelerators per instance, of any kind"},
+    {"per-provider", 0, OPT_FLAG, 0, NULL, NULL,
+     "only the cheapest offer of each provider"},
+    {"provider", 'p', OPT_STRING, OPT_REPEAT, "LIST", NULL,
+     "only these providers (comma-separated, repeatable), e.g. aws,lambda"},
+    {"region", 'r', OPT_STRING, 0, "GLOB", NULL,
+     "only regions or zones matching this pattern, e.g. 'us-*'"},
+    {"sort", 's', OPT_CHOICE, 0, "KEY", "gpu-price|price|spot-price|pflop-price",
+     "order by on-demand $/GPU-hour (default), $/instance-hour, spot "
+     "$/GPU-hour, or $ per PFLOP-hour of peak bf16"},
+    {"spot", 0, OPT_FLAG, 0, NULL, NULL,
+     "only offers with a spot price, ordered by it"},
+    {"wide", 'w', OPT_FLAG, 0, NULL, NULL,
+     "do not shorten or drop columns to fit the terminal"},
+    GP_CATALOG_OPTIONS,
+};
+
+/* Splits repeatable comma lists into one array of names. */
+static const char **split_lists(const gp_opt_value *v, size_t *n, char **buf)
+{
+    *n = 0;
+    *buf = NULL;
+    if (!v->set)
+        return NULL;
+    size_t total = 0;
+    for (size_t i = 0; i < v->nlist; i++)
+        total += strlen(v->list[i]) + 1;
+    char *b = malloc(total + 1);
+    const char **names = calloc(total + 1, sizeof(*names));
+    if (!b || !names) {
+        free(b);
+        free(names);
+        return NULL;
+    }
+    char *w = b;
+    for (size_t i = 0; i < v->nlist; i++) {
+        strcpy(w, v->list[i]);
+        char *save = NULL;
+        for (char *t = strtok_r(w, ",", &save); t; t = strtok_r(NULL, ",", &save))
+            if (*t)
+                names[(*n)++] = t;
+        w += strlen(v->list[i]) + 1;
+    }
+    *buf = b;
+    return names;
+}
+
+/* Every provider name must exist in the catalog. */
+static int check_providers(const gp_catalog *cat, const char *const *names,
+                           size_t n, const char *flag)
+{
+    const char *known[256];
+    size_t nknown = 0;
+    const gp_offer *offers = gp_catalog_offers(cat);
+    for (size_t i = 0; i < gp_catalog_offer_count(cat); i++) {
+        size_t k = 0;
+        while (k < nknown && strcmp(known[k], offers[i].provider) != 0)
+            k++;
+        if (k == nknown && nknown < 256)
+            known[nknown++] = offers[i].provider;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < nknown && strcasecmp(known[k], names[i]) != 0)
+            k++;
+        if (k < nknown)
+            continue;
+        char hint[200];
+        gp_suggest(names[i], known, nknown, hint, sizeof(hint));
+        if (hint[0])
+            return gp_usage_error("offers", "--%s: unknown provider '%s'; did you mean %s?",
+                                  flag, names[i], hint);
+        return gp_usage_error("offers",
+                              "--%s: unknown provider '%s' (`gpuplan catalog info` "
+                              "lists them)",
+                              flag, names[i]);
+    }
+    return 0;
+}
+
+static void gpus_cell(char *buf, size_t cap, const gp_offer *o)
+{
+    char n[32];
+    gp_fmt_count(n, sizeof(n), o->gpu_count);
+    snprintf(buf, cap, "%sx %s%s", n, o->gpu,
+             (o->flags & GP_OFFER_PER_GPU_LISTING) ? "*" : "");
+}
+
+/* Per-GPU listings cannot meet a per-instance count; say how many the
+ * count filter hid, so nobody misses them. */
+static size_t hidden_per_gpu(const gp_catalog *cat, const gp_offer_filter *f)
+{
+    if (isnan(f->min_gpus_per_instance) || f->min_gpus_per_instance <= 1)
+        return 0;
+    gp_offer_filter g = *f;
+    g.min_gpus_per_instance = NAN;
+    size_t n = 0;
+    const gp_offer *offers = gp_catalog_offers(cat);
+    for (size_t i = 0; i < gp_catalog_offer_count(cat); i++)
+        if ((offers[i].flags & GP_OFFER_PER_GPU_LISTING) &&
+            gp_offer_filter_pass(&g, &offers[i]))
+            n++;
+    return n;
+}
+
+static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t n,
+                        const gp_args *args, gp_format fmt, int spot_sort,
+                        int pflop, size_t hidden)
+{
+    (void)cat;
+    const gp_col cols[] = {
+        {"PROVIDER", 0, 12, 8, 0},  {"KIND", 0, 0, 0, 4},
+        {"INSTANCE", 0, 24, 12, 0}, {"REGION", 0, 14, 8, 2},
+        {"GPUS", 0, 16, 8, 0},      {"MEM/GPU", 1, 0, 0, 3},
+        {"$/HOUR", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, 0},
+        {"SPOT/GPU-H", 1, 0, 0, 0}, {"$/PFLOP-H", 1, 0, 0, 1},
+    };
+    size_t ncols = pflop ? 10 : 9;
+    gp_table *t = gp_table_new(cols, ncols);
+    if (!t)
+        return GP_EXIT_FAIL;
+    int any_per_gpu = 0, any_spot_above = 0;
+    for (size_t i = 0; i < n; i++) {
+        const gp_offer *o = rows[i].offer;
+        char gpus[96], mem[24], hour[24], gpuh[24], spot[32], pf[24];
+        gpus_cell(gpus, sizeof(gpus), o);
+        if (isnan(o->gpu_mem_gb))
+            snprintf(mem, sizeof(mem), "-");
+        else
+            snprintf(mem, sizeof(mem), "%.0fGB", o->gpu_mem_gb);
+        gp_fmt_usd(hour, sizeof(hour), o->usd_per_hour);
+        gp_fmt_usd(gpuh, sizeof(gpuh), gp_offer_usd_per_gpu_hour(o));
+        gp_fmt_usd(spot, sizeof(spot), gp_offer_spot_usd_per_gpu_hour(o));
+        if (o->flags & GP_OFFER_SPOT_ABOVE_ON_DEMAND) {
+            strcat(spot, "!");
+            any_spot_above = 1;
+        }
+        gp_fmt_usd(pf, sizeof(pf), gp_offer_usd_per_pflop_hour(o));
+        any_per_gpu |= (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;
+        const char *kind = o->kind == GP_KIND_HYPERSCALER   ? "hyper"
+                           : o->kind == GP_KIND_NEOCLOUD    ? "neo"
+                           : o->kind == GP_KIND_MARKETPLACE ? "market"
+                                                            : "-";
+        const char *region = o->region[0] ? o->region : "-";
+        const char *cells[] = {o->provider, kind, o->instance_type, region, gpus,
+                               mem, hour, gpuh, spot, pf};
+        if (gp_table_add(t, cells) != 0) {
+            gp_table_free(t);
+            return GP_EXIT_FAIL;
+        }
+    }
+    if (fmt == FMT_MD) {
+        gp_table_print_md(t, stdout);
+        gp_table_free(t);
+        return GP_EXIT_OK;
+    }
+    gp_style st = gp_style_for(stdout);
+    if (n == 0) {
+        printf("No offers match.\n");
+    } else {
+        gp_table_print(t, stdout, gp_arg_set(args, "wide") ? 0 : gp_terminal_width(),
+                       gp_use_color(stdout));
+    }
+    printf("%s%zu offer%s", st.dim, n, n == 1 ? "" : "s");
+    if (gp_arg_set(args, "per-provider"))
+        printf(", the cheapest of each provider");
+    else if (!gp_arg_set(args, "all-regions"))
+        printf(", cheapest region of each instance type (--all-regions: all)");
+    printf(". Ordered by %s.", spot_sort ? "spot $/GPU-h"
+                                         : gp_arg_text(args, "sort", "gpu-price"));
+    printf(" On-demand USD unless marked.%s\n", st.reset);
+    if (any_per_gpu)
+        printf("%s* priced per GPU; the source does not say how many GPUs a "
+               "node has.%s\n", st.dim, st.reset);
+    if (hidden)
+        printf("%s%zu per-GPU listing%s (node size not published) left out by "
+               "the per-instance count; drop :COUNT to see %s.%s\n",
+               st.dim, hidden, hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them",
+               st.reset);
+    if (any_spot_above)
+        printf("%s! the source lists a spot price above on-demand.%s\n", st.dim,
+               st.reset);
+    if (pflop)
+        printf("%s$/PFLOP-H = $/GPU-h / peak dense bf16 PFLOPS (fp16 where "
+               "there is no bf16).%s\n", st.dim, st.reset);
+    gp_table_free(t);
+    return GP_EXIT_OK;
+}
+
+static int run(const gp_cmd *cmd, gp_args *args)
+{
+    (void)cmd;
+    gp_catalog *cat = NULL;
+    int rc = gp_cli_load_catalog(args, &cat);
+    if (rc)
+        return rc;
+    gp_offer_filter f;
+    gp_offer_filter_init(&f);
+    gp_gpu_match match;
+    char *pbuf = NULL, *xbuf = NULL;
+    const char **providers = NULL, **excluded = NULL;
+    gp_offer_row *rows = NULL;
+    size_t nrows = 0;
+    gp_error err;
+    gp_error_clear(&err);
+
+    const char *gpu = gp_arg_text(args, "gpu", NULL);
+    if (gpu) {
+        char name[128];
+        snprintf(name, sizeof(name), "%s", gpu);
+        char *colon = strrchr(name, ':');
+        if (colon) {
+            *colon = '\0';
+            double count = 0;
+            if (gp_parse_count(colon + 1, &count, &err) != GP_OK || count <= 0) {
+                rc = gp_usage_error("offers", "--gpu %s: COUNT must be a positive "
+                                    "number of accelerators per instance", gpu);
+                goto out;
+            }
+            f.min_gpus_per_instance = count;
+        }
+        gp_status st = gp_gpu_match_resolve(cat, name, &match, &err);
+        if (st != GP_OK) {
+            rc = gp_report("offers", st, &err);
+            goto out;
+        }
+        f.gpu = &match;
+    }
+    if (gp_arg_set(args, "min-gpus")) {
+        double n = gp_arg(args, "min-gpus")->number;
+        if (n <= 0) {
+            rc = gp_usage_error("offers", "--min-gpus must be at least 1");
+            goto out;
+        }
+        if (isnan(f.min_gpus_per_instance) || n > f.min_gpus_per_instance)
+            f.min_gpus_per_instance = n;
+    }
+    providers = split_lists(gp_arg(args, "provider"), &f.nproviders, &pbuf);
+    excluded = split_lists(gp_arg(args, "exclude"), &f.nexclude, &xbuf);
+    f.providers = providers;
+    f.exclude = excluded;
+    if ((rc = check_providers(cat, providers, f.nproviders, "provider")) ||
+        (rc = check_providers(cat, excluded, f.nexclude, "exclude")))
+        goto out;
+    if (gp_arg_set(args, "kind"))
+        f.kind = gp_kind_parse(gp_arg_text(args, "kind", ""));
+    f.region_glob = gp_arg_text(args, "region", NULL);
+    f.spot_only = gp_arg_set(args, "spot");
+    if (gp_arg_set(args, "max-price"))
+        f.max_usd_per_gpu_hour = gp_arg(args, "max-price")->number;
+    if (gp_arg_set(args, "min-gpu-mem"))
+        f.min_gpu_mem_gb = gp_arg(args, "min-gpu-mem")->number;
+
+    gp_offer_sort sort = (gp_offer_sort)gp_offer_sort_parse(
+        gp_arg_text(args, "sort", "gpu-price"));
+    if (f.spot_only && !gp_arg_set(args, "sort"))
+        sort = GP_SORT_SPOT_PRICE;
+    gp_offer_group group = gp_arg_set(args, "per-provider") ? GP_GROUP_PROVIDER
+                           : gp_arg_set(args, "all-regions") ? GP_GROUP_NONE
+                                                             : GP_GROUP_INSTANCE;
+    gp_status st = gp_offer_select(cat, &f, sort, group, &rows, &nrows, &err);
+    if (st != GP_OK) {
+        rc = gp_report("offers", st, &err);
+        goto out;
+    }
+    if (gp_arg_set(args, "limit")) {
+        double lim = gp_arg(args, "limit")->number;
+        if (lim < (double)nrows)
+            nrows = (size_t)lim;
+    }
+    gp_format fmt = (gp_format)gp_format_parse(gp_arg_text(args, "format", "table"));
+    if (fmt == FMT_JSON) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < nrows; i++)
+            json_array_append_new(arr, gp_offer_json(cat, rows[i].offer, rows[i].rows));
+        rc = gp_json_print(arr) == 0 ? GP_EXIT_OK : GP_EXIT_FAIL;
+    } else if (fmt == FMT_CSV) {
+        gp_offer_csv_header(stdout);
+        for (size_t i = 0; i < nrows; i++)
+            gp_offer_csv_row(stdout, cat, rows[i].offer);
+        rc = GP_EXIT_OK;
+    } else {
+        rc = render_table(cat, rows, nrows, args, fmt, sort == GP_SORT_SPOT_PRICE,
+                          sort == GP_SORT_PFLOP_PRICE, hidden_per_gpu(cat, &f));
+    }
+out:
+    free(rows);
+    free(providers);
+    free(excluded);
+    free(pbuf);
+    free(xbuf);
+    gp_catalog_free(cat);
+    return rc;
+}
+
+const gp_cmd gp_cmd_offers = {
+    "offers",
+    "List GPU offers from every provider, cheapest first.",
+    "offers [OPTIONS]",
+    "Every offer of the catalog: AWS, Azure, GCP, OCI, Lambda, CoreWeave, "
+    "Voltage Park, RunPod, Nebius, Crusoe and the other GPU clouds, with "
+    "on-demand and spot prices per instance and per GPU-hour. By default one "
+    "row per (provider, instance type) at its cheapest region. Every price "
+    "keeps its source and date: see the JSON fields source, source_file, "
+    "source_line and as_of (docs/offers.md).",
+    OPTS,
+    sizeof(OPTS) / sizeof(OPTS[0]),
+    "gpuplan offers --gpu H100:8 --per-provider\n"
+    "gpuplan offers --gpu A100-80GB --kind neocloud --max-price 2\n"
+    "gpuplan offers --gpu H100 --spot --region 'us-*' --limit 10\n"
+    "gpuplan offers --sort pflop-price --min-gpu-mem 80 --format json",
+    run,
+};

@@ -1,0 +1,25 @@
+/* Loading the catalog the way every command does: the embedded catalog
+ * (unless --no-embedded), then each --catalog PATH (or GPUPLAN_CATALOG). */
+#ifndef GP_CLI_LOAD_H
+#define GP_CLI_LOAD_H
+
+#include "cmd.h"
+#include "gpuplan/catalog.h"
+
+/* The options every catalog-reading command takes, for its option table. */
+#define GP_CATALOG_OPTIONS                                                    \
+    {"catalog", 'c', OPT_STRING, OPT_REPEAT, "PATH", NULL,                    \
+     "also read a SkyPilot catalog folder (e.g. ~/.sky/catalogs/v8) or "      \
+     "vms.csv, or a gpuplan CSV; its providers replace the embedded ones. "   \
+     "Repeatable; PROVIDER=FILE names a lone vms.csv's provider. Default: "   \
+     "$GPUPLAN_CATALOG (paths separated by ':')"},                            \
+    {"no-embedded", 0, OPT_FLAG, 0, NULL, NULL,                               \
+     "leave out the catalog compiled into gpuplan"},                          \
+    {"skip-bad-rows", 0, OPT_FLAG, 0, NULL, NULL,                             \
+     "warn about malformed catalog rows and go on (default: stop, exit 3)"}
+
+/* Builds the catalog from the parsed options. On failure prints why and
+ * returns the exit code; on success returns 0 and sets *out. */
+int gp_cli_load_catalog(const gp_args *args, gp_catalog **out);
+
+#endif

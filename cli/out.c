@@ -1,0 +1,396 @@
+#include "out.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int gp_format_parse(const char *name)
+{
+    static const char *const NAMES[] = {"table", "csv", "json", "md"};
+    for (int i = 0; name && i < 4; i++)
+        if (strcmp(name, NAMES[i]) == 0)
+            return i;
+    return -1;
+}
+
+int gp_use_color(FILE *f)
+{
+    const char *no = getenv("NO_COLOR");
+    if (no && *no)
+        return 0;
+    const char *term = getenv("TERM");
+    if (term && strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(fileno(f));
+}
+
+gp_style gp_style_for(FILE *f)
+{
+    if (gp_use_color(f))
+        return (gp_style){"\033[1m", "\033[2m", "\033[32m", "\033[33m",
+                          "\033[31m", "\033[0m"};
+    return (gp_style){"", "", "", "", "", ""};
+}
+
+size_t gp_terminal_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_col >= 20)
+        return ws.ws_col;
+    const char *cols = getenv("COLUMNS");
+    if (cols) {
+        long n = strtol(cols, NULL, 10);
+        if (n >= 20 && n < 10000)
+            return (size_t)n;
+    }
+    return 80;
+}
+
+/* ---- tables -------------------------------------------------------------- */
+
+struct gp_table {
+    gp_col cols[24];
+    size_t ncols;
+    char **cells; /* rows * ncols */
+    size_t nrows, cap;
+};
+
+gp_table *gp_table_new(const gp_col *cols, size_t ncols)
+{
+    if (ncols > 24)
+        return NULL;
+    gp_table *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    memcpy(t->cols, cols, ncols * sizeof(*cols));
+    t->ncols = ncols;
+    return t;
+}
+
+int gp_table_add(gp_table *t, const char *const *cells)
+{
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        char **c = realloc(t->cells, cap * t->ncols * sizeof(*c));
+        if (!c)
+            return -1;
+        t->cells = c;
+        t->cap = cap;
+    }
+    char **row = &t->cells[t->nrows * t->ncols];
+    for (size_t i = 0; i < t->ncols; i++) {
+        row[i] = strdup(cells[i] ? cells[i] : "-");
+        if (!row[i]) {
+            while (i-- > 0)
+                free(row[i]);
+            return -1;
+        }
+    }
+    t->nrows++;
+    return 0;
+}
+
+size_t gp_table_rows(const gp_table *t) { return t->nrows; }
+
+void gp_table_free(gp_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t);
+}
+
+/* Display width: UTF-8 code points (our text has no wide characters). */
+static size_t text_width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* Prints s in exactly `width` columns, truncating with "…". */
+static void put_cell(FILE *out, const char *s, size_t width, int right, int last)
+{
+    size_t w = text_width(s);
+    if (w > width) {
+        size_t keep = width ? width - 1 : 0, n = 0;
+        const char *p = s;
+        while (*p && n < keep) {
+            p++;
+            while (((unsigned char)*p & 0xC0) == 0x80)
+                p++;
+            n++;
+        }
+        fprintf(out, "%.*s%s", (int)(p - s), s, width ? "…" : "");
+        return;
+    }
+    if (right)
+        fprintf(out, "%*s%s", (int)(width - w), "", s);
+    else if (last)
+        fputs(s, out);
+    else
+        fprintf(out, "%s%*s", s, (int)(width - w), "");
+}
+
+static size_t shown_width(const gp_table *t, const size_t *w, const int *shown,
+                          size_t gap)
+{
+    size_t total = 0, n = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        if (shown[c]) {
+            total += w[c];
+            n++;
+        }
+    return total + (n ? (n - 1) * gap : 0);
+}
+
+/* Shrinks the widest column that is wider than its limit by one; returns 0
+ * when no column can give anything. */
+static int shrink_one(const gp_table *t, size_t *w, const int *shown, int use_min)
+{
+    size_t best = t->ncols;
+    for (size_t c = 0; c < t->ncols; c++) {
+        size_t limit = use_min ? t->cols[c].min : t->cols[c].comfort;
+        if (!shown[c] || !t->cols[c].min || w[c] <= limit)
+            continue;
+        if (best == t->ncols || w[c] - limit > w[best] - (use_min ? t->cols[best].min
+                                                                 : t->cols[best].comfort))
+            best = c;
+    }
+    if (best == t->ncols)
+        return 0;
+    w[best]--;
+    return 1;
+}
+
+void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
+{
+    enum { GAP = 2 };
+    size_t w[24];
+    int shown[24];
+    for (size_t c = 0; c < t->ncols; c++) {
+        w[c] = text_width(t->cols[c].header);
+        shown[c] = 1;
+        for (size_t r = 0; r < t->nrows; r++) {
+            size_t cw = text_width(t->cells[r * t->ncols + c]);
+            if (cw > w[c])
+                w[c] = cw;
+        }
+    }
+    /* To fit: shorten long columns to a comfortable width, then drop the
+     * least useful columns, then shorten to the minimum. */
+    while (width && shown_width(t, w, shown, GAP) > width) {
+        if (shrink_one(t, w, shown, 0))
+            continue;
+        size_t drop = t->ncols;
+        for (size_t c = 0; c < t->ncols; c++)
+            if (shown[c] && t->cols[c].drop &&
+                (drop == t->ncols || t->cols[c].drop > t->cols[drop].drop))
+                drop = c;
+        if (drop < t->ncols) {
+            shown[drop] = 0;
+            continue;
+        }
+        if (!shrink_one(t, w, shown, 1))
+            break; /* nothing more to give: let the terminal wrap */
+    }
+    size_t last = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        if (shown[c])
+            last = c;
+    const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+    fputs(bold, out);
+    for (size_t c = 0, first = 1; c < t->ncols; c++) {
+        if (!shown[c])
+            continue;
+        if (!first)
+            fprintf(out, "%*s", GAP, "");
+        first = 0;
+        put_cell(out, t->cols[c].header, w[c], t->cols[c].right, c == last);
+    }
+    fprintf(out, "%s\n", reset);
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0, first = 1; c < t->ncols; c++) {
+            if (!shown[c])
+                continue;
+            if (!first)
+                fprintf(out, "%*s", GAP, "");
+            first = 0;
+            put_cell(out, t->cells[r * t->ncols + c], w[c], t->cols[c].right,
+                     c == last);
+        }
+        fputc('\n', out);
+    }
+}
+
+static void md_cell(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s == '\n' ? ' ' : *s, out);
+    }
+}
+
+void gp_table_print_md(const gp_table *t, FILE *out)
+{
+    fputc('|', out);
+    for (size_t c = 0; c < t->ncols; c++) {
+        fputc(' ', out);
+        md_cell(out, t->cols[c].header);
+        fputs(" |", out);
+    }
+    fputs("\n|", out);
+    for (size_t c = 0; c < t->ncols; c++)
+        fputs(t->cols[c].right ? " ---: |" : " --- |", out);
+    fputc('\n', out);
+    for (size_t r = 0; r < t->nrows; r++) {
+        fputc('|', out);
+        for (size_t c = 0; c < t->ncols; c++) {
+            fputc(' ', out);
+            md_cell(out, t->cells[r * t->ncols + c]);
+            fputs(" |", out);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+void gp_csv_cell(FILE *out, const char *s, int first)
+{
+    if (!first)
+        fputc(',', out);
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+void gp_csv_num(FILE *out, double v, int first)
+{
+    if (!first)
+        fputc(',', out);
+    if (!isnan(v))
+        fprintf(out, "%.10g", v);
+}
+
+void gp_csv_end(FILE *out) { fputc('\n', out); }
+
+/* ---- numbers ------------------------------------------------------------- */
+
+const char *gp_fmt_usd(char *buf, size_t cap, double usd)
+{
+    if (isnan(usd)) {
+        snprintf(buf, cap, "-");
+    } else if (fabs(usd) >= 1000) {
+        char digits[64];
+        gp_fmt_int(digits, sizeof(digits), usd);
+        snprintf(buf, cap, "$%s", digits);
+    } else {
+        snprintf(buf, cap, "$%.2f", usd);
+    }
+    return buf;
+}
+
+const char *gp_fmt_num(char *buf, size_t cap, double v, int decimals)
+{
+    if (isnan(v))
+        snprintf(buf, cap, "-");
+    else
+        snprintf(buf, cap, "%.*f", decimals, v);
+    return buf;
+}
+
+const char *gp_fmt_count(char *buf, size_t cap, double v)
+{
+    if (isnan(v))
+        snprintf(buf, cap, "-");
+    else
+        snprintf(buf, cap, "%g", v);
+    return buf;
+}
+
+const char *gp_fmt_int(char *buf, size_t cap, double v)
+{
+    if (isnan(v)) {
+        snprintf(buf, cap, "-");
+        return buf;
+    }
+    char digits[64];
+    snprintf(digits, sizeof(digits), "%.0f", fabs(v));
+    size_t n = strlen(digits), o = 0;
+    if (v < 0 && o + 1 < cap)
+        buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        if (i > 0 && (n - i) % 3 == 0 && o + 1 < cap)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+const char *gp_fmt_pct(char *buf, size_t cap, double fraction)
+{
+    if (isnan(fraction))
+        snprintf(buf, cap, "-");
+    else
+        snprintf(buf, cap, "%.0f%%", fraction * 100.0);
+    return buf;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+json_t *gp_json_num(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+json_t *gp_json_str(const char *s)
+{
+    if (!s || !*s)
+        return json_null();
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    /* Not valid UTF-8 (a user's file): keep the ASCII, mark the rest. */
+    size_t n = strlen(s);
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return json_null();
+    for (size_t i = 0; i <= n; i++)
+        copy[i] = ((unsigned char)s[i] < 0x80) ? s[i] : '?';
+    j = json_string(copy);
+    free(copy);
+    return j ? j : json_null();
+}
+
+int gp_json_print(json_t *root)
+{
+    if (!root)
+        return -1;
+    int rc = json_dumpf(root, stdout,
+                        JSON_INDENT(2) | JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII);
+    json_decref(root);
+    if (rc != 0)
+        return -1;
+    fputc('\n', stdout);
+    return 0;
+}

@@ -1,0 +1,72 @@
+/* Rendering: aligned tables for people, CSV, Markdown and JSON for scripts.
+ * The library computes; everything here only formats. */
+#ifndef GP_CLI_OUT_H
+#define GP_CLI_OUT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum gp_format { FMT_TABLE = 0, FMT_CSV, FMT_JSON, FMT_MD } gp_format;
+
+/* "table", "csv", "json", "md"; -1 when unknown. */
+int gp_format_parse(const char *name);
+
+/* Colour on this stream: a terminal, NO_COLOR unset or empty, TERM not
+ * "dumb". */
+int gp_use_color(FILE *f);
+
+/* Columns of a terminal on stdout, else $COLUMNS, else 80. */
+size_t gp_terminal_width(void);
+
+typedef struct gp_col {
+    const char *header;
+    int right;        /* right-align (numbers) */
+    size_t comfort;   /* shrinkable: first shrink to this width ... */
+    size_t min;       /* ... and, after dropping columns, down to this;
+                         0: never shortened */
+    int drop;         /* 0: always shown; higher numbers are dropped first
+                         when the table does not fit */
+} gp_col;
+
+typedef struct gp_table gp_table;
+
+gp_table *gp_table_new(const gp_col *cols, size_t ncols);
+/* Copies ncols cells; NULL cells print as "-". Returns -1 out of memory. */
+int gp_table_add(gp_table *t, const char *const *cells);
+size_t gp_table_rows(const gp_table *t);
+/* Prints aligned to fit `width` columns (0: no limit). */
+void gp_table_print(const gp_table *t, FILE *out, size_t width, int color);
+/* Prints as a GitHub-flavoured Markdown table (cells escaped). */
+void gp_table_print_md(const gp_table *t, FILE *out);
+void gp_table_free(gp_table *t);
+
+/* CSV output: one cell (quoted when needed) and the end of a row. */
+void gp_csv_cell(FILE *out, const char *s, int first);
+void gp_csv_num(FILE *out, double v, int first);
+void gp_csv_end(FILE *out);
+
+/* Text formatting into buf; NAN gives "-". */
+const char *gp_fmt_usd(char *buf, size_t cap, double usd);
+const char *gp_fmt_num(char *buf, size_t cap, double v, int decimals);
+/* A count without trailing zeros: 8, 0.5, 1.25. */
+const char *gp_fmt_count(char *buf, size_t cap, double v);
+/* "1,234,567" */
+const char *gp_fmt_int(char *buf, size_t cap, double v);
+/* A percentage: 0.703 -> "70%". */
+const char *gp_fmt_pct(char *buf, size_t cap, double fraction);
+
+/* JSON values that map NAN to null and "" to null. */
+json_t *gp_json_num(double v);
+json_t *gp_json_str(const char *s);
+/* Writes a JSON document to stdout followed by a newline; consumes root.
+ * Returns 0, or -1 when it could not be written. */
+int gp_json_print(json_t *root);
+
+/* Text styles (empty strings when colour is off). */
+typedef struct gp_style {
+    const char *bold, *dim, *green, *yellow, *red, *reset;
+} gp_style;
+gp_style gp_style_for(FILE *f);
+
+#endif
