@@ -96,10 +96,9 @@ static int finish(int rc)
 
 int gp_main(int argc, char **argv)
 {
-    if (argc < 2) {
-        main_help();
-        return finish(GP_EXIT_USAGE);
-    }
+    if (argc < 2)
+        return gp_usage_error(NULL, "missing command; usage: gpuplan COMMAND "
+                              "[OPTIONS] (see 'gpuplan --help')");
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
         main_help();

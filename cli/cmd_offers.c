@@ -141,7 +141,7 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
                         int pflop, size_t hidden)
 {
     (void)cat;
-    const gp_col cols[] = {
+    gp_col cols[] = {
         {"PROVIDER", 0, 12, 8, 0},  {"KIND", 0, 0, 0, 4},
         {"INSTANCE", 0, 24, 12, 0}, {"REGION", 0, 14, 8, 2},
         {"GPUS", 0, 16, 8, 0},      {"MEM/GPU", 1, 0, 0, 3},
@@ -149,6 +149,8 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
         {"SPOT/GPU-H", 1, 0, 0, 0}, {"$/PFLOP-H", 1, 0, 0, 1},
     };
     size_t ncols = pflop ? 10 : 9;
+    if (gp_arg_set(args, "all-regions"))
+        cols[3].comfort = 24; /* region and zone: the point of the listing */
     gp_table *t = gp_table_new(cols, ncols);
     if (!t)
         return GP_EXIT_FAIL;
@@ -174,7 +176,15 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
                            : o->kind == GP_KIND_NEOCLOUD    ? "neo"
                            : o->kind == GP_KIND_MARKETPLACE ? "market"
                                                             : "-";
-        const char *region = o->region[0] ? o->region : "-";
+        char region[96];
+        if (gp_arg_set(args, "all-regions") && o->zone[0] &&
+            strncmp(o->zone, o->region, strlen(o->region)) != 0)
+            snprintf(region, sizeof(region), "%s %s", o->region[0] ? o->region : "-",
+                     o->zone);
+        else if (gp_arg_set(args, "all-regions") && o->zone[0])
+            snprintf(region, sizeof(region), "%s", o->zone);
+        else
+            snprintf(region, sizeof(region), "%s", o->region[0] ? o->region : "-");
         const char *cells[] = {o->provider, kind, o->instance_type, region, gpus,
                                mem, hour, gpuh, spot, pf};
         if (gp_table_add(t, cells) != 0) {

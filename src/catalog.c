@@ -426,7 +426,6 @@ gp_status gp_catalog_push(gp_catalog *cat, unsigned si, unsigned line,
     if (isnan(od_ok)) {
         char a[32];
         describe_price(a, sizeof(a), od);
-        src->no_price++;
         st = gp_catalog_diag_add(cat, GP_DIAG_NO_PRICE, si, line,
                                  "%s %s: no on-demand price (%s); offered "
                                  "as spot only",

@@ -109,7 +109,8 @@ static gp_status price_outliers(gp_catalog *cat, gp_error *err)
                                    GP_GROUP_INSTANCE, &rows, &n, err);
     if (st != GP_OK)
         return st;
-    qsort(rows, n, sizeof(*rows), cmp_by_gpu);
+    if (n > 1)
+        qsort(rows, n, sizeof(*rows), cmp_by_gpu);
     double *prices = malloc((n ? n : 1) * sizeof(*prices));
     if (!prices) {
         free(rows);

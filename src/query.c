@@ -167,7 +167,7 @@ gp_status gp_gpu_match_resolve(const gp_catalog *cat, const char *name,
     }
     if (list[0])
         return gp_fail(err, GP_ENOTFOUND, NULL, 0,
-                       "unknown GPU '%s'; did you mean: %s?", name, list);
+                       "unknown GPU '%s'; did you mean %s?", name, list);
     return gp_fail(err, GP_ENOTFOUND, NULL, 0,
                    "unknown GPU '%s' (`gpuplan gpus --all` lists the names)",
                    name);

@@ -42,7 +42,8 @@ typedef struct gp_source {
     size_t rows;           /* data rows read (header excluded) */
     size_t offers;         /* offers it contributed before replacement */
     size_t replaced;       /* of those, replaced by fresher data */
-    size_t no_price;       /* rows without a usable price */
+    size_t no_price;       /* rows left out: no usable price at all (an
+                              offer with only a spot price is kept) */
     size_t bad_rows;       /* malformed rows skipped (skip_bad_rows) */
     size_t other_rows;     /* rows that are not accelerator offers: CPU-only
                               VMs, and GCP host VMs (which price other rows) */
