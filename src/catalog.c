@@ -37,6 +37,7 @@ void gp_raw_offer_init(gp_raw_offer *r)
 {
     memset(r, 0, sizeof(*r));
     r->provider = r->instance_type = r->region = r->zone = r->gpu = "";
+    r->notes = "";
     r->gpu_count = r->gpu_mem_gb = r->vcpus = r->ram_gb = NAN;
     r->usd_per_hour = r->usd_per_gpu_hour = NAN;
     r->spot_usd_per_hour = r->spot_usd_per_gpu_hour = NAN;
@@ -99,9 +100,61 @@ const gp_source *gp_catalog_source(const gp_catalog *cat, size_t i)
     return i < cat->nsources ? &cat->sources[i] : NULL;
 }
 size_t gp_catalog_diag_count(const gp_catalog *cat) { return cat->ndiags; }
+static void describe_price(char *buf, size_t cap, double usd)
+{
+    if (isnan(usd))
+        snprintf(buf, cap, "empty");
+    else
+        snprintf(buf, cap, "%g", usd);
+}
+
+/* Formats a lazy diagnostic's message into the arena. */
+static const char *format_diag(gp_catalog *cat, const gp_diag_rec *d)
+{
+    char a[32], b[32];
+    switch (d->tmpl) {
+    case GP_TMPL_TEXT: return d->pub.message;
+    case GP_TMPL_NO_PRICE:
+        describe_price(a, sizeof(a), d->d1);
+        describe_price(b, sizeof(b), d->d2);
+        return gp_arena_printf(&cat->arena,
+                               "%s %s: no usable price (on-demand %s, spot %s); "
+                               "not offered",
+                               d->s1, d->s2, a, b);
+    case GP_TMPL_SPOT_ONLY:
+        describe_price(a, sizeof(a), d->d1);
+        return gp_arena_printf(&cat->arena,
+                               "%s %s: no on-demand price (%s); offered as spot only",
+                               d->s1, d->s2, a);
+    case GP_TMPL_SPOT_PLACEHOLDER:
+        return gp_arena_printf(&cat->arena,
+                               "%s %s: spot price %g is a placeholder; treated "
+                               "as no spot price",
+                               d->s1, d->s2, d->d2);
+    case GP_TMPL_SPOT_ABOVE:
+        return gp_arena_printf(&cat->arena,
+                               "%s %s %s: spot $%g/h is above on-demand $%g/h",
+                               d->s1, d->s2, d->s3, d->d2, d->d1);
+    case GP_TMPL_SPOT_EQUALS:
+        return gp_arena_printf(&cat->arena,
+                               "%s %s %s: spot price equals on-demand ($%g/h)",
+                               d->s1, d->s2, d->s3, d->d1);
+    }
+    return "";
+}
+
 const gp_diag *gp_catalog_diag(const gp_catalog *cat, size_t i)
 {
-    return i < cat->ndiags ? &cat->diags[i] : NULL;
+    if (i >= cat->ndiags)
+        return NULL;
+    /* Formatting on first read changes no observable state: the catalog
+     * stays logically const. */
+    gp_diag_rec *d = &((gp_catalog *)cat)->diags[i];
+    if (!d->pub.message) {
+        const char *m = format_diag((gp_catalog *)cat, d);
+        d->pub.message = m ? m : "(out of memory)";
+    }
+    return &d->pub;
 }
 const gp_accel_table *gp_catalog_accels(const gp_catalog *cat)
 {
@@ -166,7 +219,29 @@ gp_status gp_catalog_diag_add(gp_catalog *cat, gp_diag_kind kind,
     const char *msg = gp_arena_strdup(&cat->arena, buf);
     if (!msg)
         return GP_ENOMEM;
-    cat->diags[cat->ndiags++] = (gp_diag){kind, source_index, line, msg};
+    gp_diag_rec *d = &cat->diags[cat->ndiags++];
+    memset(d, 0, sizeof(*d));
+    d->pub = (gp_diag){kind, source_index, line, msg};
+    return GP_OK;
+}
+
+gp_status gp_catalog_diag_lazy(gp_catalog *cat, gp_diag_kind kind,
+                               unsigned source_index, unsigned line,
+                               gp_diag_tmpl tmpl, const char *s1,
+                               const char *s2, const char *s3, double d1,
+                               double d2)
+{
+    if (grow((void **)&cat->diags, &cat->diags_cap, cat->ndiags,
+             sizeof(*cat->diags)) != 0)
+        return GP_ENOMEM;
+    gp_diag_rec *d = &cat->diags[cat->ndiags++];
+    d->pub = (gp_diag){kind, source_index, line, NULL};
+    d->tmpl = tmpl;
+    d->s1 = s1;
+    d->s2 = s2;
+    d->s3 = s3;
+    d->d1 = d1;
+    d->d2 = d2;
     return GP_OK;
 }
 
@@ -354,18 +429,26 @@ static const gp_resolved *resolve(gp_catalog *cat, const char *provider,
 
 /* ---- the one place every offer is normalised ------------------------- */
 
+/* Interns s, first checking the string the same field had on the last
+ * row: consecutive rows mostly repeat instance type, accelerator and
+ * region, and a strcmp is cheaper than a hash. */
+static const char *intern_recent(gp_catalog *cat, int field, const char *s)
+{
+    if (!s)
+        s = "";
+    const char *last = cat->recent[field];
+    if (last && strcmp(last, s) == 0)
+        return last;
+    const char *p = gp_catalog_intern(cat, s);
+    if (p)
+        cat->recent[field] = p;
+    return p;
+}
+
 static double valid_price(double usd)
 {
     return (isnan(usd) || usd <= 0 || usd >= PLACEHOLDER_USD_PER_HOUR) ? NAN
                                                                        : usd;
-}
-
-static void describe_price(char *buf, size_t cap, double usd)
-{
-    if (isnan(usd))
-        snprintf(buf, cap, "empty");
-    else
-        snprintf(buf, cap, "%g", usd);
 }
 
 gp_status gp_catalog_push(gp_catalog *cat, unsigned si, unsigned line,
@@ -410,46 +493,39 @@ gp_status gp_catalog_push(gp_catalog *cat, unsigned si, unsigned line,
     if (isnan(spot) && !isnan(raw->spot_usd_per_gpu_hour))
         spot = raw->spot_usd_per_gpu_hour * count;
     double od_ok = valid_price(od), spot_ok = valid_price(spot);
+    const char *instance = intern_recent(cat, 0, raw->instance_type);
+    const char *region = intern_recent(cat, 1, raw->region);
+    const char *zone = intern_recent(cat, 2, raw->zone);
+    if (!instance || !region || !zone)
+        return gp_fail(err, GP_ENOMEM, src->name, line, "out of memory");
+    const char *place = zone[0] ? zone : region;
     gp_status st = GP_OK;
     if (isnan(od_ok) && isnan(spot_ok)) {
-        char a[32], b[32];
-        describe_price(a, sizeof(a), od);
-        describe_price(b, sizeof(b), spot);
         src->no_price++;
-        st = gp_catalog_diag_add(cat, GP_DIAG_NO_PRICE, si, line,
-                                 "%s %s: no usable price (on-demand %s, spot "
-                                 "%s); not offered",
-                                 lower, raw->instance_type, a, b);
+        st = gp_catalog_diag_lazy(cat, GP_DIAG_NO_PRICE, si, line,
+                                  GP_TMPL_NO_PRICE, lower, instance, NULL, od,
+                                  spot);
         return st == GP_OK ? GP_OK
                            : gp_fail(err, st, src->name, line, "out of memory");
     }
-    if (isnan(od_ok)) {
-        char a[32];
-        describe_price(a, sizeof(a), od);
-        st = gp_catalog_diag_add(cat, GP_DIAG_NO_PRICE, si, line,
-                                 "%s %s: no on-demand price (%s); offered "
-                                 "as spot only",
-                                 lower, raw->instance_type, a);
-    }
+    if (isnan(od_ok))
+        st = gp_catalog_diag_lazy(cat, GP_DIAG_NO_PRICE, si, line,
+                                  GP_TMPL_SPOT_ONLY, lower, instance, NULL, od,
+                                  NAN);
     if (st == GP_OK && !isnan(spot) && isnan(spot_ok) && spot != 0)
-        st = gp_catalog_diag_add(cat, GP_DIAG_SPOT_PLACEHOLDER, si, line,
-                                 "%s %s: spot price %g is a placeholder; "
-                                 "treated as no spot price",
-                                 lower, raw->instance_type, spot);
+        st = gp_catalog_diag_lazy(cat, GP_DIAG_SPOT_PLACEHOLDER, si, line,
+                                  GP_TMPL_SPOT_PLACEHOLDER, lower, instance, NULL,
+                                  od, spot);
     if (st == GP_OK && !isnan(od_ok) && !isnan(spot_ok)) {
         if (spot_ok > od_ok * (1 + 1e-9)) {
             flags |= GP_OFFER_SPOT_ABOVE_ON_DEMAND;
-            st = gp_catalog_diag_add(
-                cat, GP_DIAG_SPOT_ABOVE_ON_DEMAND, si, line,
-                "%s %s %s: spot $%g/h is above on-demand $%g/h", lower,
-                raw->instance_type, raw->zone[0] ? raw->zone : raw->region,
-                spot_ok, od_ok);
+            st = gp_catalog_diag_lazy(cat, GP_DIAG_SPOT_ABOVE_ON_DEMAND, si, line,
+                                      GP_TMPL_SPOT_ABOVE, lower, instance, place,
+                                      od_ok, spot_ok);
         } else if (fabs(spot_ok - od_ok) <= od_ok * 1e-9) {
-            st = gp_catalog_diag_add(
-                cat, GP_DIAG_SPOT_EQUALS_ON_DEMAND, si, line,
-                "%s %s %s: spot price equals on-demand ($%g/h)", lower,
-                raw->instance_type, raw->zone[0] ? raw->zone : raw->region,
-                od_ok);
+            st = gp_catalog_diag_lazy(cat, GP_DIAG_SPOT_EQUALS_ON_DEMAND, si, line,
+                                      GP_TMPL_SPOT_EQUALS, lower, instance, place,
+                                      od_ok, spot_ok);
         }
     }
     if (st != GP_OK)
@@ -461,15 +537,15 @@ gp_status gp_catalog_push(gp_catalog *cat, unsigned si, unsigned line,
     gp_offer *o = &cat->offers[cat->count];
     memset(o, 0, sizeof(*o));
     o->provider = lower;
-    o->instance_type = gp_catalog_intern(cat, raw->instance_type);
-    o->region = gp_catalog_intern(cat, raw->region);
-    o->zone = gp_catalog_intern(cat, raw->zone);
-    o->gpu_raw = gp_catalog_intern(cat, raw->gpu);
-    o->source = raw->source ? gp_catalog_intern(cat, raw->source)
+    o->instance_type = instance;
+    o->region = region;
+    o->zone = zone;
+    o->gpu_raw = intern_recent(cat, 3, raw->gpu);
+    o->source = raw->source ? intern_recent(cat, 4, raw->source)
                 : src->snapshot[0] ? src->snapshot
                                    : src->name;
-    o->as_of = raw->as_of ? gp_catalog_intern(cat, raw->as_of) : src->as_of;
-    o->notes = gp_catalog_intern(cat, raw->notes);
+    o->as_of = raw->as_of ? intern_recent(cat, 5, raw->as_of) : src->as_of;
+    o->notes = intern_recent(cat, 6, raw->notes);
     if (!o->provider || !o->instance_type || !o->region || !o->zone ||
         !o->gpu_raw || !o->source || !o->as_of || !o->notes)
         return gp_fail(err, GP_ENOMEM, src->name, line, "out of memory");

@@ -71,6 +71,25 @@ typedef struct gp_resolved {
     int used;
 } gp_resolved;
 
+/* How a diagnostic's message is made. Per-row price diagnostics can number
+ * tens of thousands in a large catalog, so they keep their arguments and
+ * are formatted only when someone reads them (gp_catalog_diag()). */
+typedef enum gp_diag_tmpl {
+    GP_TMPL_TEXT = 0,          /* pub.message is set */
+    GP_TMPL_NO_PRICE,          /* s1 s2: no usable price (d1, d2) */
+    GP_TMPL_SPOT_ONLY,         /* s1 s2: no on-demand price (d1) */
+    GP_TMPL_SPOT_PLACEHOLDER,  /* s1 s2: spot d2 is a placeholder */
+    GP_TMPL_SPOT_ABOVE,        /* s1 s2 s3: spot d2 above on-demand d1 */
+    GP_TMPL_SPOT_EQUALS        /* s1 s2 s3: spot equals on-demand d1 */
+} gp_diag_tmpl;
+
+typedef struct gp_diag_rec {
+    gp_diag pub;               /* pub.message NULL until formatted */
+    gp_diag_tmpl tmpl;
+    const char *s1, *s2, *s3;  /* interned */
+    double d1, d2;
+} gp_diag_rec;
+
 struct gp_catalog {
     gp_arena arena;
     gp_strtab strings;
@@ -83,7 +102,7 @@ struct gp_catalog {
     gp_source *sources;
     size_t nsources, sources_cap;
 
-    gp_diag *diags;
+    gp_diag_rec *diags;
     size_t ndiags, diags_cap;
 
     gp_fabric_rule *fabric_rules;
@@ -99,6 +118,8 @@ struct gp_catalog {
 
     gp_resolved *resolved;      /* open-addressing cache */
     size_t resolved_cap, resolved_count;
+    const char *recent[8];           /* the last string of each offer field,
+                                        interned: rows repeat them */
     const char *last_provider_raw;   /* the provider text of the last push */
     const char *last_provider;       /* ... lower-cased and interned */
 
@@ -150,6 +171,13 @@ gp_status gp_catalog_diag_add(gp_catalog *cat, gp_diag_kind kind,
                               unsigned source_index, unsigned line,
                               const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* Records a diagnostic whose message is formatted on first read. */
+gp_status gp_catalog_diag_lazy(gp_catalog *cat, gp_diag_kind kind,
+                               unsigned source_index, unsigned line,
+                               gp_diag_tmpl tmpl, const char *s1,
+                               const char *s2, const char *s3, double d1,
+                               double d2);
 
 /* Parses GpuInfo text, cached by its exact text. Malformed GpuInfo gives
  * an empty record (the caller reports it). Returns GP_EDATA if malformed. */

@@ -59,7 +59,48 @@ typedef struct ctx {
     int have_header;
     int is_gcp;
     rows *hosts, *accs;
+    /* The last row's GpuInfo and what it parsed to: consecutive rows of
+     * one instance type repeat it, and it is the longest field. */
+    char *last_info;
+    size_t last_info_len, last_info_cap;
+    gp_gpuinfo last_parsed;
+    gp_status last_status;
+    char last_message[GP_ERROR_MESSAGE_MAX];
+    char last_num_text[C_NCOLS][24];
+    size_t last_num_len[C_NCOLS];   /* (size_t)-1: none yet */
+    double last_num[C_NCOLS];
 } ctx;
+
+/* Parses GpuInfo, reusing the last row's result when the text repeats. */
+static gp_status gpuinfo(ctx *c, const char *text, size_t len, gp_gpuinfo *out,
+                         gp_error *err)
+{
+    if (c->last_info && len == c->last_info_len &&
+        memcmp(text, c->last_info, len) == 0) {
+        *out = c->last_parsed;
+        if (c->last_status != GP_OK)
+            snprintf(err->message, sizeof(err->message), "%s", c->last_message);
+        err->status = c->last_status;
+        return c->last_status;
+    }
+    gp_error_clear(err);
+    gp_status st = gp_catalog_gpuinfo(c->cat, text, len, out, err);
+    if (st == GP_ENOMEM)
+        return st;
+    if (len + 1 > c->last_info_cap) {
+        char *b = realloc(c->last_info, len + 1);
+        if (!b)
+            return st;
+        c->last_info = b;
+        c->last_info_cap = len + 1;
+    }
+    memcpy(c->last_info, text, len);
+    c->last_info_len = len;
+    c->last_parsed = *out;
+    c->last_status = st;
+    snprintf(c->last_message, sizeof(c->last_message), "%s", err->message);
+    return st;
+}
 
 static gp_status bad_row(ctx *c, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -115,13 +156,27 @@ static gp_status on_header(ctx *c, const gp_csv_row *row, gp_error *err)
     return GP_OK;
 }
 
-/* Parses a numeric column; reports a bad row when it is not a number. */
+/* Parses a numeric column; reports a bad row when it is not a number.
+ * Counts, vCPUs and memory repeat on consecutive rows of one instance
+ * type: the last text and value of each column are kept. */
 static int num(ctx *c, const gp_csv_row *row, enum col k, double *out,
                gp_status *st)
 {
     const char *text = field(row, c, k);
-    if (gp_parse_plain_number(text, out) == 0)
+    size_t len = strlen(text);
+    if (len < sizeof(c->last_num_text[0]) && c->last_num_len[k] == len &&
+        memcmp(c->last_num_text[k], text, len) == 0) {
+        *out = c->last_num[k];
         return 0;
+    }
+    if (gp_parse_plain_number(text, out) == 0) {
+        if (len < sizeof(c->last_num_text[0])) {
+            memcpy(c->last_num_text[k], text, len);
+            c->last_num_len[k] = len;
+            c->last_num[k] = *out;
+        }
+        return 0;
+    }
     *st = bad_row(c, row->line, "%s '%s' is not a number", COLUMN_NAMES[k],
                   text);
     return -1;
@@ -170,8 +225,7 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
     const char *info_text = field(row, c, C_GPUINFO);
     gp_gpuinfo info;
     gp_error info_err;
-    if (gp_catalog_gpuinfo(cat, info_text, strlen(info_text), &info,
-                           &info_err) != GP_OK) {
+    if (gpuinfo(c, info_text, strlen(info_text), &info, &info_err) != GP_OK) {
         if (info_err.status == GP_ENOMEM) {
             st = GP_ENOMEM;
             goto out;
@@ -351,10 +405,13 @@ gp_status gp_load_skypilot_group(gp_catalog *cat, const char *provider,
         c.opts = opts;
         c.err = err;
         c.is_gcp = strcasecmp(provider, "gcp") == 0;
+        for (int k = 0; k < C_NCOLS; k++)
+            c.last_num_len[k] = (size_t)-1;
         c.hosts = &hosts;
         c.accs = &accs;
         st = f->data ? gp_csv_parse(f->name, f->data, f->len, on_row, &c, err)
                      : gp_csv_parse_file(f->path, on_row, &c, err);
+        free(c.last_info);
         if (st == GP_OK && !c.have_header)
             st = gp_fail(err, GP_EDATA, f->name, 1, "empty file: no header");
     }

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Runs every benchmark and prints the figures the README reports.
+# Usage: bench/run.sh BUILD_DIR
+set -eu
+build=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$root/bench/out
+mkdir -p "$out"
+gp=$build/gpuplan
+
+echo "== (a) gpuplan offers --gpu H100, whole process, embedded catalog (200 runs)"
+"$build/bench/bench_cli" 200 "$gp" offers --gpu H100
+
+echo "== (b) synthetic SkyPilot catalog: 1,000,000 rows"
+if [ ! -f "$out/big/aws/vms.csv" ]; then
+    "$root/bench/gen-catalog.sh" "$out/big" 1000000
+fi
+size=$(wc -c <"$out/big/aws/vms.csv")
+echo "file_bytes $size"
+echo "-- gpuplan: load + filter H100 + group + sort (best of 3, in-process)"
+"$build/bench/bench_load" "$out/big" H100 3
+echo "-- the same query as a whole gpuplan process"
+"$build/bench/bench_cli" 3 "$gp" offers --no-embedded --catalog "$out/big" --gpu H100
+echo "-- sqlite3: import the same CSV, same query (one run)"
+cat >"$out/query.sql" <<SQL
+.mode csv
+.import $out/big/aws/vms.csv vms
+SELECT InstanceType, MIN(CAST(Price AS REAL) / CAST(AcceleratorCount AS REAL)) AS p
+  FROM vms WHERE AcceleratorName = 'H100' AND Price <> ''
+  GROUP BY InstanceType ORDER BY p;
+SQL
+"$build/bench/bench_cli" 1 sh -c "sqlite3 :memory: < $out/query.sql"
