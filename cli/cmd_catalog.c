@@ -209,8 +209,7 @@ static int info(const gp_catalog *cat, const gp_args *args, gp_format fmt)
         free(pi);
         return GP_EXIT_OK;
     }
-    size_t width = gp_arg_set(args, "wide") ? 0 : gp_terminal_width();
-    int color = gp_use_color(stdout);
+    int wide = gp_arg_set(args, "wide");
     gp_style st = gp_style_for(stdout);
     const gp_col scols[] = {
         {"SOURCE", 0, 40, 20, 0}, {"AS OF", 0, 0, 0, 0},    {"ROWS", 1, 0, 0, 0},
@@ -230,10 +229,7 @@ static int info(const gp_catalog *cat, const gp_args *args, gp_format fmt)
                                offers, repl, nop, bad};
         gp_table_add(t, cells);
     }
-    if (fmt == FMT_MD)
-        gp_table_print_md(t, stdout);
-    else
-        gp_table_print(t, stdout, width, color);
+    gp_table_show(t, fmt, wide);
     gp_table_free(t);
     putchar('\n');
     const gp_col pcols[] = {
@@ -253,10 +249,7 @@ static int info(const gp_catalog *cat, const gp_args *args, gp_format fmt)
                                regions, gpus, dates};
         gp_table_add(t, cells);
     }
-    if (fmt == FMT_MD)
-        gp_table_print_md(t, stdout);
-    else
-        gp_table_print(t, stdout, width, color);
+    gp_table_show(t, fmt, wide);
     gp_table_free(t);
     char total[32];
     gp_fmt_int(total, sizeof(total), (double)gp_catalog_offer_count(cat));

@@ -121,12 +121,9 @@ static int table_out(const gp_gpu_summary *s, size_t n, gp_format fmt,
             return GP_EXIT_FAIL;
         }
     }
-    if (fmt == FMT_MD) {
-        gp_table_print_md(t, stdout);
-    } else {
+    gp_table_show(t, fmt, gp_arg_set(args, "wide"));
+    if (fmt != FMT_MD) {
         gp_style st = gp_style_for(stdout);
-        gp_table_print(t, stdout, gp_arg_set(args, "wide") ? 0 : gp_terminal_width(),
-                       gp_use_color(stdout));
         printf("%sBF16 TF: peak dense TFLOPS (* fp16 where the chip has no bf16). "
                "$/H: per GPU-hour, on-demand, each (provider, instance type) "
                "counted once at its cheapest region.%s\n",

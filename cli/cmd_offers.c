@@ -193,17 +193,15 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
         }
     }
     if (fmt == FMT_MD) {
-        gp_table_print_md(t, stdout);
+        gp_table_show(t, fmt, 1);
         gp_table_free(t);
         return GP_EXIT_OK;
     }
     gp_style st = gp_style_for(stdout);
-    if (n == 0) {
+    if (n == 0)
         printf("No offers match.\n");
-    } else {
-        gp_table_print(t, stdout, gp_arg_set(args, "wide") ? 0 : gp_terminal_width(),
-                       gp_use_color(stdout));
-    }
+    else
+        gp_table_show(t, fmt, gp_arg_set(args, "wide"));
     printf("%s%zu offer%s", st.dim, n, n == 1 ? "" : "s");
     if (gp_arg_set(args, "per-provider"))
         printf(", the cheapest of each provider");

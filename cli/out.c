@@ -51,6 +51,8 @@ size_t gp_terminal_width(void)
 
 /* ---- tables -------------------------------------------------------------- */
 
+enum { COLUMN_GAP = 2 }; /* spaces between columns */
+
 struct gp_table {
     gp_col cols[24];
     size_t ncols;
@@ -170,9 +172,23 @@ static int shrink_one(const gp_table *t, size_t *w, const int *shown, int use_mi
     return 1;
 }
 
+/* One line of cells, in the shown columns, without the newline. */
+static void print_row(FILE *out, const gp_table *t, const char *const *cells,
+                      const size_t *w, const int *shown, size_t last)
+{
+    int first = 1;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (!shown[c])
+            continue;
+        if (!first)
+            fprintf(out, "%*s", (int)COLUMN_GAP, "");
+        first = 0;
+        put_cell(out, cells[c], w[c], t->cols[c].right, c == last);
+    }
+}
+
 void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
 {
-    enum { GAP = 2 };
     size_t w[24];
     int shown[24];
     for (size_t c = 0; c < t->ncols; c++) {
@@ -186,7 +202,7 @@ void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
     }
     /* To fit: shorten long columns to a comfortable width, then drop the
      * least useful columns, then shorten to the minimum. */
-    while (width && shown_width(t, w, shown, GAP) > width) {
+    while (width && shown_width(t, w, shown, COLUMN_GAP) > width) {
         if (shrink_one(t, w, shown, 0))
             continue;
         size_t drop = t->ncols;
@@ -206,28 +222,25 @@ void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
         if (shown[c])
             last = c;
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+    const char *headers[24];
+    for (size_t c = 0; c < t->ncols; c++)
+        headers[c] = t->cols[c].header;
     fputs(bold, out);
-    for (size_t c = 0, first = 1; c < t->ncols; c++) {
-        if (!shown[c])
-            continue;
-        if (!first)
-            fprintf(out, "%*s", GAP, "");
-        first = 0;
-        put_cell(out, t->cols[c].header, w[c], t->cols[c].right, c == last);
-    }
-    fprintf(out, "%s\n", reset);
+    print_row(out, t, headers, w, shown, last);
+    fputs(reset, out);
+    fputc('\n', out);
     for (size_t r = 0; r < t->nrows; r++) {
-        for (size_t c = 0, first = 1; c < t->ncols; c++) {
-            if (!shown[c])
-                continue;
-            if (!first)
-                fprintf(out, "%*s", GAP, "");
-            first = 0;
-            put_cell(out, t->cells[r * t->ncols + c], w[c], t->cols[c].right,
-                     c == last);
-        }
+        print_row(out, t, (const char *const *)&t->cells[r * t->ncols], w, shown, last);
         fputc('\n', out);
     }
+}
+
+void gp_table_show(const gp_table *t, gp_format fmt, int wide)
+{
+    if (fmt == FMT_MD)
+        gp_table_print_md(t, stdout);
+    else
+        gp_table_print(t, stdout, wide ? 0 : gp_terminal_width(), gp_use_color(stdout));
 }
 
 static void md_cell(FILE *out, const char *s)

@@ -40,6 +40,9 @@ void gp_table_print(const gp_table *t, FILE *out, size_t width, int color);
 /* Prints as a GitHub-flavoured Markdown table (cells escaped). */
 void gp_table_print_md(const gp_table *t, FILE *out);
 void gp_table_free(gp_table *t);
+/* Prints to stdout as `fmt` says: Markdown for FMT_MD, else aligned to the
+ * terminal (full width when `wide`), with colour where allowed. */
+void gp_table_show(const gp_table *t, gp_format fmt, int wide);
 
 /* CSV output: one cell (quoted when needed) and the end of a row. */
 void gp_csv_cell(FILE *out, const char *s, int first);

@@ -151,9 +151,9 @@ static gp_status on_row(const gp_csv_row *row, void *ctx, gp_error *err)
     return GP_OK;
 }
 
-gp_status gp_accel_table_load_buffer(const char *name, const char *data,
-                                     size_t len, gp_accel_table **out,
-                                     gp_error *err)
+/* Loads from memory (data != NULL) or from the file at `name`. */
+static gp_status load(const char *name, const char *data, size_t len,
+                      gp_accel_table **out, gp_error *err)
 {
     *out = NULL;
     gp_accel_table *t = calloc(1, sizeof(*t));
@@ -161,7 +161,8 @@ gp_status gp_accel_table_load_buffer(const char *name, const char *data,
         return gp_fail(err, GP_ENOMEM, name, 0, "out of memory");
     gp_arena_init(&t->arena);
     loader ld = {.t = t, .file = name};
-    gp_status st = gp_csv_parse(name, data, len, on_row, &ld, err);
+    gp_status st = data ? gp_csv_parse(name, data, len, on_row, &ld, err)
+                        : gp_csv_parse_file(name, on_row, &ld, err);
     if (st == GP_OK && !ld.have_header)
         st = gp_fail(err, GP_EDATA, name, 1, "empty file: no header");
     if (st != GP_OK) {
@@ -172,24 +173,17 @@ gp_status gp_accel_table_load_buffer(const char *name, const char *data,
     return GP_OK;
 }
 
+gp_status gp_accel_table_load_buffer(const char *name, const char *data,
+                                     size_t len, gp_accel_table **out,
+                                     gp_error *err)
+{
+    return load(name, data ? data : "", len, out, err);
+}
+
 gp_status gp_accel_table_load_file(const char *path, gp_accel_table **out,
                                    gp_error *err)
 {
-    *out = NULL;
-    gp_accel_table *t = calloc(1, sizeof(*t));
-    if (!t)
-        return gp_fail(err, GP_ENOMEM, path, 0, "out of memory");
-    gp_arena_init(&t->arena);
-    loader ld = {.t = t, .file = path};
-    gp_status st = gp_csv_parse_file(path, on_row, &ld, err);
-    if (st == GP_OK && !ld.have_header)
-        st = gp_fail(err, GP_EDATA, path, 1, "empty file: no header");
-    if (st != GP_OK) {
-        gp_accel_table_free(t);
-        return st;
-    }
-    *out = t;
-    return GP_OK;
+    return load(path, NULL, 0, out, err);
 }
 
 gp_status gp_accel_table_load_default(gp_accel_table **out, gp_error *err)

@@ -166,19 +166,34 @@ static int strtab_grow(gp_strtab *in)
     return 0;
 }
 
+/* The slot of s in the table: where it is, or the empty slot where it
+ * would go (*found says which). The table must not be empty. */
+static size_t probe(const gp_strtab *in, const char *s, size_t len, uint32_t h,
+                    int *found)
+{
+    size_t j = h & (in->cap - 1);
+    while (in->slots[j]) {
+        if (in->hashes[j] == h && in->lens[j] == len &&
+            memcmp(in->slots[j], s, len) == 0) {
+            *found = 1;
+            return j;
+        }
+        j = (j + 1) & (in->cap - 1);
+    }
+    *found = 0;
+    return j;
+}
+
 static const char *strtab_insert(gp_strtab *in, const char *s, size_t len,
                                  int copy)
 {
     if ((in->count + 1) * 2 > in->cap && strtab_grow(in) != 0)
         return NULL;
     uint32_t h = gp_hash_bytes(s, len, GP_HASH_SEED);
-    size_t j = h & (in->cap - 1);
-    while (in->slots[j]) {
-        if (in->hashes[j] == h && in->lens[j] == len &&
-            memcmp(in->slots[j], s, len) == 0)
-            return in->slots[j];
-        j = (j + 1) & (in->cap - 1);
-    }
+    int found;
+    size_t j = probe(in, s, len, h, &found);
+    if (found)
+        return in->slots[j];
     const char *stored = copy ? gp_arena_strndup(in->arena, s, len) : s;
     if (!stored)
         return NULL;
@@ -208,13 +223,7 @@ const char *gp_strtab_find(const gp_strtab *in, const char *s, size_t len)
 {
     if (in->cap == 0)
         return NULL;
-    uint32_t h = gp_hash_bytes(s, len, GP_HASH_SEED);
-    size_t j = h & (in->cap - 1);
-    while (in->slots[j]) {
-        if (in->hashes[j] == h && in->lens[j] == len &&
-            memcmp(in->slots[j], s, len) == 0)
-            return in->slots[j];
-        j = (j + 1) & (in->cap - 1);
-    }
-    return NULL;
+    int found;
+    size_t j = probe(in, s, len, gp_hash_bytes(s, len, GP_HASH_SEED), &found);
+    return found ? in->slots[j] : NULL;
 }

@@ -245,6 +245,26 @@ gp_status gp_catalog_diag_lazy(gp_catalog *cat, gp_diag_kind kind,
     return GP_OK;
 }
 
+gp_status gp_catalog_bad_row(gp_catalog *cat, unsigned si,
+                             const gp_load_opts *opts, gp_error *err, long line,
+                             const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    const char *file = cat->sources[si].name;
+    if (opts && opts->skip_bad_rows) {
+        cat->sources[si].bad_rows++;
+        if (gp_catalog_diag_add(cat, GP_DIAG_BAD_ROW, si, (unsigned)line,
+                                "%s; row skipped", msg) != GP_OK)
+            return gp_fail(err, GP_ENOMEM, file, line, "out of memory");
+        return GP_OK;
+    }
+    return gp_fail(err, GP_EDATA, file, line, "%s", msg);
+}
+
 gp_status gp_catalog_gpuinfo(gp_catalog *cat, const char *text, size_t len,
                              gp_gpuinfo *out, gp_error *err)
 {
@@ -1177,11 +1197,10 @@ gp_status gp_catalog_add_path(gp_catalog *cat, const char *path,
     return add_file(cat, path, opts, err);
 }
 
-gp_status gp_catalog_add_skypilot_buffer(gp_catalog *cat, const char *name,
-                                         const char *provider,
-                                         const char *data, size_t len,
-                                         const gp_load_opts *opts,
-                                         gp_error *err)
+/* A text buffer as a user source of either format. */
+static gp_status add_buffer(gp_catalog *cat, const char *name, const char *provider,
+                            int gpuplan, const char *data, size_t len,
+                            const gp_load_opts *opts, gp_error *err)
 {
     gp_skypilot_file file = {0};
     file.name = name;
@@ -1190,8 +1209,17 @@ gp_status gp_catalog_add_skypilot_buffer(gp_catalog *cat, const char *name,
     file.meta.as_of = "";
     file.meta.snapshot = "";
     file.meta.licence = "";
-    group g = {provider, &file, 1, 0, GP_REPLACE_PROVIDER, 0};
+    group g = {provider, &file, 1, gpuplan, GP_REPLACE_PROVIDER, 0};
     return load_group(cat, &g, opts, err);
+}
+
+gp_status gp_catalog_add_skypilot_buffer(gp_catalog *cat, const char *name,
+                                         const char *provider,
+                                         const char *data, size_t len,
+                                         const gp_load_opts *opts,
+                                         gp_error *err)
+{
+    return add_buffer(cat, name, provider, 0, data, len, opts, err);
 }
 
 gp_status gp_catalog_add_gpuplan_buffer(gp_catalog *cat, const char *name,
@@ -1199,14 +1227,5 @@ gp_status gp_catalog_add_gpuplan_buffer(gp_catalog *cat, const char *name,
                                         const gp_load_opts *opts,
                                         gp_error *err)
 {
-    gp_skypilot_file file = {0};
-    file.name = name;
-    file.data = data;
-    file.len = len;
-    file.meta.as_of = "";
-    file.meta.snapshot = "";
-    file.meta.licence = "";
-    group g = {"", &file, 1, 1, GP_REPLACE_PROVIDER, 0};
-    return load_group(cat, &g, opts, err);
+    return add_buffer(cat, name, "", 1, data, len, opts, err);
 }
-

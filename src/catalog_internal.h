@@ -172,6 +172,14 @@ gp_status gp_catalog_diag_add(gp_catalog *cat, gp_diag_kind kind,
                               const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* A malformed row: with opts->skip_bad_rows, counts it, records a
+ * "bad-row" diagnostic and returns GP_OK (the caller skips the row);
+ * otherwise fills err with FILE:LINE and the reason and returns GP_EDATA. */
+gp_status gp_catalog_bad_row(gp_catalog *cat, unsigned si,
+                             const gp_load_opts *opts, gp_error *err, long line,
+                             const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
 /* Records a diagnostic whose message is formatted on first read. */
 gp_status gp_catalog_diag_lazy(gp_catalog *cat, gp_diag_kind kind,
                                unsigned source_index, unsigned line,

@@ -38,25 +38,8 @@ typedef struct ctx {
     int have_header;
 } ctx;
 
-static gp_status bad_row(ctx *c, long line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static gp_status bad_row(ctx *c, long line, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (c->opts && c->opts->skip_bad_rows) {
-        c->cat->sources[c->si].bad_rows++;
-        if (gp_catalog_diag_add(c->cat, GP_DIAG_BAD_ROW, c->si, (unsigned)line,
-                                "%s; row skipped", msg) != GP_OK)
-            return gp_fail(c->err, GP_ENOMEM, c->fname, line, "out of memory");
-        return GP_OK;
-    }
-    return gp_fail(c->err, GP_EDATA, c->fname, line, "%s", msg);
-}
+#define bad_row(c, line, ...)                                                  \
+    gp_catalog_bad_row((c)->cat, (c)->si, (c)->opts, (c)->err, (line), __VA_ARGS__)
 
 static const char *field(const gp_csv_row *row, const ctx *c, enum col k)
 {

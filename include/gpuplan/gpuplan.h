@@ -1,0 +1,19 @@
+/* gpuplan — umbrella header: everything the library offers.
+ *
+ * The library never prints and never exits. Fallible calls return a
+ * gp_status and fill a caller-owned gp_error (error.h). Who owns what is
+ * written at the top of each header. */
+#ifndef GPUPLAN_GPUPLAN_H
+#define GPUPLAN_GPUPLAN_H
+
+#include "gpuplan/accel.h"
+#include "gpuplan/catalog.h"
+#include "gpuplan/error.h"
+#include "gpuplan/gpuinfo.h"
+#include "gpuplan/gpus.h"
+#include "gpuplan/offer.h"
+#include "gpuplan/query.h"
+#include "gpuplan/stats.h"
+#include "gpuplan/units.h"
+
+#endif
