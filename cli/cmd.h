@@ -88,6 +88,12 @@ int gp_arg_set(const gp_args *args, const char *name);
 const char *gp_arg_text(const gp_args *args, const char *name,
                         const char *fallback);
 
+/* A whole-number option in [lo, hi]: sets *out (untouched when the option
+ * is absent) and returns 0, or reports "--NAME must be ..." and returns
+ * GP_EXIT_USAGE. */
+int gp_arg_int(const gp_args *args, const char *name, long lo, long hi,
+               int *out);
+
 /* Prints a command's help to stdout. */
 void gp_cmd_help(const gp_cmd *cmd);
 

@@ -294,6 +294,21 @@ int gp_arg_set(const gp_args *args, const char *name)
     return gp_arg(args, name)->set;
 }
 
+int gp_arg_int(const gp_args *args, const char *name, long lo, long hi,
+               int *out)
+{
+    const gp_opt_value *v = gp_arg(args, name);
+    if (!v->set)
+        return 0;
+    double x = v->number;
+    if (!(x >= (double)lo && x <= (double)hi) || x != floor(x))
+        return gp_usage_error(args->cmd_name,
+                              "--%s must be a whole number from %ld to %ld, not '%s'",
+                              name, lo, hi, v->text);
+    *out = (int)x;
+    return 0;
+}
+
 const char *gp_arg_text(const gp_args *args, const char *name,
                         const char *fallback)
 {

@@ -360,6 +360,28 @@ const char *gp_fmt_int(char *buf, size_t cap, double v)
     return buf;
 }
 
+const char *gp_fmt_si(char *buf, size_t cap, double v)
+{
+    static const struct { double scale; const char *suffix; } UNITS[] = {
+        {1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}};
+    if (isnan(v)) {
+        snprintf(buf, cap, "-");
+        return buf;
+    }
+    double a = fabs(v);
+    if (a >= 1e15) {
+        snprintf(buf, cap, "%.3g", v);
+        return buf;
+    }
+    for (size_t i = 0; i < sizeof(UNITS) / sizeof(UNITS[0]); i++)
+        if (a >= UNITS[i].scale) {
+            snprintf(buf, cap, "%.3g%s", v / UNITS[i].scale, UNITS[i].suffix);
+            return buf;
+        }
+    snprintf(buf, cap, "%.3g", v);
+    return buf;
+}
+
 const char *gp_fmt_pct(char *buf, size_t cap, double fraction)
 {
     if (isnan(fraction))

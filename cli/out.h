@@ -56,6 +56,9 @@ const char *gp_fmt_num(char *buf, size_t cap, double v, int decimals);
 const char *gp_fmt_count(char *buf, size_t cap, double v);
 /* "1,234,567" */
 const char *gp_fmt_int(char *buf, size_t cap, double v);
+/* A count with a suffix and three significant digits: 6.74B, 2T, 512,
+ * 1.23M; beyond 1e15 scientific (9.38e+22). */
+const char *gp_fmt_si(char *buf, size_t cap, double v);
 /* A percentage: 0.703 -> "70%". */
 const char *gp_fmt_pct(char *buf, size_t cap, double fraction);
 

@@ -123,6 +123,26 @@ void gp_accel_model_key(const char *raw, char *out, size_t cap);
 /* Exact lookup of a canonical name, case-insensitive. NULL when absent. */
 const gp_accel *gp_accel_find(const gp_accel_table *table, const char *name);
 
+/* Measured performance and cluster facts for an accelerator, from
+ * data/matmul-efficiency.csv (maximum achievable matmul TFLOPS, measured)
+ * and data/cluster-network.csv (GPUs per node and inter-node bandwidth of
+ * reference training clusters). Unknown values are NAN / 0 / "". The
+ * struct owns its strings. */
+enum { GP_ACCEL_SOURCE_MAX = 400 };
+
+typedef struct gp_accel_perf {
+    double matmul_tflops[GP_PREC_COUNT]; /* measured, NAN when not measured */
+    char matmul_source[GP_PREC_COUNT][GP_ACCEL_SOURCE_MAX];
+    int gpus_per_node;                   /* 0 when the data does not say */
+    double internode_gbps_per_gpu;       /* Gb/s per GPU, NAN when unknown */
+    char network_source[GP_ACCEL_SOURCE_MAX];
+} gp_accel_perf;
+
+/* Looks up the embedded facts for a canonical accelerator name ("H100").
+ * Fails only when the embedded files are malformed (GP_EDATA). */
+gp_status gp_accel_perf_lookup(const char *name, gp_accel_perf *out,
+                               gp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

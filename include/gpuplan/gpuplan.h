@@ -11,6 +11,8 @@
 #include "gpuplan/error.h"
 #include "gpuplan/gpuinfo.h"
 #include "gpuplan/gpus.h"
+#include "gpuplan/job.h"
+#include "gpuplan/model.h"
 #include "gpuplan/offer.h"
 #include "gpuplan/query.h"
 #include "gpuplan/stats.h"

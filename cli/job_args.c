@@ -1,0 +1,215 @@
+/* Reading a training job from the command line. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job_args.h"
+
+static int unknown_name(const char *cmd, const char *what, const char *name,
+                        const char *const *names, size_t n, const char *hint)
+{
+    char sugg[256];
+    gp_suggest(name, names, n, sugg, sizeof(sugg));
+    if (sugg[0])
+        return gp_usage_error(cmd, "unknown %s '%s'; did you mean %s?", what, name,
+                              sugg);
+    return gp_usage_error(cmd, "unknown %s '%s' (%s)", what, name, hint);
+}
+
+static int find_model(const gp_args *args, gp_cli_job *cj, const char *name)
+{
+    const gp_model *m = gp_model_find(cj->models, name);
+    if (m) {
+        cj->model_copy = *m;
+        cj->job.model = &cj->model_copy;
+        return 0;
+    }
+    size_t n = gp_model_table_count(cj->models);
+    const char **names = calloc(n ? n : 1, sizeof(*names));
+    if (!names)
+        return GP_EXIT_FAIL;
+    for (size_t i = 0; i < n; i++)
+        names[i] = gp_model_table_at(cj->models, i)->name;
+    int rc = unknown_name(args->cmd_name, "model", name, names, n,
+                          "see 'gpuplan models', or describe it with --params");
+    free(names);
+    return rc;
+}
+
+static int find_gpu(const gp_args *args, gp_cli_job *cj, const char *name)
+{
+    const gp_accel *a = gp_accel_resolve(cj->accels, name, NULL, NAN, NULL);
+    if (a) {
+        cj->job.accel = a;
+        return 0;
+    }
+    size_t n = gp_accel_table_count(cj->accels);
+    const char **names = calloc(n ? n : 1, sizeof(*names));
+    if (!names)
+        return GP_EXIT_FAIL;
+    for (size_t i = 0; i < n; i++)
+        names[i] = gp_accel_table_at(cj->accels, i)->name;
+    int rc = unknown_name(args->cmd_name, "accelerator", name, names, n,
+                          "see 'gpuplan gpus'");
+    free(names);
+    return rc;
+}
+
+static int custom_model(const gp_args *args, gp_cli_job *cj)
+{
+    const char *cmd = args->cmd_name;
+    gp_model_spec spec = {0};
+    spec.params = gp_arg(args, "params")->number;
+    if (!(spec.params >= 1e6) || spec.params > 1e14)
+        return gp_usage_error(cmd, "--params must lie between 1M and 100T, not '%s'",
+                              gp_arg_text(args, "params", ""));
+    if (gp_arg_set(args, "active-params")) {
+        spec.active_params = gp_arg(args, "active-params")->number;
+        if (!(spec.active_params > 0) || spec.active_params > spec.params)
+            return gp_usage_error(cmd, "--active-params must be positive and at most "
+                                       "--params");
+    }
+    int rc = 0;
+    if ((rc = gp_arg_int(args, "layers", 1, 1000, &spec.layers)) ||
+        (rc = gp_arg_int(args, "hidden", 64, 1000000, &spec.hidden)) ||
+        (rc = gp_arg_int(args, "heads", 1, 10000, &spec.heads)) ||
+        (rc = gp_arg_int(args, "seq-len", 1, 100000000, &spec.seq_len)) ||
+        (rc = gp_arg_int(args, "vocab", 1, 100000000, &spec.vocab)))
+        return rc;
+    gp_error err;
+    gp_error_clear(&err);
+    gp_status st = gp_model_derive(&spec, &cj->custom, &err);
+    if (st != GP_OK)
+        return gp_usage_error(cmd, "%s", err.message);
+    cj->job.model = &cj->custom;
+    return 0;
+}
+
+int gp_cli_job_parse(const gp_args *args, const char *gpu_option,
+                     gp_cli_job *cj)
+{
+    const char *cmd = args->cmd_name;
+    memset(cj, 0, sizeof(*cj));
+    gp_job_init(&cj->job);
+    if (args->npositional)
+        return gp_usage_error(cmd, "unexpected argument '%s'", args->positional[0]);
+    gp_error err;
+    gp_error_clear(&err);
+    gp_status st = gp_model_table_load_default(&cj->models, &err);
+    if (st == GP_OK)
+        st = gp_accel_table_load_default(&cj->accels, &err);
+    if (st != GP_OK)
+        return gp_report(cmd, st, &err);
+
+    /* The model. */
+    int have_model = gp_arg_set(args, "model"), have_params = gp_arg_set(args, "params");
+    if (have_model && have_params)
+        return gp_usage_error(cmd, "give --model or --params, not both");
+    if (!have_model && !have_params)
+        return gp_usage_error(cmd, "which model? give --model NAME (see 'gpuplan "
+                                   "models') or --params N");
+    static const char *const SHAPE[] = {"active-params", "layers", "hidden", "heads",
+                                        "vocab"};
+    int rc;
+    if (have_model) {
+        for (size_t i = 0; i < sizeof(SHAPE) / sizeof(SHAPE[0]); i++)
+            if (gp_arg_set(args, SHAPE[i]))
+                return gp_usage_error(cmd, "--%s describes a --params model; a preset "
+                                           "has its own shape", SHAPE[i]);
+        if ((rc = find_model(args, cj, gp_arg_text(args, "model", ""))))
+            return rc;
+        int seq = 0;
+        if ((rc = gp_arg_int(args, "seq-len", 1, 100000000, &seq)))
+            return rc;
+        if (seq)
+            cj->model_copy.seq_len = seq;
+    } else if ((rc = custom_model(args, cj))) {
+        return rc;
+    }
+    const gp_model *m = cj->job.model;
+
+    /* Tokens. */
+    int have_tokens = gp_arg_set(args, "tokens"), chinchilla = gp_arg_set(args, "chinchilla");
+    if (have_tokens && chinchilla)
+        return gp_usage_error(cmd, "give --tokens or --chinchilla, not both");
+    if (have_tokens) {
+        cj->job.tokens = gp_arg(args, "tokens")->number;
+        if (!(cj->job.tokens >= 1))
+            return gp_usage_error(cmd, "--tokens must be at least 1, not '%s'",
+                                  gp_arg_text(args, "tokens", ""));
+        snprintf(cj->tokens_basis, sizeof(cj->tokens_basis), "given");
+    } else if (chinchilla) {
+        cj->job.tokens = 20.0 * m->params_total;
+        snprintf(cj->tokens_basis, sizeof(cj->tokens_basis),
+                 "20 tokens per parameter (Chinchilla, Hoffmann et al. 2022)");
+    } else if (!isnan(m->tokens) && m->tokens > 0) {
+        cj->job.tokens = m->tokens;
+        snprintf(cj->tokens_basis, sizeof(cj->tokens_basis),
+                 "as published for %s, data/models.csv", m->name);
+    } else {
+        return gp_usage_error(cmd, "how many training tokens? give --tokens N (e.g. "
+                                   "2T) or --chinchilla");
+    }
+
+    /* The accelerator. */
+    if (gpu_option && (rc = find_gpu(args, cj, gp_arg_text(args, gpu_option, "H100"))))
+        return rc;
+
+    /* Training setup. */
+    gp_job *job = &cj->job;
+    if ((rc = gp_arg_int(args, "gpus", 1, 10000000, &job->gpus)) ||
+        (rc = gp_arg_int(args, "tp", 1, 1024, &job->tp)) ||
+        (rc = gp_arg_int(args, "pp", 1, 1024, &job->pp)) ||
+        (rc = gp_arg_int(args, "micro-batch", 1, 1000000, &job->micro_batch)) ||
+        (rc = gp_arg_int(args, "gpus-per-node", 1, 4096, &job->gpus_per_node)))
+        return rc;
+    if (gp_arg_set(args, "precision"))
+        job->precision = gp_precision_parse(gp_arg_text(args, "precision", ""));
+    if (gp_arg_set(args, "optimizer"))
+        job->optimizer = (gp_optimizer)gp_optimizer_parse(gp_arg_text(args, "optimizer", ""));
+    if (gp_arg_set(args, "recompute"))
+        job->recompute = (gp_recompute)gp_recompute_parse(gp_arg_text(args, "recompute", ""));
+    if (gp_arg_set(args, "zero"))
+        job->zero = atoi(gp_arg_text(args, "zero", "1"));
+    if (gp_arg_set(args, "fsdp")) {
+        if (job->zero >= 0 && job->zero != 3)
+            return gp_usage_error(cmd, "--fsdp is ZeRO stage 3; it contradicts --zero %d",
+                                  job->zero);
+        job->zero = 3;
+    }
+    if (gp_arg_set(args, "global-batch")) {
+        job->global_batch_tokens = gp_arg(args, "global-batch")->number;
+        if (!(job->global_batch_tokens >= 1) || job->global_batch_tokens > 1e12)
+            return gp_usage_error(cmd, "--global-batch must lie between 1 and 1e12 tokens");
+    }
+    if (gp_arg_set(args, "mfu")) {
+        job->mfu = gp_arg(args, "mfu")->number;
+        if (!(job->mfu > 0))
+            return gp_usage_error(cmd, "--mfu must be above 0");
+    }
+    if (gp_arg_set(args, "goodput")) {
+        job->goodput = gp_arg(args, "goodput")->number;
+        if (!(job->goodput > 0))
+            return gp_usage_error(cmd, "--goodput must be above 0");
+    }
+    if (gp_arg_set(args, "net-gbps")) {
+        job->internode_gbps = gp_arg(args, "net-gbps")->number;
+        if (!(job->internode_gbps > 0) || job->internode_gbps > 1e6)
+            return gp_usage_error(cmd, "--net-gbps must lie between 0 and 1e6 Gb/s");
+    }
+    if (gp_arg_set(args, "days")) {
+        job->target_days = gp_arg(args, "days")->number;
+        if (!(job->target_days > 0) || job->target_days > 3650)
+            return gp_usage_error(cmd, "--days must lie between 0 and 3650");
+    }
+    return 0;
+}
+
+void gp_cli_job_free(gp_cli_job *cj)
+{
+    gp_model_table_free(cj->models);
+    gp_accel_table_free(cj->accels);
+    cj->models = NULL;
+    cj->accels = NULL;
+}
