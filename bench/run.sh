@@ -30,3 +30,11 @@ SELECT InstanceType, MIN(CAST(Price AS REAL) / CAST(AcceleratorCount AS REAL)) A
   GROUP BY InstanceType ORDER BY p;
 SQL
 "$build/bench/bench_cli" 1 sh -c "sqlite3 :memory: < $out/query.sql"
+
+echo "== (c) the job model: one estimate in process, and gpuplan estimate as a process"
+"$build/bench/bench_estimate" 200
+"$build/bench/bench_cli" 200 "$gp" estimate --model llama-3-70b --gpu H100 --gpus 1024
+"$build/bench/bench_cli" 100 "$gp" estimate --model llama-3-70b --gpu H100
+
+echo "== (d) the job model against published training runs"
+"$build/bench/accuracy"

@@ -201,10 +201,10 @@ static void build_report(const gp_estimate *e, const gp_cli_job *cj, report *r)
                                     : gp_job_constants_default()->default_target_days,
             minbuf, gp_fmt_int(d, sizeof(d), e->max_gpus));
     else
-        add(r, "GPUs", "%s %s (%s); fewest that fit: %s; recommended: %s",
+        add(r, "GPUs", "%s %s (%s); fewest that fit: %s; the job can use up to %s",
             gp_fmt_int(a, sizeof(a), e->gpus), gpu,
             gp_precision_name((gp_precision)e->precision), minbuf,
-            e->recommended_gpus ? gp_fmt_int(b, sizeof(b), e->recommended_gpus) : "-");
+            gp_fmt_int(b, sizeof(b), e->max_gpus));
     char vp[32] = "";
     if (l->vp > 1)
         snprintf(vp, sizeof(vp), " (%d chunks per stage)", l->vp);

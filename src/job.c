@@ -272,6 +272,8 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
     if (x->params_expert > m->params_total)
         x->params_expert = m->params_total;
     x->params_dense = m->params_total - x->params_expert;
+    x->act_tok_none = gp_job_act_per_token(m, 0);
+    x->act_tok_selective = gp_job_act_per_token(m, 1);
     return GP_OK;
 }
 
@@ -307,6 +309,67 @@ static int largest_pow2_dividing(int n, int cap)
     return e;
 }
 
+/* The ZeRO stages, micro-batch sizes and recomputation modes of one
+ * (TP, PP, DP, VP, EP) split. Recomputation is tried from none to full and
+ * the first that fits wins (the others only cost time); micro-batches
+ * larger than one only help ZeRO-3 (fewer parameter gathers), so they are
+ * tried only there. Returns 1 when `feasible_only` found a fit. */
+static int try_layouts(const gp_job_ctx *x, int n, int feasible_only, search *s,
+                       int t, int pp, int dp, int vp, int ep)
+{
+    static const int BS[] = {1, 2, 4, 8};
+    const gp_job *job = x->job;
+    int zero_lo = job->zero >= 0 ? job->zero : 1;
+    int zero_hi = job->zero >= 0 ? job->zero : 3;
+    int rec_lo = job->recompute >= 0 ? (int)job->recompute : GP_RECOMPUTE_NONE;
+    int rec_hi = job->recompute >= 0 ? (int)job->recompute : GP_RECOMPUTE_FULL;
+    if (feasible_only && job->recompute < 0)
+        rec_lo = GP_RECOMPUTE_FULL; /* the least memory */
+    for (int z = zero_lo; z <= zero_hi; z++) {
+        if (job->zero < 0 && z == 2)
+            continue; /* ZeRO-2 adds nothing over 1 in this model */
+        size_t nb = job->micro_batch > 0 || z < 3 || feasible_only ? 1 : sizeof(BS) / sizeof(BS[0]);
+        for (size_t bi = 0; bi < nb; bi++) {
+            int b = job->micro_batch > 0 ? job->micro_batch : BS[bi];
+            double mbs = floor(x->seqs / ((double)dp * b));
+            if (mbs < 1 || (vp > 1 && mbs < pp))
+                continue;
+            for (int rec = rec_lo; rec <= rec_hi; rec++) {
+                gp_job_cand c;
+                memset(&c, 0, sizeof(c));
+                c.l = (gp_layout){t, pp, dp, vp, ep, z, (gp_recompute)rec, b, (int)mbs};
+                gp_job_memory(x, &c);
+                s->evaluated++;
+                double over = c.mem.total_gb / c.mem.capacity_gb;
+                if (!s->have_least ||
+                    over < s->least.mem.total_gb / s->least.mem.capacity_gb) {
+                    s->least = c;
+                    s->have_least = 1;
+                }
+                if (!c.fits)
+                    continue;
+                if (feasible_only) {
+                    s->best = c;
+                    s->have_best = 1;
+                    return 1;
+                }
+                gp_job_time(x, n, &c);
+                keep_faster(&s->best, &s->have_best, &c);
+                if (pp == 1)
+                    keep_faster(&s->best_pp1, &s->have_pp1, &c);
+                if (t == 1)
+                    keep_faster(&s->best_tp1, &s->have_tp1, &c);
+                if (z < 3)
+                    keep_faster(&s->best_zero1, &s->have_zero1, &c);
+                if (rec == GP_RECOMPUTE_NONE)
+                    keep_faster(&s->best_none, &s->have_none, &c);
+                break; /* more recomputation only costs time */
+            }
+        }
+    }
+    return 0;
+}
+
 /* Tries every layout on n GPUs. With `feasible_only` it stops at the first
  * that fits (min_gpus search). */
 static void search_layouts(const gp_job_ctx *x, int n, int feasible_only,
@@ -316,14 +379,7 @@ static void search_layouts(const gp_job_ctx *x, int n, int feasible_only,
     const gp_model *m = x->m;
     memset(s, 0, sizeof(*s));
     static const int TPS[] = {1, 2, 4, 8, 16, 32, 64};
-    static const int BS[] = {1, 2, 4, 8};
     static const int VS[] = {1, 2, 4, 8};
-    int zero_lo = job->zero >= 0 ? job->zero : 1;
-    int zero_hi = job->zero >= 0 ? job->zero : 3;
-    int rec_lo = job->recompute >= 0 ? (int)job->recompute : GP_RECOMPUTE_NONE;
-    int rec_hi = job->recompute >= 0 ? (int)job->recompute : GP_RECOMPUTE_FULL;
-    if (feasible_only && job->recompute < 0)
-        rec_lo = GP_RECOMPUTE_FULL; /* the least memory */
     for (size_t ti = 0; ti < sizeof(TPS) / sizeof(TPS[0]); ti++) {
         int t = TPS[ti];
         if (job->tp > 0 && t != job->tp)
@@ -347,49 +403,8 @@ static void search_layouts(const gp_job_ctx *x, int n, int feasible_only,
                 int vp = VS[vi];
                 if (vp > 1 && (pp == 1 || pp * vp > m->layers))
                     continue;
-                for (int rec = rec_lo; rec <= rec_hi; rec++) {
-                    for (size_t bi = 0; bi < sizeof(BS) / sizeof(BS[0]); bi++) {
-                        int b = job->micro_batch > 0 ? job->micro_batch : BS[bi];
-                        if (job->micro_batch > 0 && bi > 0)
-                            break;
-                        double mbs = floor(x->seqs / ((double)dp * b));
-                        if (mbs < 1 || (vp > 1 && mbs < pp))
-                            continue;
-                        for (int z = zero_lo; z <= zero_hi; z++) {
-                            if (job->zero < 0 && z == 2)
-                                continue; /* ZeRO-2 adds nothing over 1 here */
-                            gp_job_cand c;
-                            memset(&c, 0, sizeof(c));
-                            c.l = (gp_layout){t, pp, dp, vp, ep, z, (gp_recompute)rec, b,
-                                              (int)mbs};
-                            gp_job_memory(x, &c);
-                            s->evaluated++;
-                            double over = c.mem.total_gb / c.mem.capacity_gb;
-                            if (!s->have_least ||
-                                over < s->least.mem.total_gb / s->least.mem.capacity_gb) {
-                                s->least = c;
-                                s->have_least = 1;
-                            }
-                            if (!c.fits)
-                                continue;
-                            if (feasible_only) {
-                                s->best = c;
-                                s->have_best = 1;
-                                return;
-                            }
-                            gp_job_time(x, n, &c);
-                            keep_faster(&s->best, &s->have_best, &c);
-                            if (pp == 1)
-                                keep_faster(&s->best_pp1, &s->have_pp1, &c);
-                            if (t == 1)
-                                keep_faster(&s->best_tp1, &s->have_tp1, &c);
-                            if (z < 3)
-                                keep_faster(&s->best_zero1, &s->have_zero1, &c);
-                            if (rec == GP_RECOMPUTE_NONE)
-                                keep_faster(&s->best_none, &s->have_none, &c);
-                        }
-                    }
-                }
+                if (try_layouts(x, n, feasible_only, s, t, pp, dp, vp, ep))
+                    return;
             }
             }
         }
@@ -693,7 +708,7 @@ gp_status gp_job_estimate_with(const gp_job *job, const gp_job_constants *k,
      * parallelism, so more GPUs mean deeper pipelines and more traffic):
      * then the most GPUs that keep 75% of the MFU reached on one node. */
     char rec_note[GP_ASSUMPTION_LEN] = "";
-    if (first) {
+    if (first && job->gpus <= 0) {
         int idx_first = 0;
         while (grid_count(x.node, idx_first) && grid_count(x.node, idx_first) < first)
             idx_first++;

@@ -48,7 +48,7 @@ static double act_per_layer_token(const gp_model *m, int moe, int selective)
     return attn + norms + 2 * h * copies + per_f * f;
 }
 
-static double act_per_token(const gp_model *m, int selective)
+double gp_job_act_per_token(const gp_model *m, int selective)
 {
     double moe_layers = m->experts > 0 ? m->layers - m->dense_layers : 0;
     double dense_layers = m->layers - moe_layers;
@@ -88,11 +88,12 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
     if (l->recompute == GP_RECOMPUTE_FULL) {
         /* Layer inputs only, plus one layer's working set while it is
          * recomputed. */
-        per_layer_avg = act_per_token(m, 1) / m->layers;
+        per_layer_avg = x->act_tok_selective / m->layers;
         act = 2.0 * m->hidden * seq_b * layers_stage * inflight + per_layer_avg * seq_b;
     } else {
-        per_layer_avg =
-            act_per_token(m, l->recompute == GP_RECOMPUTE_SELECTIVE) / m->layers;
+        per_layer_avg = (l->recompute == GP_RECOMPUTE_SELECTIVE ? x->act_tok_selective
+                                                                : x->act_tok_none) /
+                        m->layers;
         act = per_layer_avg * seq_b * layers_stage * inflight;
     }
     /* fp32 logits for the loss on the last stage. */

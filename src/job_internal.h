@@ -28,7 +28,12 @@ typedef struct gp_job_ctx {
     double flops_mm_tok;        /* matmul part of the model FLOPs */
     double flops_attn_tok;      /* attention part */
     int moe_layers;
+    double act_tok_none;        /* activation bytes per token, all layers */
+    double act_tok_selective;
 } gp_job_ctx;
+
+/* Activation bytes one token leaves in all layers (job_cost.c). */
+double gp_job_act_per_token(const gp_model *m, int selective);
 
 /* The cost of one layout on one GPU. */
 typedef struct gp_job_cand {

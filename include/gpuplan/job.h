@@ -123,7 +123,7 @@ typedef struct gp_estimate {
     int gpus;                    /* the count estimated */
     int gpus_recommended;        /* 1: gpus is the recommended count */
     int min_gpus;                /* fewest that fit; 0: none fits */
-    int recommended_gpus;        /* for the target days */
+    int recommended_gpus;        /* for the target days; 0 when gpus given */
     int max_gpus;                /* most the job can use */
     int gpus_per_node;
     double internode_gbps;

@@ -1,0 +1,352 @@
+/* The training-job model: each formula against hand-computed values, the
+ * layout choice, and the range checks. */
+#include "test_util.h"
+
+#include "gpuplan/job.h"
+
+typedef struct fixture {
+    gp_model_table *models;
+    gp_accel_table *accels;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    gp_error err;
+    if (!f || gp_model_table_load_default(&f->models, &err) != GP_OK ||
+        gp_accel_table_load_default(&f->accels, &err) != GP_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    gp_model_table_free(f->models);
+    gp_accel_table_free(f->accels);
+    free(f);
+    return 0;
+}
+
+static gp_job job_for(fixture *f, const char *model, const char *gpu, double tokens,
+                      int gpus)
+{
+    gp_job job;
+    gp_job_init(&job);
+    job.model = gp_model_find(f->models, model);
+    job.accel = gp_accel_find(f->accels, gpu);
+    job.tokens = tokens;
+    job.gpus = gpus;
+    assert_non_null(job.model);
+    assert_non_null(job.accel);
+    return job;
+}
+
+static gp_estimate run(const gp_job *job)
+{
+    gp_estimate e;
+    gp_error err;
+    gp_status st = gp_job_estimate(job, &e, &err);
+    if (st != GP_OK)
+        fail_msg("estimate failed: %s", err.message);
+    return e;
+}
+
+/* Llama 2 7B on 2T tokens. Multiplying parameters: 6,738,415,616 less the
+ * 32000 x 4096 input embedding = 6,607,343,616; 6 FLOPs each per token =
+ * 39,644,061,696. Attention: 6 x 32 layers x 4096 tokens x 32 heads x
+ * (128 + 128) = 6,442,450,944. Per token 46,086,512,640; x 2e12. */
+static void flops_llama2_7b(void **state)
+{
+    gp_job job = job_for(*state, "llama-2-7b", "A100-80GB", 2e12, 256);
+    gp_estimate e = run(&job);
+    assert_true(e.model_flops_per_token == 46086512640.0);
+    assert_close(e.model_flops, 46086512640.0 * 2e12, 1e-12);
+    /* Without recomputation hardware FLOPs equal model FLOPs. */
+    job.recompute = GP_RECOMPUTE_NONE;
+    e = run(&job);
+    assert_true(e.hardware_flops_per_token == e.model_flops_per_token);
+    /* Full recomputation adds a forward pass: 4/3 of the model FLOPs, and
+     * the hardware utilisation is 4/3 of the model utilisation. */
+    job.recompute = GP_RECOMPUTE_FULL;
+    e = run(&job);
+    assert_close(e.hardware_flops_per_token, e.model_flops_per_token * 4.0 / 3.0, 1e-12);
+    assert_close(e.hfu, e.mfu * 4.0 / 3.0, 1e-12);
+}
+
+/* The attention term grows with the sequence; the parameter term does not. */
+static void attention_scales_with_sequence(void **state)
+{
+    fixture *f = *state;
+    gp_job job = job_for(f, "llama-2-7b", "H100", 1e11, 8);
+    gp_estimate a = run(&job);
+    gp_model longer = *job.model;
+    longer.seq_len *= 2;
+    job.model = &longer;
+    gp_estimate b = run(&job);
+    assert_close(b.model_flops_per_token - a.model_flops_per_token, 6442450944.0, 1e-12);
+}
+
+/* Mixed-precision AdamW keeps 2 + 2 + 12 = 16 bytes per parameter: on one
+ * GPU, without sharding, Llama 2 7B needs 16 x 6,738,415,616 bytes of
+ * weights, gradients and optimizer state, which cannot fit in 80 GB. */
+static void adamw_sixteen_bytes(void **state)
+{
+    gp_job job = job_for(*state, "llama-2-7b", "H100", 1e11, 1);
+    gp_estimate e = run(&job);
+    double states = e.memory.weights_gb + e.memory.gradients_gb + e.memory.optimizer_gb;
+    assert_close(states, 16.0 * 6738415616.0 / 1e9, 1e-12);
+    assert_close(e.memory.weights_gb, 2.0 * 6738415616.0 / 1e9, 1e-12);
+    assert_false(e.fits);
+    assert_true(isnan(e.wall_hours) && isnan(e.mfu));
+    /* 8-bit AdamW: 2 + 2 + 6; SGD with momentum: 2 + 2 + 8. */
+    job.optimizer = GP_OPT_ADAMW_8BIT;
+    e = run(&job);
+    assert_close(e.memory.weights_gb + e.memory.gradients_gb + e.memory.optimizer_gb,
+                 10.0 * 6738415616.0 / 1e9, 1e-12);
+    job.optimizer = GP_OPT_SGD;
+    e = run(&job);
+    assert_close(e.memory.weights_gb + e.memory.gradients_gb + e.memory.optimizer_gb,
+                 12.0 * 6738415616.0 / 1e9, 1e-12);
+}
+
+/* A 70B model: 16 x 70e9 = 1.12 TB of states. Eight 80 GB GPUs hold 640 GB
+ * at most, so nothing fits; 32 GPUs with ZeRO-3 hold 35 GB each. */
+static void seventy_b_needs_zero3(void **state)
+{
+    fixture *f = *state;
+    gp_model m;
+    gp_error err;
+    gp_model_spec spec = {.params = 70e9};
+    assert_int_equal(gp_model_derive(&spec, &m, &err), GP_OK);
+    gp_job job;
+    gp_job_init(&job);
+    job.model = &m;
+    job.accel = gp_accel_find(f->accels, "A100-80GB");
+    job.tokens = 1.4e12;
+    job.gpus = 8;
+    gp_estimate e = run(&job);
+    assert_false(e.fits);
+    assert_true(e.min_gpus > 8);
+    job.gpus = 32;
+    job.zero = 3;
+    e = run(&job);
+    assert_true(e.fits);
+    assert_int_equal(e.layout.zero, 3);
+    double states = e.memory.weights_gb + e.memory.gradients_gb + e.memory.optimizer_gb;
+    assert_close(states, 1120.0 / 32.0, 1e-12);
+    assert_true(e.memory.total_gb <= e.memory.capacity_gb);
+    /* ZeRO-1 shards only the optimizer state: 32 GPUs are not enough
+     * without tensor or pipeline parallelism. */
+    job.zero = 1;
+    job.tp = 1;
+    job.pp = 1;
+    e = run(&job);
+    assert_false(e.fits);
+    assert_close(e.memory.weights_gb + e.memory.gradients_gb, 4.0 * 70.0, 1e-12);
+}
+
+/* Usable memory is 90% of the device less 1.5 GB. */
+static void capacity(void **state)
+{
+    gp_job job = job_for(*state, "llama-2-7b", "H100", 1e11, 8);
+    gp_estimate e = run(&job);
+    assert_close(e.memory.capacity_gb, 80.0 * 0.9 - 1.5, 1e-12);
+    assert_close(e.memory.total_gb,
+                 e.memory.weights_gb + e.memory.gradients_gb + e.memory.optimizer_gb +
+                     e.memory.activations_gb,
+                 1e-12);
+}
+
+/* Layout: a 7B model on one node needs no tensor or pipeline parallelism;
+ * a 175B model on 96 GPUs with only the optimizer sharded must split its
+ * layers; pipeline parallelism appears only when needed. */
+static void layout_choice(void **state)
+{
+    fixture *f = *state;
+    gp_job job = job_for(f, "llama-2-7b", "A100-80GB", 1e11, 8);
+    gp_estimate e = run(&job);
+    assert_int_equal(e.layout.tp, 1);
+    assert_int_equal(e.layout.pp, 1);
+    assert_int_equal(e.layout.dp, 8);
+    assert_int_equal(e.layout.tp * e.layout.pp * e.layout.dp, 8);
+
+    job = job_for(f, "gpt-3-175b", "H100", 3e11, 96);
+    job.zero = 1;
+    e = run(&job);
+    assert_true(e.fits);
+    assert_true(e.layout.tp * e.layout.pp >= 8);
+    assert_true(e.layout.tp <= 8); /* inside a node */
+    assert_int_equal(e.layout.tp * e.layout.pp * e.layout.dp, 96);
+    assert_non_null(strstr(e.layout_reason, "TP"));
+
+    /* Forced to one pipeline stage and ZeRO-1, 175B cannot fit on 96. */
+    job.pp = 1;
+    e = run(&job);
+    assert_false(e.fits);
+}
+
+/* The user's MFU and goodput replace the model's: wall time is exactly
+ * FLOPs / (GPUs x peak x MFU) / goodput. */
+static void mfu_override(void **state)
+{
+    gp_job job = job_for(*state, "llama-2-7b", "A100-80GB", 2e12, 256);
+    job.mfu = 0.5;
+    job.goodput = 0.8;
+    gp_estimate e = run(&job);
+    assert_close(e.mfu, 0.5, 1e-12);
+    double seconds = 46086512640.0 * 2e12 / (256 * 312e12 * 0.5);
+    assert_close(e.wall_hours, seconds / 3600.0 / 0.8, 1e-12);
+    assert_close(e.gpu_hours, 256 * e.wall_hours, 1e-12);
+    assert_close(e.tokens_per_second, 2e12 / seconds, 1e-12);
+}
+
+/* Goodput: production efficiency over (1 + failures x hours lost). */
+static void goodput_formula(void **state)
+{
+    gp_job job = job_for(*state, "llama-2-7b", "H100", 1e11, 1024);
+    gp_estimate e = run(&job);
+    const gp_job_constants *k = gp_job_constants_default();
+    double want = k->production_efficiency /
+                  (1 + k->interruptions_per_gpu_hour * 1024 * k->hours_lost_per_interruption);
+    assert_close(e.goodput, want, 1e-12);
+    /* Llama 3's rate: 419 interruptions in 54 days on 16,384 GPUs. */
+    assert_close(k->interruptions_per_gpu_hour, 419.0 / (54 * 24 * 16384.0), 1e-12);
+    assert_close(e.wall_hours, 1e11 / e.tokens_per_second / 3600 / e.goodput, 1e-12);
+}
+
+/* More GPUs finish sooner (at this scale); a slower network is never
+ * faster; fp8 on H100 is faster than bf16 but less than twice. */
+static void sensible_directions(void **state)
+{
+    fixture *f = *state;
+    gp_job job = job_for(f, "llama-2-13b", "H100", 1e12, 64);
+    gp_estimate a = run(&job);
+    job.gpus = 256;
+    gp_estimate b = run(&job);
+    assert_true(b.wall_hours < a.wall_hours);
+    job.internode_gbps = 25;
+    gp_estimate slow = run(&job);
+    assert_true(slow.tokens_per_second <= b.tokens_per_second);
+    job.internode_gbps = NAN;
+    job.precision = GP_PREC_FP8;
+    gp_estimate fp8 = run(&job);
+    assert_true(fp8.tokens_per_second > b.tokens_per_second);
+    assert_true(fp8.tokens_per_second < 2 * b.tokens_per_second);
+    /* MFU is against the precision's own peak. */
+    assert_close(fp8.peak_tflops, 1979, 1e-12);
+}
+
+/* Without --gpus: the fewest that fit and a recommended count that
+ * finishes within the target. */
+static void recommended_count(void **state)
+{
+    gp_job job = job_for(*state, "llama-2-7b", "H100", 2e12, 0);
+    gp_estimate e = run(&job);
+    assert_true(e.gpus_recommended);
+    assert_int_equal(e.gpus, e.recommended_gpus);
+    assert_true(e.min_gpus >= 1 && e.min_gpus <= e.gpus);
+    assert_true(e.wall_days <= 30.0);
+    job.target_days = 60;
+    gp_estimate slower = run(&job);
+    assert_true(slower.gpus < e.gpus);
+    assert_true(slower.wall_days <= 60.0);
+}
+
+static void moe_costs(void **state)
+{
+    fixture *f = *state;
+    gp_job job = job_for(f, "mixtral-8x7b", "H100", 1e12, 64);
+    gp_estimate e = run(&job);
+    assert_true(e.fits);
+    /* 6 x active (less the input embedding), not total. */
+    const gp_model *m = job.model;
+    double attn = 6.0 * 32 * m->seq_len * 32 * 256;
+    assert_close(e.model_flops_per_token, 6.0 * (m->params_active - 32000.0 * 4096) + attn,
+                 1e-12);
+    if (e.layout.ep > 1)
+        assert_true(e.step.ep_comm_s > 0);
+    else
+        assert_true(e.step.ep_comm_s == 0);
+}
+
+static void range_errors(void **state)
+{
+    fixture *f = *state;
+    gp_estimate e;
+    gp_error err;
+    gp_job job = job_for(f, "llama-2-7b", "H100", 0, 8);
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_ERANGE);
+    job.tokens = NAN;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_ERANGE);
+    job.tokens = 1e30;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_ERANGE);
+    job.tokens = INFINITY;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_ERANGE);
+    job.tokens = 1e12;
+    job.gpus = 100000000;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_ERANGE);
+    assert_non_null(strstr(err.message, "at most"));
+    job.gpus = 8;
+    job.global_batch_tokens = 100; /* less than one sequence */
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_ERANGE);
+    job.global_batch_tokens = 0;
+    job.mfu = 1.5;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_ERANGE);
+    job.mfu = NAN;
+    job.tp = 3;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_ERANGE);
+    job.tp = 0;
+    job.pp = 1000;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_ERANGE);
+    job = job_for(f, "llama-2-7b", "A100-80GB", 1e12, 8);
+    job.precision = GP_PREC_FP8;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_ERANGE);
+    assert_non_null(strstr(err.message, "fp8"));
+    gp_job empty;
+    gp_job_init(&empty);
+    assert_int_equal(gp_job_estimate(&empty, &e, &err), GP_EINVAL);
+}
+
+/* Every number of a fitting estimate is finite and every assumption is one
+ * line. */
+static void outputs_are_finite(void **state)
+{
+    fixture *f = *state;
+    static const char *const MODELS[] = {"pythia-70m", "llama-3-8b", "gemma-2-27b",
+                                         "deepseek-v3", "falcon-180b"};
+    for (size_t i = 0; i < sizeof(MODELS) / sizeof(MODELS[0]); i++) {
+        gp_job job = job_for(f, MODELS[i], "H100", 1e12, 0);
+        gp_estimate e = run(&job);
+        assert_true(e.fits);
+        double v[] = {e.mfu, e.hfu, e.tokens_per_second, e.wall_hours, e.gpu_hours,
+                      e.memory.total_gb, e.step.step_s, e.goodput};
+        for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++)
+            assert_true(isfinite(v[j]) && v[j] > 0);
+        assert_true(e.mfu < 1 && e.hfu < 1);
+        assert_true(e.nassumptions >= 8);
+        for (size_t j = 0; j < e.nassumptions; j++)
+            assert_null(strchr(e.assumptions[j], '\n'));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(flops_llama2_7b),
+        cmocka_unit_test(attention_scales_with_sequence),
+        cmocka_unit_test(adamw_sixteen_bytes),
+        cmocka_unit_test(seventy_b_needs_zero3),
+        cmocka_unit_test(capacity),
+        cmocka_unit_test(layout_choice),
+        cmocka_unit_test(mfu_override),
+        cmocka_unit_test(goodput_formula),
+        cmocka_unit_test(sensible_directions),
+        cmocka_unit_test(recommended_count),
+        cmocka_unit_test(moe_costs),
+        cmocka_unit_test(range_errors),
+        cmocka_unit_test(outputs_are_finite),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
