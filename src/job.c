@@ -265,6 +265,11 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
     x->flops_attn_tok = 6.0 * m->layers * x->seq * m->heads *
                         (double)(m->head_dim + m->v_head_dim);
     x->flops_model_tok = x->flops_mm_tok + x->flops_attn_tok;
+    if (!(x->flops_mm_tok > 0) || !isfinite(x->flops_model_tok))
+        return gp_fail(err, GP_ERANGE, "", 0,
+                       "%s: %.4g active parameters leave nothing to multiply once the "
+                       "%d x %d input embedding is taken out", m->name, m->params_active,
+                       m->vocab, m->hidden);
 
     x->moe_layers = m->experts > 0 ? m->layers - m->dense_layers : 0;
     double mats = m->mlp == GP_MLP_GELU ? 2.0 : 3.0;

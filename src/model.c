@@ -198,6 +198,14 @@ static gp_status on_row(const gp_csv_row *row, void *ctx, gp_error *err)
     if (m.params_active > m.params_total)
         return gp_fail(err, GP_EDATA, ld->file, row->line,
                        "%s: params_active exceeds params_total", m.name);
+    /* A published count may differ from the shape's by biases or an
+     * attention variant the counter does not know, not by a factor of 2. */
+    if (!(m.params_total >= 0.5 * counted && m.params_total <= 2 * counted) ||
+        !(m.params_active >= 0.5 * active && m.params_active <= 2 * active))
+        return gp_fail(err, GP_EDATA, ld->file, row->line,
+                       "%s: params_total/params_active (%.4g/%.4g) disagree with the "
+                       "shape (%.4g/%.4g)", m.name, m.params_total, m.params_active,
+                       counted, active);
     t->models[t->count++] = m;
     return GP_OK;
 }

@@ -193,6 +193,24 @@ static void malformed_files(void **state)
     assert_int_equal(load(buf, &err), GP_OK);
 }
 
+/* Found by fuzz_models: a row whose active count was smaller than its own
+ * embedding table gave negative FLOPs. Such a row is now refused. */
+static void counts_far_from_shape_refused(void **state)
+{
+    (void)state;
+    gp_error err;
+    const char *text =
+        "name,params_total,params_active,layers,hidden,heads,vocab,seq_len,mlp,ffn,source\n"
+        "p,70426,246,6,512,8,50304,2048,gelu,2048,src\n";
+    assert_int_equal(load(text, &err), GP_EDATA);
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.message, "disagree"));
+    const char *fine =
+        "name,params_total,layers,hidden,heads,vocab,seq_len,mlp,ffn,source\n"
+        "p,70426624,6,512,8,50304,2048,gelu,2048,src\n";
+    assert_int_equal(load(fine, &err), GP_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +222,7 @@ int main(void)
         cmocka_unit_test(derive_moe),
         cmocka_unit_test(derive_errors),
         cmocka_unit_test(malformed_files),
+        cmocka_unit_test(counts_far_from_shape_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
