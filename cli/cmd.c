@@ -11,12 +11,14 @@ extern const gp_cmd gp_cmd_gpus;
 extern const gp_cmd gp_cmd_catalog;
 extern const gp_cmd gp_cmd_estimate;
 extern const gp_cmd gp_cmd_models;
+extern const gp_cmd gp_cmd_plan;
 extern const gp_cmd gp_cmd_help_cmd;
 
 const gp_cmd *const gp_commands[] = {
     &gp_cmd_offers,
     &gp_cmd_gpus,
     &gp_cmd_catalog,
+    &gp_cmd_plan,
     &gp_cmd_estimate,
     &gp_cmd_models,
     &gp_cmd_help_cmd,

@@ -18,6 +18,7 @@ static const gp_opt OPTS[] = {
      "number of accelerators (default: the recommended count)"},
     GP_JOB_MODEL_OPTIONS,
     GP_JOB_TRAIN_OPTIONS,
+    GP_JOB_CLUSTER_OPTIONS,
 };
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -291,7 +292,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
 {
     (void)cmd;
     gp_cli_job cj;
-    int rc = gp_cli_job_parse(args, "gpu", &cj);
+    int rc = gp_cli_job_parse(args, "gpu", 1, &cj);
     if (rc) {
         gp_cli_job_free(&cj);
         return rc;

@@ -48,69 +48,6 @@ static const gp_opt OPTS[] = {
     GP_CATALOG_OPTIONS,
 };
 
-/* Splits repeatable comma lists into one array of names. */
-static const char **split_lists(const gp_opt_value *v, size_t *n, char **buf)
-{
-    *n = 0;
-    *buf = NULL;
-    if (!v->set)
-        return NULL;
-    size_t total = 0;
-    for (size_t i = 0; i < v->nlist; i++)
-        total += strlen(v->list[i]) + 1;
-    char *b = malloc(total + 1);
-    const char **names = calloc(total + 1, sizeof(*names));
-    if (!b || !names) {
-        free(b);
-        free(names);
-        return NULL;
-    }
-    char *w = b;
-    for (size_t i = 0; i < v->nlist; i++) {
-        strcpy(w, v->list[i]);
-        char *save = NULL;
-        for (char *t = strtok_r(w, ",", &save); t; t = strtok_r(NULL, ",", &save))
-            if (*t)
-                names[(*n)++] = t;
-        w += strlen(v->list[i]) + 1;
-    }
-    *buf = b;
-    return names;
-}
-
-/* Every provider name must exist in the catalog. */
-static int check_providers(const gp_catalog *cat, const char *const *names,
-                           size_t n, const char *flag)
-{
-    const char *known[256];
-    size_t nknown = 0;
-    const gp_offer *offers = gp_catalog_offers(cat);
-    for (size_t i = 0; i < gp_catalog_offer_count(cat); i++) {
-        size_t k = 0;
-        while (k < nknown && strcmp(known[k], offers[i].provider) != 0)
-            k++;
-        if (k == nknown && nknown < 256)
-            known[nknown++] = offers[i].provider;
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
-        while (k < nknown && strcasecmp(known[k], names[i]) != 0)
-            k++;
-        if (k < nknown)
-            continue;
-        char hint[200];
-        gp_suggest(names[i], known, nknown, hint, sizeof(hint));
-        if (hint[0])
-            return gp_usage_error("offers", "--%s: unknown provider '%s'; did you mean %s?",
-                                  flag, names[i], hint);
-        return gp_usage_error("offers",
-                              "--%s: unknown provider '%s' (`gpuplan catalog info` "
-                              "lists them)",
-                              flag, names[i]);
-    }
-    return 0;
-}
-
 static void gpus_cell(char *buf, size_t cap, const gp_offer *o)
 {
     char n[32];
@@ -276,12 +213,12 @@ static int run(const gp_cmd *cmd, gp_args *args)
         if (isnan(f.min_gpus_per_instance) || n > f.min_gpus_per_instance)
             f.min_gpus_per_instance = n;
     }
-    providers = split_lists(gp_arg(args, "provider"), &f.nproviders, &pbuf);
-    excluded = split_lists(gp_arg(args, "exclude"), &f.nexclude, &xbuf);
+    providers = gp_cli_split_lists(gp_arg(args, "provider"), &f.nproviders, &pbuf);
+    excluded = gp_cli_split_lists(gp_arg(args, "exclude"), &f.nexclude, &xbuf);
     f.providers = providers;
     f.exclude = excluded;
-    if ((rc = check_providers(cat, providers, f.nproviders, "provider")) ||
-        (rc = check_providers(cat, excluded, f.nexclude, "exclude")))
+    if ((rc = gp_cli_check_providers("offers", cat, providers, f.nproviders, "provider")) ||
+        (rc = gp_cli_check_providers("offers", cat, excluded, f.nexclude, "exclude")))
         goto out;
     if (gp_arg_set(args, "kind"))
         f.kind = gp_kind_parse(gp_arg_text(args, "kind", ""));

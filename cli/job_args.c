@@ -86,7 +86,7 @@ static int custom_model(const gp_args *args, gp_cli_job *cj)
     return 0;
 }
 
-int gp_cli_job_parse(const gp_args *args, const char *gpu_option,
+int gp_cli_job_parse(const gp_args *args, const char *gpu_option, int cluster,
                      gp_cli_job *cj)
 {
     const char *cmd = args->cmd_name;
@@ -158,11 +158,11 @@ int gp_cli_job_parse(const gp_args *args, const char *gpu_option,
 
     /* Training setup. */
     gp_job *job = &cj->job;
-    if ((rc = gp_arg_int(args, "gpus", 1, 10000000, &job->gpus)) ||
+    if ((cluster && (rc = gp_arg_int(args, "gpus", 1, 10000000, &job->gpus))) ||
         (rc = gp_arg_int(args, "tp", 1, 1024, &job->tp)) ||
         (rc = gp_arg_int(args, "pp", 1, 1024, &job->pp)) ||
         (rc = gp_arg_int(args, "micro-batch", 1, 1000000, &job->micro_batch)) ||
-        (rc = gp_arg_int(args, "gpus-per-node", 1, 4096, &job->gpus_per_node)))
+        (cluster && (rc = gp_arg_int(args, "gpus-per-node", 1, 4096, &job->gpus_per_node))))
         return rc;
     if (gp_arg_set(args, "precision"))
         job->precision = gp_precision_parse(gp_arg_text(args, "precision", ""));
@@ -193,12 +193,12 @@ int gp_cli_job_parse(const gp_args *args, const char *gpu_option,
         if (!(job->goodput > 0))
             return gp_usage_error(cmd, "--goodput must be above 0");
     }
-    if (gp_arg_set(args, "net-gbps")) {
+    if (cluster && gp_arg_set(args, "net-gbps")) {
         job->internode_gbps = gp_arg(args, "net-gbps")->number;
         if (!(job->internode_gbps > 0) || job->internode_gbps > 1e6)
             return gp_usage_error(cmd, "--net-gbps must lie between 0 and 1e6 Gb/s");
     }
-    if (gp_arg_set(args, "days")) {
+    if (cluster && gp_arg_set(args, "days")) {
         job->target_days = gp_arg(args, "days")->number;
         if (!(job->target_days > 0) || job->target_days > 3650)
             return gp_usage_error(cmd, "--days must lie between 0 and 3650");

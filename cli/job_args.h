@@ -30,23 +30,26 @@
     {"vocab", 0, OPT_NUMBER, 0, "N", NULL, "with --params: vocabulary size"}
 
 /* How it is trained. */
-#define GP_JOB_TRAIN_OPTIONS                                                  \
+/* The cluster, for commands that do not take it from the offers. */
+#define GP_JOB_CLUSTER_OPTIONS                                                \
     {"days", 0, OPT_NUMBER, 0, "D", NULL,                                     \
      "target wall-clock days for the recommended GPU count (default 30)"},    \
+    {"gpus-per-node", 0, OPT_NUMBER, 0, "N", NULL,                            \
+     "GPUs sharing one NVLink domain (default: the accelerator's, else 8)"},  \
+    {"net-gbps", 0, OPT_NUMBER, 0, "GBPS", NULL,                              \
+     "inter-node bandwidth per GPU in Gb/s (default: the accelerator's "      \
+     "reference cluster)"}
+
+#define GP_JOB_TRAIN_OPTIONS                                                  \
     {"fsdp", 0, OPT_FLAG, 0, NULL, NULL, "fully sharded data parallel (= --zero 3)"}, \
     {"global-batch", 0, OPT_COUNT, 0, "TOKENS", NULL,                         \
      "tokens per optimizer step (default 4M, as Llama 1-3)"},                 \
     {"goodput", 0, OPT_FRACTION, 0, "X", NULL,                                \
      "share of wall time spent training, e.g. 90% (default: modelled)"},      \
-    {"gpus-per-node", 0, OPT_NUMBER, 0, "N", NULL,                            \
-     "GPUs sharing one NVLink domain (default: the accelerator's, else 8)"},  \
     {"mfu", 0, OPT_FRACTION, 0, "X", NULL,                                    \
      "use this steady-state MFU instead of the utilisation model, e.g. 40%"}, \
     {"micro-batch", 0, OPT_NUMBER, 0, "N", NULL,                              \
      "sequences per micro-batch (default: chosen)"},                          \
-    {"net-gbps", 0, OPT_NUMBER, 0, "GBPS", NULL,                              \
-     "inter-node bandwidth per GPU in Gb/s (default: the accelerator's "      \
-     "reference cluster)"},                                                   \
     {"optimizer", 0, OPT_CHOICE, 0, "OPT", "adamw|adamw-8bit|sgd",            \
      "optimizer: adamw (default; 16 bytes/parameter in mixed precision), "    \
      "adamw-8bit or sgd"},                                                    \
@@ -69,10 +72,11 @@ typedef struct gp_cli_job {
 } gp_cli_job;
 
 /* Reads the job options. `gpu_option` names the option holding the
- * accelerator (NULL: the caller sets job.accel itself). Prints the problem
- * and returns the exit code on failure; 0 on success. Free with
+ * accelerator (NULL: the caller sets job.accel itself); `cluster` says the
+ * command has GP_JOB_CLUSTER_OPTIONS and --gpus. Prints the problem and
+ * returns the exit code on failure; 0 on success. Free with
  * gp_cli_job_free even on failure. */
-int gp_cli_job_parse(const gp_args *args, const char *gpu_option,
+int gp_cli_job_parse(const gp_args *args, const char *gpu_option, int cluster,
                      gp_cli_job *out);
 void gp_cli_job_free(gp_cli_job *cj);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* "lambda=path/vms.csv" names the provider of a lone vms.csv; an argument
@@ -79,3 +80,67 @@ int gp_cli_load_catalog(const gp_args *args, gp_catalog **out)
     *out = cat;
     return 0;
 }
+
+/* Splits repeatable comma lists into one array of names. */
+const char **gp_cli_split_lists(const gp_opt_value *v, size_t *n, char **buf)
+{
+    *n = 0;
+    *buf = NULL;
+    if (!v->set)
+        return NULL;
+    size_t total = 0;
+    for (size_t i = 0; i < v->nlist; i++)
+        total += strlen(v->list[i]) + 1;
+    char *b = malloc(total + 1);
+    const char **names = calloc(total + 1, sizeof(*names));
+    if (!b || !names) {
+        free(b);
+        free(names);
+        return NULL;
+    }
+    char *w = b;
+    for (size_t i = 0; i < v->nlist; i++) {
+        strcpy(w, v->list[i]);
+        char *save = NULL;
+        for (char *t = strtok_r(w, ",", &save); t; t = strtok_r(NULL, ",", &save))
+            if (*t)
+                names[(*n)++] = t;
+        w += strlen(v->list[i]) + 1;
+    }
+    *buf = b;
+    return names;
+}
+
+/* Every provider name must exist in the catalog. */
+int gp_cli_check_providers(const char *cmd, const gp_catalog *cat,
+                           const char *const *names, size_t n, const char *flag)
+{
+    const char *known[256];
+    size_t nknown = 0;
+    const gp_offer *offers = gp_catalog_offers(cat);
+    for (size_t i = 0; i < gp_catalog_offer_count(cat); i++) {
+        size_t k = 0;
+        while (k < nknown && strcmp(known[k], offers[i].provider) != 0)
+            k++;
+        if (k == nknown && nknown < 256)
+            known[nknown++] = offers[i].provider;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < nknown && strcasecmp(known[k], names[i]) != 0)
+            k++;
+        if (k < nknown)
+            continue;
+        char hint[200];
+        gp_suggest(names[i], known, nknown, hint, sizeof(hint));
+        if (hint[0])
+            return gp_usage_error(cmd, "--%s: unknown provider '%s'; did you mean %s?",
+                                  flag, names[i], hint);
+        return gp_usage_error(cmd,
+                              "--%s: unknown provider '%s' (`gpuplan catalog info` "
+                              "lists them)",
+                              flag, names[i]);
+    }
+    return 0;
+}
+

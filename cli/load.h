@@ -22,4 +22,13 @@
  * returns the exit code; on success returns 0 and sets *out. */
 int gp_cli_load_catalog(const gp_args *args, gp_catalog **out);
 
+/* Splits a repeatable option of comma lists ("aws,gcp" --x lambda) into
+ * one array of names; *buf holds the text. Free both. NULL when unset. */
+const char **gp_cli_split_lists(const gp_opt_value *v, size_t *n, char **buf);
+
+/* Every provider name must exist in the catalog; else prints a usage error
+ * with the closest names (for --FLAG of command CMD) and returns 2. */
+int gp_cli_check_providers(const char *cmd, const gp_catalog *cat,
+                           const char *const *names, size_t n, const char *flag);
+
 #endif

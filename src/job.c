@@ -189,9 +189,13 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
     x->mem_bw = a->mem_bw_gbps * 1e9;
 
     gp_accel_perf perf;
-    gp_status st = gp_accel_perf_lookup(a->name, &perf, err);
-    if (st != GP_OK)
-        return st;
+    if (job->perf) {
+        perf = *job->perf;
+    } else {
+        gp_status st = gp_accel_perf_lookup(a->name, &perf, err);
+        if (st != GP_OK)
+            return st;
+    }
     e->matmul_measured = perf.matmul_tflops[p] > 0;
     if (e->matmul_measured) {
         x->matmul_eff = perf.matmul_tflops[p] / peak(a, p);
@@ -558,6 +562,10 @@ static void fill_from(const gp_job_ctx *x, const gp_job_cand *c, int n,
 
 static void explain(const gp_job_ctx *x, gp_estimate *e)
 {
+    if (x->job->no_assumptions) {
+        e->nassumptions = 0;
+        return;
+    }
     char goodput_text[48] = "";
     if (!isnan(e->goodput))
         snprintf(goodput_text, sizeof(goodput_text), " -> goodput %.1f%%",
@@ -684,7 +692,7 @@ gp_status gp_job_estimate_with(const gp_job *job, const gp_job_constants *k,
      * between it and the previous grid count. */
     search s;
     int prev = 0, first = 0;
-    for (int i = 0;; i++) {
+    for (int i = 0; !(job->skip_count_search && job->gpus > 0); i++) {
         int n = grid_count(x.node, i);
         if (n == 0 || n > e->max_gpus)
             break;
@@ -775,6 +783,15 @@ gp_status gp_job_estimate_with(const gp_job *job, const gp_job_constants *k,
         snprintf(e->layout_reason, sizeof(e->layout_reason),
                  "no layout fits on any number of %s up to %d; shown: the least "
                  "memory at %d GPUs", job->accel->name, e->max_gpus, n);
+        return GP_OK;
+    }
+    if (job->fit_only && job->gpus > 0) {
+        search_layouts(&x, n, 1, &s);
+        e->nassumptions = 0;
+        e->gpus = n;
+        e->fits = s.have_best;
+        e->layout = s.have_best ? s.best.l : s.least.l;
+        e->memory = s.have_best ? s.best.mem : s.least.mem;
         return GP_OK;
     }
     search_layouts(&x, n, 0, &s);

@@ -54,6 +54,13 @@ typedef struct gp_job {
     double internode_gbps;       /* per GPU; NAN: the accelerator's default */
     int gpus_per_node;           /* 0: the accelerator's default */
     double target_days;          /* for the recommended count; 0: 30 */
+    int skip_count_search;       /* with gpus > 0: leave min_gpus at 0 (the
+                                    planner, which sizes clusters itself) */
+    const gp_accel_perf *perf;   /* the accelerator's facts, if the caller
+                                    looked them up already; NULL: look up */
+    int fit_only;                /* with gpus > 0: only whether it fits (the
+                                    first fitting layout; no times) */
+    int no_assumptions;          /* leave out the assumption texts */
 } gp_job;
 
 void gp_job_init(gp_job *job);

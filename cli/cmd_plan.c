@@ -1,0 +1,648 @@
+/* gpuplan plan: the training job priced on every offer, under a deadline
+ * and a budget; the ranked plans, the cost-time frontier, the breakdown of
+ * the best plan and every assumption. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+#include "gpuplan/plan.h"
+#include "gpuplan/units.h"
+#include "job_args.h"
+#include "load.h"
+#include "out.h"
+#include "svg.h"
+
+static const gp_opt OPTS[] = {
+    {"budget", 0, OPT_USD, 0, "USD", NULL, "the most the run may cost, e.g. $250k"},
+    {"ckpt-gbps", 0, OPT_NUMBER, 0, "GBPS", NULL,
+     "checkpoint write/read bandwidth per node, Gb/s (default 8: about 1 GB/s, as "
+     "Llama 3's storage per node)"},
+    {"dataset-gb", 0, OPT_GB, 0, "GB", NULL,
+     "training data kept in the provider's storage for the run"},
+    {"deadline", 'd', OPT_HOURS, 0, "TIME", NULL,
+     "finish within this wall-clock time, e.g. 30d or 72h (default 30d)"},
+    {"discount", 0, OPT_STRING, OPT_REPEAT, "PROVIDER=PCT", NULL,
+     "a negotiated discount off on-demand prices, e.g. aws=20% (repeatable)"},
+    {"download-weights", 0, OPT_FLAG, 0, NULL, NULL,
+     "the final weights leave the provider: count their egress"},
+    {"exclude", 0, OPT_STRING, OPT_REPEAT, "LIST", NULL,
+     "leave out these providers (comma-separated, repeatable)"},
+    {"format", 'f', OPT_CHOICE, 0, "FMT", "table|json|md",
+     "output format: table (default), json or md"},
+    {"gpu", 'g', OPT_STRING, 0, "NAME", NULL,
+     "only this accelerator, any spelling or a pattern ('H100*')"},
+    {"kind", 'k', OPT_CHOICE, 0, "KIND", "hyperscaler|neocloud|marketplace",
+     "only providers of this kind"},
+    {"max-gpus", 0, OPT_NUMBER, 0, "N", NULL, "at most this many accelerators"},
+    {"objective", 0, OPT_CHOICE, 0, "OBJ", "cost|time",
+     "cost (default): cheapest that meets the deadline; time: fastest within the budget"},
+    {"provider", 'p', OPT_STRING, OPT_REPEAT, "LIST", NULL,
+     "only these providers (comma-separated, repeatable)"},
+    {"region", 'r', OPT_STRING, 0, "GLOB", NULL, "only regions matching this pattern"},
+    {"reserved", 0, OPT_CHOICE, 0, "WHEN", "never|allow",
+     "price reserved/committed terms too (default allow)"},
+    {"restart", 0, OPT_HOURS, 0, "TIME", NULL,
+     "time to replace capacity after a spot interruption, before reloading (default 15min)"},
+    {"reuse", 0, OPT_FRACTION, 0, "X", NULL,
+     "share of a reservation's unused remainder you will use elsewhere (default 0)"},
+    {"seed", 0, OPT_NUMBER, 0, "N", NULL, "Monte-Carlo seed (default 1)"},
+    {"serve-months", 0, OPT_NUMBER, 0, "N", NULL, "months of serving (with --serve-on)"},
+    {"serve-on", 0, OPT_STRING, 0, "PROVIDER[:GPU]", NULL,
+     "serve the trained model there: its cheapest instance that holds the weights"},
+    {"serve-replicas", 0, OPT_NUMBER, 0, "N", NULL, "serving replicas (default 1)"},
+    {"spot", 0, OPT_CHOICE, 0, "WHEN", "never|allow|only",
+     "spot capacity: never, allow (default) or only"},
+    {"spot-rate", 0, OPT_NUMBER, 0, "RATE", NULL,
+     "spot interruptions per node-hour, replacing data/spot-rates.csv (e.g. 0.0002)"},
+    {"svg", 0, OPT_STRING, 0, "FILE", NULL,
+     "also write a cost-vs-time chart of every candidate, with the frontier"},
+    {"top", 'n', OPT_NUMBER, 0, "N", NULL, "show the N best plans (default 10; 0: all)"},
+    {"trials", 0, OPT_NUMBER, 0, "N", NULL,
+     "Monte-Carlo runs per spot candidate (default 10,000)"},
+    {"wide", 'w', OPT_FLAG, 0, NULL, NULL,
+     "do not shorten or drop columns to fit the terminal"},
+    GP_JOB_MODEL_OPTIONS,
+    GP_JOB_TRAIN_OPTIONS,
+    GP_CATALOG_OPTIONS,
+};
+
+typedef struct plan_cli {
+    gp_cli_job cj;
+    gp_catalog *cat;
+    gp_terms *terms;
+    gp_plan_request req;
+    gp_plan_result res;
+    gp_gpu_match gpu, serve_gpu;
+    gp_discount discounts[32];
+    char discount_names[32][64];
+    char serve_provider[64];
+    char *pbuf, *xbuf;
+    const char **providers, **excluded;
+    int top;
+    int deadline_default;
+} plan_cli;
+
+/* ---- rendering ------------------------------------------------------------- */
+
+static const char *term_text(char *buf, size_t cap, const gp_plan *p)
+{
+    if (p->term == GP_TERM_RESERVED && p->term_months > 0)
+        snprintf(buf, cap, "reserved-%.0fmo", p->term_months);
+    else
+        snprintf(buf, cap, "%s", gp_term_name(p->term));
+    return buf;
+}
+
+static json_t *plan_json(const gp_plan *p)
+{
+    char term[32];
+    json_t *j = json_object();
+    json_object_set_new(j, "rank", json_integer(p->rank));
+    json_object_set_new(j, "provider", json_string(p->offer->provider));
+    json_object_set_new(j, "kind", json_string(gp_kind_name(p->offer->kind)));
+    json_object_set_new(j, "instance_type", gp_json_str(p->offer->instance_type));
+    json_object_set_new(j, "region", gp_json_str(p->offer->region));
+    json_object_set_new(j, "gpu", json_string(p->offer->gpu));
+    json_object_set_new(j, "instances", json_integer(p->instances));
+    json_object_set_new(j, "gpus", json_integer(p->gpus));
+    json_object_set_new(j, "term", json_string(term_text(term, sizeof(term), p)));
+    json_object_set_new(j, "hours", gp_json_num(p->hours));
+    json_object_set_new(j, "hours_p50", gp_json_num(p->hours_p50));
+    json_object_set_new(j, "hours_p90", gp_json_num(p->hours_p90));
+    json_object_set_new(j, "cost_usd", gp_json_num(p->cost_usd));
+    json_object_set_new(j, "cost_p50_usd", gp_json_num(p->cost_p50_usd));
+    json_object_set_new(j, "cost_p90_usd", gp_json_num(p->cost_p90_usd));
+    json_object_set_new(j, "usd_per_gpu_hour", gp_json_num(p->usd_per_gpu_hour));
+    json_object_set_new(j, "gpu_hours", gp_json_num(p->gpu_hours));
+    json_object_set_new(j, "mfu", gp_json_num(p->mfu));
+    json_t *l = json_object();
+    json_object_set_new(l, "tp", json_integer(p->layout.tp));
+    json_object_set_new(l, "pp", json_integer(p->layout.pp));
+    json_object_set_new(l, "dp", json_integer(p->layout.dp));
+    json_object_set_new(l, "zero", json_integer(p->layout.zero));
+    json_object_set_new(l, "recompute", json_string(gp_recompute_name(p->layout.recompute)));
+    json_object_set_new(j, "layout", l);
+    json_t *b = json_object();
+    json_object_set_new(b, "compute_usd", json_real(p->breakdown.compute_usd));
+    json_object_set_new(b, "spot_overhead_usd", json_real(p->breakdown.spot_overhead_usd));
+    json_object_set_new(b, "storage_usd", json_real(p->breakdown.storage_usd));
+    json_object_set_new(b, "egress_usd", json_real(p->breakdown.egress_usd));
+    json_object_set_new(b, "serving_usd", json_real(p->breakdown.serving_usd));
+    json_object_set_new(j, "breakdown", b);
+    if (p->term == GP_TERM_SPOT) {
+        json_object_set_new(j, "spot_interruptions_per_node_hour",
+                            json_real(p->spot_rate_per_node_hour));
+        json_object_set_new(j, "checkpoint_interval_hours",
+                            gp_json_num(p->checkpoint_interval_hours));
+        json_object_set_new(j, "checkpoint_hours", gp_json_num(p->checkpoint_hours));
+        json_object_set_new(j, "interruptions_expected", gp_json_num(p->interruptions));
+    }
+    if (p->term == GP_TERM_RESERVED) {
+        json_object_set_new(j, "term_months", p->term_months > 0 ? json_real(p->term_months)
+                                                                : json_null());
+        json_object_set_new(j, "discount", json_real(p->discount));
+        json_object_set_new(j, "break_even_utilisation", json_real(p->break_even));
+    }
+    json_object_set_new(j, "meets_deadline", json_boolean(p->meets_deadline));
+    json_object_set_new(j, "meets_budget", json_boolean(p->meets_budget));
+    json_object_set_new(j, "pareto", json_boolean(p->pareto));
+    json_object_set_new(j, "source", gp_json_str(p->offer->source));
+    json_object_set_new(j, "as_of", gp_json_str(p->offer->as_of));
+    json_t *notes = json_array();
+    for (size_t i = 0; i < p->nnotes; i++)
+        json_array_append_new(notes, gp_json_str(p->notes[i]));
+    json_object_set_new(j, "notes", notes);
+    return j;
+}
+
+static size_t shown(const plan_cli *pc)
+{
+    size_t n = pc->res.nplans;
+    return pc->top > 0 && (size_t)pc->top < n ? (size_t)pc->top : n;
+}
+
+static void plan_assumptions(const plan_cli *pc, const char **out, size_t *n,
+                             char buf[][GP_ASSUMPTION_LEN])
+{
+    const gp_plan_request *r = &pc->req;
+    size_t k = 0;
+    snprintf(buf[k], GP_ASSUMPTION_LEN,
+             "deadline %.0f hours%s; plans are ranked by %s; spot plans must meet it at "
+             "their P90",
+             r->deadline_hours, pc->deadline_default ? " (default 30 days)" : "",
+             r->objective == GP_OBJECTIVE_COST ? "cost" : "time");
+    out[k] = buf[k];
+    k++;
+    snprintf(buf[k], GP_ASSUMPTION_LEN,
+             "each instance type at its cheapest region; instance counts 1, 2, 3, 4, 6, 8, "
+             "12, 16 ...; the fewest that meet the deadline (cost) or the fastest within "
+             "the budget (time)");
+    out[k] = buf[k];
+    k++;
+    snprintf(buf[k], GP_ASSUMPTION_LEN,
+             "spot: interruptions per node-hour from data/spot-rates.csv (AWS Spot Advisor "
+             "bands), times the nodes; checkpoints of %.0f GB written at %.0f Gb/s per node "
+             "every sqrt(2C/rate) (Young); %.2f h to replace capacity plus a reload; %d "
+             "Monte-Carlo runs, seed %llu",
+             pc->res.checkpoint_gb, r->ckpt_gbps, r->restart_hours, r->trials,
+             (unsigned long long)r->seed);
+    out[k] = buf[k];
+    k++;
+    snprintf(buf[k], GP_ASSUMPTION_LEN,
+             "reserved: the provider's 'up to' discount and its longest listed term, "
+             "charged in full (%.0f%% of the unused rest credited, --reuse)",
+             100 * r->reuse);
+    out[k] = buf[k];
+    k++;
+    snprintf(buf[k], GP_ASSUMPTION_LEN,
+             "storage: the dataset (%.0f GB) and two checkpoints for the run, at the provider's "
+             "block-storage price; moving data in is not priced (the data has egress prices "
+             "only)",
+             r->dataset_gb);
+    out[k] = buf[k];
+    k++;
+    *n = k;
+}
+
+static json_t *result_json(const plan_cli *pc)
+{
+    json_t *root = json_object();
+    const gp_estimate *e = &pc->res.best_estimate;
+    json_t *job = json_object();
+    json_object_set_new(job, "model", json_string(pc->cj.job.model->name));
+    json_object_set_new(job, "params_total", json_real(pc->cj.job.model->params_total));
+    json_object_set_new(job, "params_active", json_real(pc->cj.job.model->params_active));
+    json_object_set_new(job, "tokens", json_real(pc->cj.job.tokens));
+    json_object_set_new(job, "tokens_basis", json_string(pc->cj.tokens_basis));
+    json_object_set_new(job, "model_flops", json_real(pc->cj.job.tokens *
+                                                     (e->accel ? e->model_flops_per_token
+                                                               : NAN)));
+    json_object_set_new(job, "checkpoint_gb", json_real(pc->res.checkpoint_gb));
+    json_object_set_new(job, "weights_gb", json_real(pc->res.weights_gb));
+    if (e->accel) {
+        json_object_set_new(job, "best_plan_gpu", json_string(e->accel->name));
+        json_object_set_new(job, "best_plan_mfu", gp_json_num(e->mfu));
+        json_t *mem = json_object();
+        json_object_set_new(mem, "weights", json_real(e->memory.weights_gb));
+        json_object_set_new(mem, "gradients", json_real(e->memory.gradients_gb));
+        json_object_set_new(mem, "optimizer", json_real(e->memory.optimizer_gb));
+        json_object_set_new(mem, "activations", json_real(e->memory.activations_gb));
+        json_object_set_new(mem, "total", json_real(e->memory.total_gb));
+        json_object_set_new(mem, "capacity", json_real(e->memory.capacity_gb));
+        json_object_set_new(job, "memory_per_gpu_gb", mem);
+        json_t *as = json_array();
+        for (size_t i = 0; i < e->nassumptions; i++)
+            json_array_append_new(as, gp_json_str(e->assumptions[i]));
+        json_object_set_new(job, "assumptions", as);
+    }
+    json_object_set_new(root, "job", job);
+    json_t *c = json_object();
+    json_object_set_new(c, "deadline_hours", gp_json_num(pc->req.deadline_hours));
+    json_object_set_new(c, "budget_usd", gp_json_num(pc->req.budget_usd));
+    json_object_set_new(c, "objective",
+                        json_string(pc->req.objective == GP_OBJECTIVE_COST ? "cost" : "time"));
+    json_object_set_new(root, "constraints", c);
+    json_t *plans = json_array();
+    for (size_t i = 0; i < shown(pc); i++)
+        json_array_append_new(plans, plan_json(&pc->res.plans[i]));
+    json_object_set_new(root, "plans", plans);
+    json_t *frontier = json_array();
+    for (size_t i = 0; i < pc->res.nplans; i++) {
+        const gp_plan *p = &pc->res.plans[i];
+        if (!p->pareto)
+            continue;
+        char term[32];
+        json_t *f = json_object();
+        json_object_set_new(f, "rank", json_integer(p->rank));
+        json_object_set_new(f, "provider", json_string(p->offer->provider));
+        json_object_set_new(f, "gpu", json_string(p->offer->gpu));
+        json_object_set_new(f, "gpus", json_integer(p->gpus));
+        json_object_set_new(f, "term", json_string(term_text(term, sizeof(term), p)));
+        json_object_set_new(f, "hours", json_real(p->hours));
+        json_object_set_new(f, "cost_usd", json_real(p->cost_usd));
+        json_array_append_new(frontier, f);
+    }
+    json_object_set_new(root, "frontier", frontier);
+    json_object_set_new(root, "candidates", json_integer((json_int_t)pc->res.nplans));
+    json_object_set_new(root, "feasible", json_integer((json_int_t)pc->res.nfeasible));
+    json_object_set_new(root, "binding", json_string(pc->res.binding));
+    if (pc->req.serve_provider) {
+        json_t *s = json_object();
+        json_object_set_new(s, "provider", json_string(pc->req.serve_provider));
+        json_object_set_new(s, "instance_type", gp_json_str(pc->res.serve_offer->instance_type));
+        json_object_set_new(s, "usd", json_real(pc->res.serve_usd));
+        json_object_set_new(s, "compare", json_string(pc->res.serve_compare));
+        json_object_set_new(root, "serving", s);
+    }
+    json_t *as = json_array();
+    const char *lines[8];
+    char buf[8][GP_ASSUMPTION_LEN];
+    size_t n;
+    plan_assumptions(pc, lines, &n, buf);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(as, json_string(lines[i]));
+    json_object_set_new(root, "assumptions", as);
+    return root;
+}
+
+static const char *days_text(char *buf, size_t cap, double hours)
+{
+    if (!isfinite(hours))
+        snprintf(buf, cap, "-");
+    else if (hours < 48)
+        snprintf(buf, cap, "%.1fh", hours);
+    else
+        snprintf(buf, cap, "%.1fd", hours / 24);
+    return buf;
+}
+
+static int table_out(const plan_cli *pc, gp_format fmt, int wide)
+{
+    const gp_col cols[] = {
+        {"#", 1, 0, 0, 0},          {"PROVIDER", 0, 12, 8, 0}, {"INSTANCE", 0, 22, 10, 3},
+        {"GPUS", 1, 0, 0, 0},       {"TERM", 0, 0, 0, 0},     {"DAYS", 1, 0, 0, 0},
+        {"P90", 1, 0, 0, 2},        {"COST", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, 1},
+        {"MFU", 1, 0, 0, 1},        {"OK", 0, 0, 0, 0},
+    };
+    gp_table *t = gp_table_new(cols, sizeof(cols) / sizeof(cols[0]));
+    if (!t)
+        return GP_EXIT_FAIL;
+    for (size_t i = 0; i < shown(pc); i++) {
+        const gp_plan *p = &pc->res.plans[i];
+        char rank[16], gpus[48], term[32], days[16], p90[16], cost[32], price[32], mfu[16],
+            ok[32];
+        snprintf(rank, sizeof(rank), "%d", p->rank);
+        snprintf(gpus, sizeof(gpus), "%d %s", p->gpus, p->offer->gpu);
+        days_text(days, sizeof(days), p->hours);
+        days_text(p90, sizeof(p90), p->hours_p90);
+        gp_fmt_usd(cost, sizeof(cost), p->cost_usd);
+        gp_fmt_usd(price, sizeof(price), p->usd_per_gpu_hour);
+        gp_fmt_pct(mfu, sizeof(mfu), p->mfu);
+        snprintf(ok, sizeof(ok), "%s%s%s", p->meets_deadline ? "" : "late",
+                 !p->meets_deadline && !p->meets_budget ? "," : "",
+                 p->meets_budget ? (p->meets_deadline ? "yes" : "") : "over");
+        if (p->pareto) {
+            size_t len = strlen(ok);
+            snprintf(ok + len, sizeof(ok) - len, " *");
+        }
+        const char *cells[] = {rank, p->offer->provider, p->offer->instance_type, gpus,
+                               term_text(term, sizeof(term), p), days, p90, cost, price, mfu,
+                               ok};
+        if (gp_table_add(t, cells) != 0) {
+            gp_table_free(t);
+            return GP_EXIT_FAIL;
+        }
+    }
+    gp_table_show(t, fmt, wide);
+    gp_table_free(t);
+    return GP_EXIT_OK;
+}
+
+static void print_breakdown(const plan_cli *pc, gp_format fmt)
+{
+    const gp_plan *b = &pc->res.plans[0];
+    const char *bullet = fmt == FMT_MD ? "- " : "  ";
+    char a[32], term[32];
+    printf("\n%s: %s %s, %d x %s (%d GPUs), %s, layout TP %d x PP %d x DP %d, MFU %.0f%%\n",
+           b->meets_deadline && b->meets_budget ? "Best plan" : "Nearest plan",
+           b->offer->provider, b->offer->instance_type, b->instances, b->offer->gpu, b->gpus,
+           term_text(term, sizeof(term), b), b->layout.tp, b->layout.pp, b->layout.dp,
+           100 * b->mfu);
+    printf("%scompute       %12s  (%s GPU-hours x $%.4g, %s, as of %s)\n", bullet,
+           gp_fmt_usd(a, sizeof(a), b->breakdown.compute_usd),
+           gp_fmt_int(term, sizeof(term), b->hours * b->gpus), b->usd_per_gpu_hour,
+           b->offer->source, b->offer->as_of[0] ? b->offer->as_of : "undated");
+    if (b->term == GP_TERM_SPOT)
+        printf("%sspot overhead %12s  (P50 %.1f d, P90 %.1f d)\n", bullet,
+               gp_fmt_usd(a, sizeof(a), b->breakdown.spot_overhead_usd), b->hours_p50 / 24,
+               b->hours_p90 / 24);
+    printf("%sstorage       %12s\n", bullet, gp_fmt_usd(a, sizeof(a), b->breakdown.storage_usd));
+    printf("%segress        %12s\n", bullet, gp_fmt_usd(a, sizeof(a), b->breakdown.egress_usd));
+    if (pc->req.serve_provider)
+        printf("%sserving       %12s  (%d x %s on %s for %.0f months)\n", bullet,
+               gp_fmt_usd(a, sizeof(a), b->breakdown.serving_usd), pc->req.serve_replicas,
+               pc->res.serve_offer->instance_type, pc->req.serve_provider,
+               pc->req.serve_months);
+    printf("%stotal         %12s  over %.1f days\n", bullet,
+           gp_fmt_usd(a, sizeof(a), b->cost_usd), b->hours / 24);
+    for (size_t i = 0; i < b->nnotes; i++)
+        printf("%snote: %s\n", bullet, b->notes[i]);
+}
+
+static int text_out(const plan_cli *pc, gp_format fmt, int wide)
+{
+    const gp_plan_result *r = &pc->res;
+    gp_style st = gp_style_for(stdout);
+    if (fmt == FMT_TABLE)
+        st = gp_style_for(stdout);
+    else
+        st = (gp_style){"", "", "", "", "", ""};
+    char tok[32], budget[32], dl[32];
+    const gp_model *m = pc->cj.job.model;
+    gp_fmt_usd(budget, sizeof(budget), pc->req.budget_usd);
+    printf("%s%s, %s tokens%s; deadline %s, budget %s; %zu candidates from %zu instance "
+           "types, %zu meet the constraints%s\n",
+           st.bold, m->name, gp_fmt_si(tok, sizeof(tok), pc->cj.job.tokens), st.reset,
+           days_text(dl, sizeof(dl), pc->req.deadline_hours),
+           isnan(pc->req.budget_usd) ? "none" : budget, r->nplans, r->offers_considered,
+           r->nfeasible, "");
+    if (r->nplans == 0) {
+        printf("No plan: no offer matching the filters can hold %s (%zu instance types too "
+               "small, %zu without specs).\n",
+               m->name, r->offers_too_small, r->offers_without_specs);
+        return GP_EXIT_OK;
+    }
+    int rc = table_out(pc, fmt, wide);
+    if (rc)
+        return rc;
+    printf("%sDAYS: expected wall clock; P90: 90th percentile (spot: simulated). COST: "
+           "whole run with storage, egress and serving. OK: meets deadline and budget "
+           "(late, over); * on the cost-time frontier.%s\n",
+           st.dim, st.reset);
+    if (r->binding[0])
+        printf("\n%sNo plan meets the constraints: %s.%s\n", st.yellow, r->binding, st.reset);
+    print_breakdown(pc, fmt);
+    if (r->serve_compare[0])
+        printf("\nServing: %s.\n", r->serve_compare);
+    size_t frontier = 0;
+    for (size_t i = 0; i < r->nplans; i++)
+        frontier += (size_t)r->plans[i].pareto;
+    printf("\nCost-time frontier (%zu plans):", frontier);
+    for (size_t i = 0, k = 0; i < r->nplans && k < 8; i++) {
+        const gp_plan *p = &r->plans[i];
+        if (!p->pareto)
+            continue;
+        char c[32], d[16];
+        printf("%s #%d %s %s %s", k ? "," : "", p->rank, p->offer->provider,
+               days_text(d, sizeof(d), p->hours), gp_fmt_usd(c, sizeof(c), p->cost_usd));
+        k++;
+    }
+    printf("%s\n", frontier > 8 ? ", ..." : "");
+    const char *lines[8];
+    char buf[8][GP_ASSUMPTION_LEN];
+    size_t n;
+    plan_assumptions(pc, lines, &n, buf);
+    printf("\n%sAssumptions%s\n", st.bold, st.reset);
+    const char *bullet = fmt == FMT_MD ? "- " : "  - ";
+    for (size_t i = 0; i < n; i++)
+        printf("%s%s%s%s\n", st.dim, bullet, lines[i], st.reset);
+    const gp_estimate *e = &r->best_estimate;
+    for (size_t i = 0; i < e->nassumptions; i++)
+        printf("%s%s%s%s\n", st.dim, bullet, e->assumptions[i], st.reset);
+    if (r->offers_too_small || r->offers_without_specs)
+        printf("%s%s%zu instance types cannot hold the job at any size; %zu have no specs.%s\n",
+               st.dim, bullet, r->offers_too_small, r->offers_without_specs, st.reset);
+    return GP_EXIT_OK;
+}
+
+/* ---- options --------------------------------------------------------------- */
+
+static int parse_discounts(plan_cli *pc, const gp_args *args)
+{
+    const gp_opt_value *v = gp_arg(args, "discount");
+    for (size_t i = 0; v->set && i < v->nlist; i++) {
+        if (i >= sizeof(pc->discounts) / sizeof(pc->discounts[0]))
+            return gp_usage_error("plan", "at most 32 --discount options");
+        const char *text = v->list[i];
+        const char *eq = strchr(text, '=');
+        if (!eq || eq == text)
+            return gp_usage_error("plan", "--discount %s: expected PROVIDER=PCT, e.g. aws=20%%",
+                                  text);
+        char *name = pc->discount_names[i];
+        snprintf(name, sizeof(pc->discount_names[i]), "%.*s", (int)(eq - text), text);
+        double frac;
+        gp_error err;
+        if (gp_parse_fraction(eq + 1, 0, &frac, &err) != GP_OK || !(frac < 1))
+            return gp_usage_error("plan", "--discount %s: %s", text,
+                                  err.message[0] ? err.message
+                                                 : "a discount must be below 100%");
+        pc->discounts[i] = (gp_discount){name, frac};
+        const char *one[1] = {name};
+        int rc = gp_cli_check_providers("plan", pc->cat, one, 1, "discount");
+        if (rc)
+            return rc;
+        pc->req.ndiscounts = i + 1;
+    }
+    pc->req.discounts = pc->discounts;
+    return 0;
+}
+
+static int parse(plan_cli *pc, gp_args *args)
+{
+    int rc = gp_cli_job_parse(args, NULL, 0, &pc->cj);
+    if (rc)
+        return rc;
+    if ((rc = gp_cli_load_catalog(args, &pc->cat)))
+        return rc;
+    gp_error err;
+    gp_error_clear(&err);
+    gp_status st = gp_terms_load_default(&pc->terms, &err);
+    if (st != GP_OK)
+        return gp_report("plan", st, &err);
+    gp_plan_request *r = &pc->req;
+    gp_plan_request_init(r);
+    r->job = pc->cj.job;
+    gp_offer_filter *f = &r->filter;
+    const char *gpu = gp_arg_text(args, "gpu", NULL);
+    if (gpu) {
+        st = gp_gpu_match_resolve(pc->cat, gpu, &pc->gpu, &err);
+        if (st != GP_OK)
+            return gp_report("plan", st, &err);
+        f->gpu = &pc->gpu;
+    }
+    pc->providers = gp_cli_split_lists(gp_arg(args, "provider"), &f->nproviders, &pc->pbuf);
+    pc->excluded = gp_cli_split_lists(gp_arg(args, "exclude"), &f->nexclude, &pc->xbuf);
+    f->providers = pc->providers;
+    f->exclude = pc->excluded;
+    if ((rc = gp_cli_check_providers("plan", pc->cat, pc->providers, f->nproviders,
+                                     "provider")) ||
+        (rc = gp_cli_check_providers("plan", pc->cat, pc->excluded, f->nexclude, "exclude")))
+        return rc;
+    if (gp_arg_set(args, "kind"))
+        f->kind = gp_kind_parse(gp_arg_text(args, "kind", ""));
+    f->region_glob = gp_arg_text(args, "region", NULL);
+
+    if (gp_arg_set(args, "deadline")) {
+        r->deadline_hours = gp_arg(args, "deadline")->number;
+        if (!(r->deadline_hours > 0))
+            return gp_usage_error("plan", "--deadline must be in the future, not '%s'",
+                                  gp_arg_text(args, "deadline", ""));
+    } else {
+        r->deadline_hours = 30 * 24;
+        pc->deadline_default = 1;
+    }
+    if (gp_arg_set(args, "budget")) {
+        r->budget_usd = gp_arg(args, "budget")->number;
+        if (!(r->budget_usd > 0))
+            return gp_usage_error("plan", "--budget must be above $0, not '%s'",
+                                  gp_arg_text(args, "budget", ""));
+    }
+    if (gp_arg_set(args, "objective"))
+        r->objective = strcmp(gp_arg_text(args, "objective", ""), "time") == 0
+                           ? GP_OBJECTIVE_TIME
+                           : GP_OBJECTIVE_COST;
+    const char *spot = gp_arg_text(args, "spot", "allow");
+    r->spot = !strcmp(spot, "never") ? GP_ALLOW_NEVER
+              : !strcmp(spot, "only") ? GP_ALLOW_ONLY
+                                      : GP_ALLOW_YES;
+    r->reserved = strcmp(gp_arg_text(args, "reserved", "allow"), "never") ? GP_ALLOW_YES
+                                                                           : GP_ALLOW_NEVER;
+    if ((rc = gp_arg_int(args, "max-gpus", 1, 10000000, &r->max_gpus)))
+        return rc;
+    if (gp_arg_set(args, "spot-rate")) {
+        r->spot_rate_per_node_hour = gp_arg(args, "spot-rate")->number;
+        if (!(r->spot_rate_per_node_hour < 1))
+            return gp_usage_error("plan", "--spot-rate is interruptions per node-hour and "
+                                          "must be below 1 (e.g. 0.0002), not '%s'",
+                                  gp_arg_text(args, "spot-rate", ""));
+    }
+    if (gp_arg_set(args, "ckpt-gbps")) {
+        r->ckpt_gbps = gp_arg(args, "ckpt-gbps")->number;
+        if (!(r->ckpt_gbps > 0))
+            return gp_usage_error("plan", "--ckpt-gbps must be above 0");
+    }
+    if (gp_arg_set(args, "restart"))
+        r->restart_hours = gp_arg(args, "restart")->number;
+    if (gp_arg_set(args, "reuse"))
+        r->reuse = gp_arg(args, "reuse")->number;
+    if ((rc = gp_arg_int(args, "trials", 1, 10000000, &r->trials)))
+        return rc;
+    int seed = 1;
+    if ((rc = gp_arg_int(args, "seed", 0, 2147483647, &seed)))
+        return rc;
+    r->seed = (uint64_t)seed;
+    if (gp_arg_set(args, "dataset-gb"))
+        r->dataset_gb = gp_arg(args, "dataset-gb")->number;
+    r->download_weights = gp_arg_set(args, "download-weights");
+    const char *serve = gp_arg_text(args, "serve-on", NULL);
+    if (serve) {
+        snprintf(pc->serve_provider, sizeof(pc->serve_provider), "%s", serve);
+        char *colon = strchr(pc->serve_provider, ':');
+        if (colon) {
+            *colon = '\0';
+            st = gp_gpu_match_resolve(pc->cat, colon + 1, &pc->serve_gpu, &err);
+            if (st != GP_OK)
+                return gp_report("plan", st, &err);
+            r->serve_gpu = &pc->serve_gpu;
+        }
+        const char *one[1] = {pc->serve_provider};
+        if ((rc = gp_cli_check_providers("plan", pc->cat, one, 1, "serve-on")))
+            return rc;
+        r->serve_provider = pc->serve_provider;
+        if (!gp_arg_set(args, "serve-months"))
+            return gp_usage_error("plan", "--serve-on needs --serve-months N");
+        r->serve_months = gp_arg(args, "serve-months")->number;
+        if (!(r->serve_months > 0) || r->serve_months > 600)
+            return gp_usage_error("plan", "--serve-months must lie between 0 and 600");
+        if ((rc = gp_arg_int(args, "serve-replicas", 1, 100000, &r->serve_replicas)))
+            return rc;
+    } else if (gp_arg_set(args, "serve-months") || gp_arg_set(args, "serve-replicas")) {
+        return gp_usage_error("plan", "--serve-months and --serve-replicas need --serve-on");
+    }
+    if ((rc = parse_discounts(pc, args)))
+        return rc;
+    pc->top = 10;
+    if ((rc = gp_arg_int(args, "top", 0, 1000000, &pc->top)))
+        return rc;
+    return 0;
+}
+
+static int run(const gp_cmd *cmd, gp_args *args)
+{
+    (void)cmd;
+    plan_cli *pc = calloc(1, sizeof(*pc));
+    if (!pc)
+        return GP_EXIT_FAIL;
+    int rc = parse(pc, args);
+    if (rc)
+        goto out;
+    gp_error err;
+    gp_error_clear(&err);
+    gp_status st = gp_plan_run(pc->cat, pc->terms, &pc->req, &pc->res, &err);
+    if (st != GP_OK) {
+        rc = gp_report("plan", st, &err);
+        goto out;
+    }
+    const char *svg = gp_arg_text(args, "svg", NULL);
+    if (svg && (rc = gp_svg_plans(svg, &pc->res, &pc->req)))
+        goto out;
+    gp_format fmt = (gp_format)gp_format_parse(gp_arg_text(args, "format", "table"));
+    if (fmt == FMT_JSON)
+        rc = gp_json_print(result_json(pc)) ? GP_EXIT_FAIL : GP_EXIT_OK;
+    else
+        rc = text_out(pc, fmt, gp_arg_set(args, "wide"));
+out:
+    gp_plan_result_free(&pc->res);
+    gp_terms_free(pc->terms);
+    gp_catalog_free(pc->cat);
+    gp_cli_job_free(&pc->cj);
+    free(pc->pbuf);
+    free(pc->xbuf);
+    free(pc->providers);
+    free(pc->excluded);
+    free(pc);
+    return rc;
+}
+
+const gp_cmd gp_cmd_plan = {
+    "plan",
+    "Price a training job on every offer: the cheapest plan that meets a deadline.",
+    "plan (--model NAME | --params N) [--tokens N] [OPTIONS]",
+    "Runs the job model (see `gpuplan estimate`) on every instance type of the "
+    "catalog that can hold the job, picks for each the fewest instances that "
+    "meet --deadline (or, with --objective time, the fastest within --budget), "
+    "and prices it on-demand, on spot (interruptions, checkpoints and restarts "
+    "simulated) and on reserved terms, with storage, egress and serving. Prints "
+    "the ranked plans, the cost-time frontier, every dollar of the best plan and "
+    "the assumptions; says which constraint binds when nothing meets them.",
+    OPTS,
+    sizeof(OPTS) / sizeof(OPTS[0]),
+    "gpuplan plan --model llama-3-70b --tokens 1.4T --deadline 30d\n"
+    "gpuplan plan --model llama-2-7b --budget $100k --objective time --spot never\n"
+    "gpuplan plan --params 13B --chinchilla --gpu H100 --provider aws,lambda --svg plans.svg\n"
+    "gpuplan plan --model llama-3-8b --serve-on aws --serve-months 6 --format json",
+    run,
+};

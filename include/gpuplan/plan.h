@@ -1,0 +1,143 @@
+/* gpuplan — the planner: a training job priced on every offer of the
+ * catalog, on-demand, spot and reserved, with storage, egress and serving,
+ * under a deadline and a budget. docs/plan.md documents every rule.
+ *
+ * Ownership: a gp_plan_request borrows everything it points to for the
+ * duration of gp_plan_run(). A gp_plan_result owns its plans (free it with
+ * gp_plan_result_free); a plan points into the catalog it was made from
+ * (its offer), so the catalog must outlive the result. */
+#ifndef GPUPLAN_PLAN_H
+#define GPUPLAN_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gpuplan/catalog.h"
+#include "gpuplan/job.h"
+#include "gpuplan/query.h"
+#include "gpuplan/terms.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum gp_term {
+    GP_TERM_ON_DEMAND = 0,
+    GP_TERM_SPOT,
+    GP_TERM_RESERVED
+} gp_term;
+
+/* "on-demand", "spot", "reserved-36mo" style names are built by the CLI;
+ * this gives the bare kind: "on-demand", "spot", "reserved". */
+const char *gp_term_name(gp_term t);
+
+typedef enum gp_objective { GP_OBJECTIVE_COST = 0, GP_OBJECTIVE_TIME } gp_objective;
+typedef enum gp_allow { GP_ALLOW_NEVER = 0, GP_ALLOW_YES, GP_ALLOW_ONLY } gp_allow;
+
+typedef struct gp_discount {
+    const char *provider;
+    double fraction;            /* 0.2 = 20% off on-demand */
+} gp_discount;
+
+enum { GP_PLAN_NOTES_MAX = 10, GP_PLAN_NOTE_LEN = 200 };
+
+typedef struct gp_plan_request {
+    gp_job job;                 /* model, tokens, precision, ... ; accel,
+                                   gpus, gpus_per_node and internode_gbps
+                                   are set per offer */
+    gp_offer_filter filter;     /* providers, kind, region, GPU */
+    double deadline_hours;      /* NAN: none */
+    double budget_usd;          /* NAN: none */
+    gp_objective objective;
+    gp_allow spot;              /* never, allow (default), only */
+    gp_allow reserved;          /* never, allow (default) */
+    int max_gpus;               /* 0: no limit */
+    const gp_discount *discounts;
+    size_t ndiscounts;
+    double spot_rate_per_node_hour; /* NAN: from data/spot-rates.csv */
+    double ckpt_gbps;           /* checkpoint write/read, Gb/s per node */
+    double restart_hours;       /* re-provisioning after an interruption */
+    double reuse;               /* share of a commitment's unused rest used */
+    int trials;                 /* Monte-Carlo runs per spot candidate */
+    uint64_t seed;
+    double dataset_gb;          /* stored for the run, moved in */
+    int download_weights;       /* the final weights leave the provider */
+    const char *serve_provider; /* NULL: no serving */
+    const gp_gpu_match *serve_gpu; /* NULL: any accelerator that holds it */
+    double serve_months;
+    int serve_replicas;
+} gp_plan_request;
+
+/* Fills the defaults documented in docs/plan.md (spot allowed, reserved
+ * allowed, 10,000 trials, seed 1, 8 Gb/s per node for checkpoints, 0.25 h
+ * restart, 1 serving replica). */
+void gp_plan_request_init(gp_plan_request *req);
+
+typedef struct gp_plan_breakdown {
+    double compute_usd;         /* GPU-hours at the term's price */
+    double spot_overhead_usd;   /* extra compute lost to interruptions */
+    double storage_usd;         /* dataset and checkpoints for the run */
+    double egress_usd;          /* weights leaving the provider */
+    double serving_usd;         /* serving the trained model */
+} gp_plan_breakdown;
+
+typedef struct gp_plan {
+    const gp_offer *offer;      /* the cheapest region of the instance type */
+    size_t regions;             /* regions/zones with that instance type */
+    gp_term term;
+    double term_months;         /* reserved: the commitment (0: not published) */
+    double discount;            /* reserved or negotiated discount applied */
+    double break_even;          /* reserved: utilisation of the term at which
+                                   reserving costs what on-demand would */
+    int instances, gpus;
+    double hours;               /* expected wall clock */
+    double hours_p50, hours_p90;/* spot: simulated; otherwise = hours */
+    double cost_usd, cost_p50_usd, cost_p90_usd;
+    double usd_per_gpu_hour;    /* the term's price per GPU-hour */
+    gp_plan_breakdown breakdown;
+    double mfu;
+    double gpu_hours;
+    gp_layout layout;
+    double spot_rate_per_node_hour;
+    double checkpoint_interval_hours, checkpoint_hours, interruptions;
+    int meets_deadline, meets_budget, pareto, rank;
+    size_t nnotes;
+    char notes[GP_PLAN_NOTES_MAX][GP_PLAN_NOTE_LEN];
+} gp_plan;
+
+typedef struct gp_plan_result {
+    gp_plan *plans;             /* every candidate, best first */
+    size_t nplans;
+    size_t nfeasible;           /* meeting deadline and budget */
+    size_t offers_considered;   /* instance types tried */
+    size_t offers_too_small;    /* accelerators that cannot hold the job */
+    size_t offers_without_specs;
+    double checkpoint_gb;       /* weights + optimizer state */
+    double weights_gb;          /* final weights in the training precision */
+    double serve_usd;           /* serving cost on the serving provider */
+    const gp_offer *serve_offer;
+    char binding[400];          /* which constraint binds, or "" */
+    char serve_compare[400];    /* train here / serve there vs one provider */
+    gp_estimate best_estimate;  /* the job model on the best plan */
+} gp_plan_result;
+
+/* Plans the job over the catalog. Fails with GP_ERANGE for impossible
+ * inputs (no tokens, a budget or deadline of zero or less, a spot rate
+ * outside [0, 1) per hour, reuse outside [0, 1]) and GP_ENOTFOUND when the
+ * serving provider has no offer that can hold the model. Finding no plan
+ * that meets the constraints is not an error: nfeasible is 0 and
+ * `binding` says why and what the nearest plan needs. */
+gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
+                      const gp_plan_request *req, gp_plan_result *out,
+                      gp_error *err);
+
+void gp_plan_result_free(gp_plan_result *r);
+
+/* Marks the non-dominated plans (lower cost and lower hours) and returns
+ * how many there are. Exposed for tests. */
+size_t gp_plan_mark_pareto(gp_plan *plans, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

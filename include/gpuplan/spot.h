@@ -1,0 +1,61 @@
+/* gpuplan — training on interruptible (spot) capacity: checkpoint interval,
+ * expected wall time in closed form, and a seeded Monte-Carlo simulation
+ * for its spread.
+ *
+ * The model: the job needs `work_hours` of uninterrupted progress. It
+ * checkpoints after every `interval_hours` of work, each checkpoint taking
+ * `checkpoint_hours`. Interruptions arrive as a Poisson process of
+ * `rate_per_hour` (the per-node rate times the nodes: any node's loss stops
+ * the job) while the job runs; each loses the work since the last
+ * checkpoint and then costs `restart_hours` (new capacity, reload) during
+ * which no interruption is counted. All plain values; nothing to free. */
+#ifndef GPUPLAN_SPOT_H
+#define GPUPLAN_SPOT_H
+
+#include <stdint.h>
+
+#include "gpuplan/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gp_spot_params {
+    double work_hours;       /* > 0 */
+    double rate_per_hour;    /* >= 0; 0: never interrupted */
+    double checkpoint_hours; /* >= 0 */
+    double restart_hours;    /* >= 0 */
+    double interval_hours;   /* > 0; 0: Young's optimum */
+} gp_spot_params;
+
+/* Young's optimal checkpoint interval, sqrt(2 C / rate) (Young 1974; Daly
+ * 2006 to first order). INFINITY when the rate is 0. */
+double gp_spot_young_interval(double checkpoint_hours, double rate_per_hour);
+
+/* The expected wall-clock hours, exactly for this model: each segment of
+ * length a (work plus its checkpoint) takes (e^(rate a) - 1)(1/rate +
+ * restart) on average; the last segment has no checkpoint. Equals
+ * work_hours plus checkpoints when the rate is 0. GP_ERANGE for
+ * non-finite or negative inputs. */
+gp_status gp_spot_expected_hours(const gp_spot_params *p, double *hours,
+                                 gp_error *err);
+
+typedef struct gp_spot_sim {
+    double mean_hours, p50_hours, p90_hours;
+    double interruptions_mean;
+    double interval_hours;     /* the checkpoint interval used */
+    uint64_t intervals;        /* uninterrupted stretches simulated */
+} gp_spot_sim;
+
+/* Simulates `trials` runs with a xoshiro256** generator seeded by `seed`
+ * (same seed, same answer). Each loop iteration is one uninterrupted
+ * stretch between interruptions. GP_ERANGE for bad inputs or trials
+ * outside [1, 10,000,000]; GP_ENOMEM. A run still unfinished after 100
+ * times its work is counted as infinite (interruptions outpace it). */
+gp_status gp_spot_simulate(const gp_spot_params *p, int trials, uint64_t seed,
+                           gp_spot_sim *out, gp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

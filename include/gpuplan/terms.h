@@ -1,0 +1,59 @@
+/* gpuplan — provider pricing terms beyond the hourly price: storage, egress
+ * tiers, reserved commitments, spot interruption rates and cluster-size
+ * limits, from data/providers.csv, data/egress.csv, data/reserved-terms.csv,
+ * data/spot-rates.csv and data/cluster-limits.csv (each row sourced).
+ *
+ * A gp_terms owns its strings; they stay valid until gp_terms_free(). */
+#ifndef GPUPLAN_TERMS_H
+#define GPUPLAN_TERMS_H
+
+#include "gpuplan/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gp_terms gp_terms;
+
+/* Loads the compiled-in files. GP_EDATA (file and line) if one is malformed. */
+gp_status gp_terms_load_default(gp_terms **out, gp_error *err);
+void gp_terms_free(gp_terms *t);
+
+/* Block/file storage $ per GB-month; NAN when the data has none. */
+double gp_terms_storage_usd_per_gb_month(const gp_terms *t, const char *provider);
+
+/* $ to move `gb` out of a provider to the internet, tier by tier. Sets
+ * *known to 0 (and returns NAN) when the data has no egress price for the
+ * provider or for part of the volume. */
+double gp_terms_egress_usd(const gp_terms *t, const char *provider, double gb,
+                           int *known);
+
+/* A reserved or committed term: the discount off on-demand and the minimum
+ * length (0 months when not published). Returns 0 when the provider has
+ * none in the data. */
+typedef struct gp_reserved_term {
+    double discount;     /* 0.72 = 72% off */
+    double term_months;  /* 0: not published */
+    const char *source;
+} gp_reserved_term;
+int gp_terms_reserved(const gp_terms *t, const char *provider, gp_reserved_term *out);
+
+/* The spot interruption rate of one node, per hour, for a provider and an
+ * accelerator: the provider's figure for that accelerator, else its figure
+ * for any accelerator, else (with *proxy set) AWS's figure for that
+ * accelerator, else AWS's for any. The data gives the share of instances
+ * interrupted in a month, p; the rate is -ln(1 - p) / 730. `source` (may be
+ * NULL) receives the row's source. Returns NAN when nothing applies. */
+double gp_terms_spot_rate_per_node_hour(const gp_terms *t, const char *provider,
+                                        const char *gpu, int *proxy,
+                                        const char **source);
+
+/* The most GPUs one cluster of this provider's instance type may have, or
+ * 0 when the data gives no limit. */
+int gp_terms_max_gpus(const gp_terms *t, const char *provider,
+                      const char *instance_type, const char **source);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
