@@ -351,9 +351,10 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
            b->offer->provider, b->offer->instance_type, b->instances, b->offer->gpu, b->gpus,
            term_text(term, sizeof(term), b), b->layout.tp, b->layout.pp, b->layout.dp,
            100 * b->mfu);
-    printf("%scompute       %12s  (%s GPU-hours x $%.4g, %s, as of %s)\n", bullet,
+    printf("%scompute       %12s  (%s GPU-hours x $%.4g; price from %s, %s)\n", bullet,
            gp_fmt_usd(a, sizeof(a), b->breakdown.compute_usd),
-           gp_fmt_int(term, sizeof(term), b->hours * b->gpus), b->usd_per_gpu_hour,
+           gp_fmt_int(term, sizeof(term), b->breakdown.compute_usd / b->usd_per_gpu_hour),
+           b->usd_per_gpu_hour,
            b->offer->source, b->offer->as_of[0] ? b->offer->as_of : "undated");
     if (b->term == GP_TERM_SPOT)
         printf("%sspot overhead %12s  (P50 %.1f d, P90 %.1f d)\n", bullet,

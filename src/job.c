@@ -241,7 +241,7 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
     note(e, "%d GPUs per node%s, %.0f GB/s per GPU inside a node (%s); %.0f Gb/s "
             "per GPU between nodes (%.150s); collectives reach %.0f%% of link rate",
          x->node,
-         job->gpus_per_node > 0 ? " (given)" : perf.gpus_per_node > 0 ? "" : " (assumed)",
+         job->gpus_per_node > 0 ? " (as set)" : perf.gpus_per_node > 0 ? "" : " (assumed)",
          x->scaleup_bw / 1e9, how, net, net_how, 100 * k->network_efficiency);
 
     /* Batch. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -104,6 +105,8 @@ typedef struct ctx {
     const gp_plan_request *req;
     est_val *cache;
     size_t ncache, capcache;
+    size_t *slots;               /* open-addressing index into cache */
+    size_t nslots;               /* a power of two, or 0 */
     gp_plan *plans;
     size_t nplans, capplans;
     double deadline;             /* hours; INFINITY when none */
@@ -133,17 +136,58 @@ static const gp_accel_perf *perf_for(ctx *x, const gp_accel *a)
     return &x->perfs[x->nperfs++].perf;
 }
 
+static size_t key_hash(const est_key *k)
+{
+    uint64_t h = (uint64_t)(uintptr_t)k->accel * 0x9e3779b97f4a7c15ull;
+    h ^= (uint64_t)(uint32_t)k->gpus * 0xbf58476d1ce4e5b9ull;
+    h ^= (uint64_t)(uint32_t)k->per_node * 0x94d049bb133111ebull;
+    h ^= (uint64_t)(uint32_t)(k->fit_only + 1) * 0x2545f4914f6cdd1dull;
+    uint64_t bits = 0;
+    double net = isnan(k->net_gbps) ? -1.0 : k->net_gbps;
+    memcpy(&bits, &net, sizeof(bits));
+    h ^= bits * 0xff51afd7ed558ccdull;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static int key_equal(const est_key *a, const est_key *b)
+{
+    return a->accel == b->accel && a->gpus == b->gpus && a->per_node == b->per_node &&
+           a->fit_only == b->fit_only &&
+           (a->net_gbps == b->net_gbps || (isnan(a->net_gbps) && isnan(b->net_gbps)));
+}
+
+/* Rebuilds the index at twice the size (slot value 0 = empty, else index+1). */
+static int rehash(ctx *x)
+{
+    size_t n = x->nslots ? x->nslots * 2 : 1024;
+    size_t *slots = calloc(n, sizeof(*slots));
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < x->ncache; i++) {
+        size_t h = key_hash(&x->cache[i].key) & (n - 1);
+        while (slots[h])
+            h = (h + 1) & (n - 1);
+        slots[h] = i + 1;
+    }
+    free(x->slots);
+    x->slots = slots;
+    x->nslots = n;
+    return 0;
+}
+
 /* The job model on one cluster, cached: offers of the same accelerator,
  * node size and network share it. With fit_only, only whether it fits. */
 static const est_val *estimate_as(ctx *x, const gp_accel *a, int gpus, int per_node,
                                   double net_gbps, int fit_only)
 {
-    for (size_t i = 0; i < x->ncache; i++) {
-        const est_key *k = &x->cache[i].key;
-        if (k->accel == a && k->gpus == gpus && k->per_node == per_node &&
-            k->fit_only == fit_only &&
-            (k->net_gbps == net_gbps || (isnan(k->net_gbps) && isnan(net_gbps))))
-            return &x->cache[i];
+    est_key key = {a, gpus, per_node, fit_only, net_gbps};
+    if (x->ncache * 2 >= x->nslots && rehash(x) != 0)
+        return NULL;
+    size_t h = key_hash(&key) & (x->nslots - 1);
+    while (x->slots[h]) {
+        if (key_equal(&x->cache[x->slots[h] - 1].key, &key))
+            return &x->cache[x->slots[h] - 1];
+        h = (h + 1) & (x->nslots - 1);
     }
     if (x->ncache == x->capcache) {
         size_t cap = x->capcache ? x->capcache * 2 : 256;
@@ -153,6 +197,7 @@ static const est_val *estimate_as(ctx *x, const gp_accel *a, int gpus, int per_n
         x->cache = p;
         x->capcache = cap;
     }
+    x->slots[h] = x->ncache + 1;
     est_val *v = &x->cache[x->ncache++];
     memset(v, 0, sizeof(*v));
     v->key = (est_key){a, gpus, per_node, fit_only, net_gbps};
@@ -579,7 +624,8 @@ typedef struct spot_job {
     gp_spot_params params;
     uint64_t seed;
     double base;                 /* on-demand-equivalent hours */
-    int proxy, simulate;
+    gp_spot_basis basis;
+    int simulate;
     gp_spot_sim sim;
     gp_status status;
 } spot_job;
@@ -590,6 +636,7 @@ typedef struct spot_pool {
     int trials;
     atomic_size_t next;
 } spot_pool;
+
 
 static void *spot_worker(void *arg)
 {
@@ -605,23 +652,36 @@ static void *spot_worker(void *arg)
     }
 }
 
-/* Runs the simulations on every core: each is independent and seeded, so
- * the answer does not depend on the number of threads. */
-static void run_spot_jobs(spot_job *jobs, size_t n, int trials)
+/* Starts the simulations on all but one core; the caller joins in with
+ * spot_join(). Each is independent and seeded, so the answer does not
+ * depend on the number of threads. */
+typedef struct spot_threads {
+    spot_pool pool;
+    pthread_t threads[8];
+    int started;
+} spot_threads;
+
+static void spot_start(spot_threads *st, spot_job *jobs, size_t n, int trials)
 {
-    spot_pool pool = {jobs, n, trials, 0};
+    st->pool.jobs = jobs;
+    st->pool.n = n;
+    st->pool.trials = trials;
+    atomic_init(&st->pool.next, 0);
+    st->started = 0;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int nthreads = cores > 1 ? (cores > 8 ? 8 : (int)cores) : 1;
     if ((size_t)nthreads > n)
         nthreads = (int)n;
-    pthread_t threads[8];
-    int started = 0;
     for (int t = 1; t < nthreads; t++)
-        if (pthread_create(&threads[started], NULL, spot_worker, &pool) == 0)
-            started++;
-    spot_worker(&pool);
-    for (int t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
+        if (pthread_create(&st->threads[st->started], NULL, spot_worker, &st->pool) == 0)
+            st->started++;
+}
+
+static void spot_join(spot_threads *st)
+{
+    spot_worker(&st->pool);
+    for (int t = 0; t < st->started; t++)
+        pthread_join(st->threads[t], NULL);
 }
 
 static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
@@ -636,8 +696,8 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
         if (p->checkpoint_interval_hours > j->base)
             p->checkpoint_interval_hours = j->base;
         p->interruptions = j->params.rate_per_hour * expected;
-        note(p, "not simulated: misses the deadline by its expected time; P50 and P90 "
-                "shown as the expectation");
+        note(p, "not simulated: misses the deadline on average; P50 and P90 shown as the "
+                "expectation");
     } else if (j->status == GP_OK) {
         p->hours_p50 = j->sim.p50_hours;
         p->hours_p90 = j->sim.p90_hours;
@@ -648,9 +708,18 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
     }
     p->breakdown.compute_usd = p->usd_per_gpu_hour * p->gpus * j->base;
     p->breakdown.spot_overhead_usd = p->usd_per_gpu_hour * p->gpus * (expected - j->base);
-    if (j->proxy)
-        note(p, "no interruption data for %s: AWS's figure for %s used (%.2g per node-hour)",
-             o->provider, o->gpu, p->spot_rate_per_node_hour);
+    if (isnan(x->req->spot_rate_per_node_hour)) {
+        double r = p->spot_rate_per_node_hour;
+        if (j->basis == GP_SPOT_PROVIDER_ANY)
+            note(p, "%s gives no figure for %s: its figure for all spot instances used (%.2g "
+                    "per node-hour)", o->provider, o->gpu, r);
+        else if (j->basis == GP_SPOT_PROXY)
+            note(p, "no interruption data for %s: AWS's figure for %s used (%.2g per "
+                    "node-hour)", o->provider, o->gpu, r);
+        else if (j->basis == GP_SPOT_PROXY_ANY)
+            note(p, "no interruption data for %s or for %s: AWS's figure for all spot "
+                    "instances used (%.2g per node-hour)", o->provider, o->gpu, r);
+    }
     note(p, "%.1f expected interruptions; checkpoint %.2g h every %.2g h (Young); +%.1f%% time",
          p->interruptions, p->checkpoint_hours, p->checkpoint_interval_hours,
          100 * (expected / j->base - 1));
@@ -663,7 +732,10 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
              p->cost_usd, od->cost_usd);
 }
 
-static gp_status spot_pass(ctx *x, double serve_usd, gp_error *err, size_t *considered)
+/* Builds the spot candidates and their simulation jobs (*jobs, *njobs;
+ * free *jobs). The simulations run later, next to the on-demand pass. */
+static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_job **out_jobs,
+                              size_t *out_njobs)
 {
     const gp_plan_request *req = x->req;
     gp_offer_filter f = req->filter;
@@ -688,10 +760,10 @@ static gp_status spot_pass(ctx *x, double serve_usd, gp_error *err, size_t *cons
         cluster c;
         if (!cluster_for(x, o, &c))
             continue;
-        int proxy = 0;
+        gp_spot_basis basis = GP_SPOT_EXACT;
         double node_rate = req->spot_rate_per_node_hour;
         if (isnan(node_rate))
-            node_rate = gp_terms_spot_rate_per_node_hour(x->terms, o->provider, o->gpu, &proxy,
+            node_rate = gp_terms_spot_rate_per_node_hour(x->terms, o->provider, o->gpu, &basis,
                                                          NULL);
         if (isnan(node_rate))
             continue;
@@ -720,20 +792,18 @@ static gp_status spot_pass(ctx *x, double serve_usd, gp_error *err, size_t *cons
         p->checkpoint_hours = j->params.checkpoint_hours;
         p->hours = expected;
         j->plan = (size_t)(p - x->plans);
-        j->proxy = proxy;
+        j->basis = basis;
         j->seed = req->seed + i;
-        /* A plan that misses the deadline by half again on average is not
-         * simulated: its spread changes nothing, and thousands of
-         * interruptions per run would make the simulation the slowest part
-         * of planning. */
-        j->simulate = isfinite(expected) && expected <= 1.5 * x->deadline;
+        /* A plan that misses the deadline on average is not simulated: it
+         * misses it at P90 too, its spread changes no ranking, and the
+         * thousands of interruptions of its run would make the simulation
+         * the slowest part of planning. */
+        j->simulate = isfinite(expected) && expected <= x->deadline;
         njobs++;
     }
-    run_spot_jobs(jobs, njobs, req->trials);
-    for (size_t k = 0; k < njobs; k++)
-        finish_spot(x, &jobs[k], serve_usd);
-    free(jobs);
     free(rows);
+    *out_jobs = jobs;
+    *out_njobs = njobs;
     return GP_OK;
 oom:
     free(jobs);
@@ -794,6 +864,22 @@ static int cmp_by_time(const void *a, const void *b)
     return cmp_plans(a, b, 0);
 }
 
+/* "$1,234,567" for the messages the planner writes. */
+static const char *usd(char *buf, size_t cap, double v)
+{
+    char digits[64];
+    snprintf(digits, sizeof(digits), "%.0f", fabs(v));
+    size_t n = strlen(digits), o = 0;
+    buf[o++] = '$';
+    for (size_t i = 0; i < n && o + 2 < cap; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 static void describe(char *buf, size_t cap, const gp_plan *p)
 {
     snprintf(buf, cap, "%d x %s %s %s", p->gpus, p->offer->gpu, p->offer->provider,
@@ -815,26 +901,34 @@ static void binding(ctx *x, gp_plan_result *r)
         if (!fastest || p->hours < fastest->hours)
             fastest = p;
     }
-    char what[160];
+    char what[160], a[32], b[32];
     if (cheapest_on_time) {
         describe(what, sizeof(what), cheapest_on_time);
         snprintf(r->binding, sizeof(r->binding),
-                 "the budget binds: the cheapest plan that meets the deadline (%s) costs $%.0f; "
-                 "the budget is $%.0f",
-                 what, cheapest_on_time->cost_usd, req->budget_usd);
+                 "the budget binds: the cheapest plan that meets the deadline (%s) costs %s; "
+                 "the budget is %s",
+                 what, usd(a, sizeof(a), cheapest_on_time->cost_usd),
+                 usd(b, sizeof(b), req->budget_usd));
     } else if (fastest_in_budget) {
         describe(what, sizeof(what), fastest_in_budget);
         snprintf(r->binding, sizeof(r->binding),
-                 "the deadline binds: the fastest plan within the budget (%s) takes %.1f days; "
-                 "the deadline is %.1f days",
-                 what, fastest_in_budget->hours / 24, x->deadline / 24);
+                 "the deadline binds: the fastest plan%s (%s) takes %.1f days; the deadline "
+                 "is %.1f days",
+                 isnan(req->budget_usd) ? "" : " within the budget", what,
+                 fastest_in_budget->hours / 24, x->deadline / 24);
     } else if (fastest) {
         describe(what, sizeof(what), fastest);
-        snprintf(r->binding, sizeof(r->binding),
-                 "both bind: the fastest plan (%s) takes %.1f days and costs $%.0f; the "
-                 "deadline is %.1f days%s",
-                 what, fastest->hours / 24, fastest->cost_usd, x->deadline / 24,
-                 isnan(req->budget_usd) ? "" : " and the budget smaller");
+        if (isnan(req->budget_usd))
+            snprintf(r->binding, sizeof(r->binding),
+                     "the deadline binds: the fastest plan (%s) takes %.1f days; the deadline "
+                     "is %.1f days",
+                     what, fastest->hours / 24, x->deadline / 24);
+        else
+            snprintf(r->binding, sizeof(r->binding),
+                     "both bind: the fastest plan (%s) takes %.1f days (deadline %.1f) and "
+                     "costs %s (budget %s)",
+                     what, fastest->hours / 24, x->deadline / 24,
+                     usd(a, sizeof(a), fastest->cost_usd), usd(b, sizeof(b), req->budget_usd));
     }
 }
 
@@ -891,23 +985,73 @@ static void serve_compare(const ctx *x, gp_plan_result *r)
             break; /* plans are ranked: the first is the best there */
         }
     }
-    if (strcasecmp(best->offer->provider, req->serve_provider) == 0) {
+    char a[32], b[32], c[32];
+    if (strcasecmp(best->offer->provider, req->serve_provider) == 0)
         snprintf(r->serve_compare, sizeof(r->serve_compare),
-                 "training and serving on %s is the best plan: $%.0f in all", req->serve_provider,
-                 best->cost_usd);
-    } else if (local) {
+                 "training and serving on %s is the best plan: %s in all", req->serve_provider,
+                 usd(a, sizeof(a), best->cost_usd));
+    else if (local)
         snprintf(r->serve_compare, sizeof(r->serve_compare),
-                 "train on %s and serve on %s: $%.0f (egress $%.0f); train and serve on %s: "
-                 "$%.0f",
-                 best->offer->provider, req->serve_provider, best->cost_usd,
-                 best->breakdown.egress_usd, req->serve_provider, local->cost_usd);
-    } else {
+                 "train on %s and serve on %s: %s (egress %s); train and serve on %s: %s",
+                 best->offer->provider, req->serve_provider, usd(a, sizeof(a), best->cost_usd),
+                 usd(b, sizeof(b), best->breakdown.egress_usd), req->serve_provider,
+                 usd(c, sizeof(c), local->cost_usd));
+    else
         snprintf(r->serve_compare, sizeof(r->serve_compare),
-                 "train on %s and serve on %s: $%.0f (egress $%.0f); no plan on %s alone meets "
-                 "the constraints",
-                 best->offer->provider, req->serve_provider, best->cost_usd,
-                 best->breakdown.egress_usd, req->serve_provider);
+                 "train on %s and serve on %s: %s (egress %s); no plan on %s alone meets the "
+                 "constraints",
+                 best->offer->provider, req->serve_provider, usd(a, sizeof(a), best->cost_usd),
+                 usd(b, sizeof(b), best->breakdown.egress_usd), req->serve_provider);
+}
+
+/* Instance types that are other shapes of the same offer (TPU slices of
+ * one chip, the same 8-GPU node with more CPUs) give the same plan at the
+ * same size: keep the cheapest of each provider, accelerator, term and GPU
+ * count, and name the others on it. */
+static void drop_alternative_shapes(ctx *x)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < x->nplans; i++) {
+        gp_plan *p = &x->plans[i];
+        gp_plan *better = NULL;
+        for (size_t j = 0; j < x->nplans && !better; j++) {
+            gp_plan *q = &x->plans[j];
+            if (j == i || q->term != p->term || q->gpus != p->gpus ||
+                strcmp(q->offer->provider, p->offer->provider) != 0 ||
+                strcmp(q->offer->gpu, p->offer->gpu) != 0)
+                continue;
+            if (q->cost_usd < p->cost_usd || (q->cost_usd == p->cost_usd && j < i))
+                better = q;
+        }
+        if (better) {
+            p->rank = -1; /* dropped */
+            continue;
+        }
+        kept++;
     }
+    /* Name the dropped shapes on the plan that stays, then compact. */
+    for (size_t i = 0; i < x->nplans; i++) {
+        gp_plan *p = &x->plans[i];
+        if (p->rank != -1)
+            continue;
+        for (size_t j = 0; j < x->nplans; j++) {
+            gp_plan *q = &x->plans[j];
+            if (q->rank == -1 || q->term != p->term || q->gpus != p->gpus ||
+                strcmp(q->offer->provider, p->offer->provider) != 0 ||
+                strcmp(q->offer->gpu, p->offer->gpu) != 0)
+                continue;
+            char a[32];
+            note(q, "same plan on %s: %s", p->offer->instance_type,
+                 usd(a, sizeof(a), p->cost_usd));
+            break;
+        }
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < x->nplans; i++)
+        if (x->plans[i].rank != -1)
+            x->plans[w++] = x->plans[i];
+    x->nplans = w;
+    (void)kept;
 }
 
 /* ---- the entry point ---------------------------------------------------- */
@@ -957,23 +1101,41 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
     out->checkpoint_gb = x.ckpt_bytes / 1e9;
     out->weights_gb = x.weights_bytes / 1e9;
 
+    /* Spot candidates first, so their simulations run on the other cores
+     * while this one plans on-demand and reserved terms. */
+    spot_job *jobs = NULL;
+    size_t njobs = 0;
+    spot_threads threads;
     gp_status st = serving(&x, out, err);
-    if (st == GP_OK && req->spot != GP_ALLOW_ONLY)
-        st = on_demand_and_reserved(&x, out->serve_usd, err, &out->offers_considered,
-                                    &out->offers_too_small, &out->offers_without_specs);
     if (st == GP_OK && req->spot != GP_ALLOW_NEVER)
-        st = spot_pass(&x, out->serve_usd, err, &out->offers_considered);
+        st = spot_collect(&x, err, &out->offers_considered, &jobs, &njobs);
+    if (st == GP_OK)
+        spot_start(&threads, jobs, njobs, req->trials);
+    if (st == GP_OK && req->spot != GP_ALLOW_ONLY) {
+        gp_status od = on_demand_and_reserved(&x, out->serve_usd, err, &out->offers_considered,
+                                              &out->offers_too_small,
+                                              &out->offers_without_specs);
+        spot_join(&threads);
+        st = od;
+    } else if (st == GP_OK) {
+        spot_join(&threads);
+    }
+    for (size_t k = 0; st == GP_OK && k < njobs; k++)
+        finish_spot(&x, &jobs[k], out->serve_usd);
+    free(jobs);
     if (st != GP_OK) {
         free(x.cache);
+        free(x.slots);
         free(x.perfs);
         free(x.plans);
         return st;
     }
 
+    drop_alternative_shapes(&x);
     for (size_t i = 0; i < x.nplans; i++) {
         gp_plan *p = &x.plans[i];
-        p->meets_deadline = p->hours_p90 <= x.deadline || (p->term != GP_TERM_SPOT &&
-                                                            p->hours <= x.deadline);
+        /* Spot plans must meet the deadline on average and at their P90. */
+        p->meets_deadline = p->hours <= x.deadline && p->hours_p90 <= x.deadline;
         p->meets_budget = isnan(req->budget_usd) || p->cost_usd <= req->budget_usd;
         out->nfeasible += (size_t)(p->meets_deadline && p->meets_budget);
     }
@@ -1000,6 +1162,7 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
             memset(&out->best_estimate, 0, sizeof(out->best_estimate));
     }
     free(x.cache);
+    free(x.slots);
     free(x.perfs);
     return GP_OK;
 }

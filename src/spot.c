@@ -98,6 +98,52 @@ static double uniform(rng *g)
     return ((double)(next(g) >> 11) + 1.0) * (1.0 / 9007199254740992.0);
 }
 
+/* Exponential(1) draws by the ziggurat method (Marsaglia and Tsang 2000,
+ * 256 layers): about one random number and one comparison per draw
+ * instead of a logarithm. The tables are built per simulation (a few
+ * microseconds), so the library keeps no global state. */
+typedef struct ziggurat {
+    uint32_t k[256];
+    double w[256], f[256];
+} ziggurat;
+
+static void ziggurat_init(ziggurat *z)
+{
+    const double m = 4294967296.0; /* 2^32 */
+    double d = 7.697117470131487, t = d;
+    const double v = 3.949659822581572e-3;
+    double q = v / exp(-d);
+    z->k[0] = (uint32_t)((d / q) * m);
+    z->k[1] = 0;
+    z->w[0] = q / m;
+    z->w[255] = d / m;
+    z->f[0] = 1.0;
+    z->f[255] = exp(-d);
+    for (int i = 254; i >= 1; i--) {
+        d = -log(v / d + exp(-d));
+        z->k[i + 1] = (uint32_t)((d / t) * m);
+        t = d;
+        z->f[i] = exp(-d);
+        z->w[i] = d / m;
+    }
+}
+
+static double exponential(const ziggurat *z, rng *g)
+{
+    for (;;) {
+        uint64_t r = next(g);
+        unsigned i = (unsigned)(r & 255);
+        uint32_t j = (uint32_t)(r >> 32);
+        double x = j * z->w[i];
+        if (j < z->k[i])
+            return x; /* inside the layer's rectangle: most draws */
+        if (i == 0)   /* the tail beyond the last layer */
+            return 7.697117470131487 - log(uniform(g));
+        if (z->f[i] + uniform(g) * (z->f[i - 1] - z->f[i]) < exp(-x))
+            return x;
+    }
+}
+
 /* The k-th smallest of v[0..n) (0-based), partially reordering v:
  * Hoare's selection, expected linear time (sorting 10,000 draws per
  * candidate would dominate a planner run). */
@@ -166,6 +212,8 @@ gp_status gp_spot_simulate(const gp_spot_params *p, int trials, uint64_t seed,
     uint64_t x = seed;
     for (int i = 0; i < 4; i++)
         g.s[i] = splitmix64(&x);
+    ziggurat z;
+    ziggurat_init(&z);
 
     double rate = p->rate_per_hour, c = p->checkpoint_hours, r = p->restart_hours;
     double work = p->work_hours;
@@ -177,7 +225,8 @@ gp_status gp_spot_simulate(const gp_spot_params *p, int trials, uint64_t seed,
         full -= 1;
         last = tau;
     }
-    double cycle = tau + c;
+    double cycle = tau + c, per_cycle = 1.0 / cycle;
+    double mean_gap = rate > 0 ? 1.0 / rate : INFINITY;
     double limit = work * 100.0;
     uint64_t stretches = 0;
     double sum = 0, interruptions = 0;
@@ -187,13 +236,14 @@ gp_status gp_spot_simulate(const gp_spot_params *p, int trials, uint64_t seed,
         for (;;) {
             stretches++;
             double need = left * cycle + last;
-            double gap = rate > 0 ? -log(uniform(&g)) / rate : INFINITY;
+            double gap = rate > 0 ? exponential(&z, &g) * mean_gap : INFINITY;
             if (gap >= need) {
                 wall += need;
                 break;
             }
-            /* Interrupted: whole cycles completed in the gap are kept. */
-            double done = floor(gap / cycle);
+            /* Interrupted: whole cycles completed in the gap are kept
+             * (gap < need, so the count fits an int64). */
+            double done = (double)(int64_t)(gap * per_cycle);
             if (done > left)
                 done = left;
             left -= done;

@@ -266,20 +266,19 @@ static const spot_row *find_spot(const gp_terms *t, const char *provider, const 
 }
 
 double gp_terms_spot_rate_per_node_hour(const gp_terms *t, const char *provider,
-                                        const char *gpu, int *proxy, const char **source)
+                                        const char *gpu, gp_spot_basis *basis,
+                                        const char **source)
 {
-    *proxy = 0;
+    *basis = GP_SPOT_EXACT;
     if (!t || !provider || !gpu)
         return NAN;
     const spot_row *s = find_spot(t, provider, gpu);
-    if (!s)
-        s = find_spot(t, provider, "*");
-    if (!s) {
-        *proxy = 1;
-        s = find_spot(t, "aws", gpu);
-        if (!s)
-            s = find_spot(t, "aws", "*");
-    }
+    if (!s && (s = find_spot(t, provider, "*")))
+        *basis = GP_SPOT_PROVIDER_ANY;
+    if (!s && (s = find_spot(t, "aws", gpu)))
+        *basis = GP_SPOT_PROXY;
+    if (!s && (s = find_spot(t, "aws", "*")))
+        *basis = GP_SPOT_PROXY_ANY;
     if (!s)
         return NAN;
     if (source)

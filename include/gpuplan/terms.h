@@ -38,14 +38,22 @@ typedef struct gp_reserved_term {
 } gp_reserved_term;
 int gp_terms_reserved(const gp_terms *t, const char *provider, gp_reserved_term *out);
 
+/* How a spot rate was found. */
+typedef enum gp_spot_basis {
+    GP_SPOT_EXACT = 0,        /* the provider's figure for the accelerator */
+    GP_SPOT_PROVIDER_ANY,     /* the provider's figure for any instance */
+    GP_SPOT_PROXY,            /* AWS's figure for the accelerator */
+    GP_SPOT_PROXY_ANY         /* AWS's figure for any instance */
+} gp_spot_basis;
+
 /* The spot interruption rate of one node, per hour, for a provider and an
  * accelerator: the provider's figure for that accelerator, else its figure
- * for any accelerator, else (with *proxy set) AWS's figure for that
- * accelerator, else AWS's for any. The data gives the share of instances
+ * for any accelerator, else AWS's figure for that accelerator, else AWS's
+ * for any (*basis says which). The data gives the share of instances
  * interrupted in a month, p; the rate is -ln(1 - p) / 730. `source` (may be
  * NULL) receives the row's source. Returns NAN when nothing applies. */
 double gp_terms_spot_rate_per_node_hour(const gp_terms *t, const char *provider,
-                                        const char *gpu, int *proxy,
+                                        const char *gpu, gp_spot_basis *basis,
                                         const char **source);
 
 /* The most GPUs one cluster of this provider's instance type may have, or

@@ -1,0 +1,321 @@
+/* The planner: instance counts, terms, costs, the frontier and the
+ * constraints, on a small hand-made catalog and on the embedded one. */
+#include "test_util.h"
+
+#include "gpuplan/plan.h"
+
+typedef struct fixture {
+    gp_catalog *small, *embedded;
+    gp_terms *terms;
+    gp_model_table *models;
+} fixture;
+
+/* Two providers with facts in the data (aws: storage, tiers, reserved;
+ * lambda: free egress), one spot price. */
+static const char SMALL[] =
+    "provider,kind,instance_type,region,gpu,gpu_count,usd_per_hour,spot_usd_per_hour,"
+    "fabric,fabric_gbps,source,as_of\n"
+    "aws,hyperscaler,p5.48xlarge,us-east-1,H100,8,55.04,20.0,efa,3200,test,2026-11-01\n"
+    "lambda,neocloud,8x-h100,us-west,H100,8,31.92,,infiniband,3200,test,2026-11-01\n";
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    gp_error err;
+    if (!f || gp_catalog_new(&f->small, &err) != GP_OK ||
+        gp_catalog_add_gpuplan_buffer(f->small, "small.csv", SMALL, sizeof(SMALL) - 1, NULL,
+                                      &err) != GP_OK ||
+        gp_catalog_new(&f->embedded, &err) != GP_OK ||
+        gp_catalog_add_embedded(f->embedded, &err) != GP_OK ||
+        gp_terms_load_default(&f->terms, &err) != GP_OK ||
+        gp_model_table_load_default(&f->models, &err) != GP_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    gp_catalog_free(f->small);
+    gp_catalog_free(f->embedded);
+    gp_terms_free(f->terms);
+    gp_model_table_free(f->models);
+    free(f);
+    return 0;
+}
+
+static gp_plan_request request(fixture *f, const char *model, double tokens)
+{
+    gp_plan_request r;
+    gp_plan_request_init(&r);
+    r.job.model = gp_model_find(f->models, model);
+    r.job.tokens = tokens;
+    r.deadline_hours = 30 * 24;
+    r.trials = 2000;
+    return r;
+}
+
+static gp_plan_result run(fixture *f, const gp_catalog *cat, const gp_plan_request *r)
+{
+    gp_plan_result res;
+    gp_error err;
+    gp_status st = gp_plan_run(cat, f->terms, r, &res, &err);
+    if (st != GP_OK)
+        fail_msg("plan failed: %s", err.message);
+    return res;
+}
+
+static const gp_plan *find(const gp_plan_result *r, const char *provider, gp_term term)
+{
+    for (size_t i = 0; i < r->nplans; i++)
+        if (!strcmp(r->plans[i].offer->provider, provider) && r->plans[i].term == term)
+            return &r->plans[i];
+    return NULL;
+}
+
+/* The job model's wall hours for n GPUs of an offer (as the planner sets
+ * the cluster up). */
+static double hours_for(fixture *f, const gp_plan_request *r, int gpus)
+{
+    gp_job job = r->job;
+    job.accel = gp_accel_find(gp_catalog_accels(f->small), "H100");
+    job.gpus = gpus;
+    job.gpus_per_node = 8;
+    job.internode_gbps = 400;
+    gp_estimate e;
+    gp_error err;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_OK);
+    return e.fits ? e.wall_hours : INFINITY;
+}
+
+/* The fewest instances that meet the deadline: the chosen count meets it
+ * and the count before it on the grid (1, 2, 3, 4, 6, 8, 12, 16, ...)
+ * does not; the cost is GPU-hours at the offer's price. */
+static void fewest_instances(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.spot = GP_ALLOW_NEVER;
+    r.reserved = GP_ALLOW_NEVER;
+    gp_plan_result res = run(f, f->small, &r);
+    const gp_plan *l = find(&res, "lambda", GP_TERM_ON_DEMAND);
+    assert_non_null(l);
+    assert_true(l->meets_deadline && l->hours <= r.deadline_hours);
+    static const int GRID[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128};
+    size_t k = 0;
+    while (GRID[k] != l->instances)
+        k++;
+    assert_true(k > 0);
+    assert_true(hours_for(f, &r, GRID[k - 1] * 8) > r.deadline_hours);
+    assert_close(l->hours, hours_for(f, &r, l->gpus), 1e-12);
+    assert_close(l->breakdown.compute_usd, l->gpus * l->hours * 31.92 / 8, 1e-9);
+    /* lambda: free egress, storage $0.20/GB-month (providers.csv). */
+    assert_close(l->breakdown.storage_usd,
+                 2 * res.checkpoint_gb * 0.2 * l->hours / 730, 1e-9);
+    gp_plan_result_free(&res);
+}
+
+/* cost_usd is the sum of the breakdown, never below GPU-hours at the
+ * term's own price; the ranked order respects the objective. */
+static void costs_add_up(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-3-8b", 1e12);
+    gp_plan_result res = run(f, f->embedded, &r);
+    assert_true(res.nplans > 50);
+    for (size_t i = 0; i < res.nplans; i++) {
+        const gp_plan *p = &res.plans[i];
+        const gp_plan_breakdown *b = &p->breakdown;
+        assert_close(p->cost_usd,
+                     b->compute_usd + b->spot_overhead_usd + b->storage_usd + b->egress_usd +
+                         b->serving_usd,
+                     1e-9);
+        double own = p->term == GP_TERM_SPOT ? p->offer->spot_usd_per_hour
+                                             : p->offer->usd_per_hour;
+        if (p->term != GP_TERM_RESERVED)
+            assert_true(b->compute_usd + b->spot_overhead_usd >=
+                        p->hours * p->instances * own * (1 - p->discount) * (1 - 1e-9));
+        assert_true(p->rank == (int)i + 1);
+        if (i > 0 && res.plans[i - 1].meets_deadline == p->meets_deadline &&
+            res.plans[i - 1].meets_budget == p->meets_budget)
+            assert_true(res.plans[i - 1].cost_usd <= p->cost_usd);
+    }
+    gp_plan_result_free(&res);
+}
+
+/* The frontier: no frontier plan is dominated, every other plan is. */
+static void pareto_is_non_dominated(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-3-70b", 1.4e12);
+    gp_plan_result res = run(f, f->embedded, &r);
+    size_t front = 0;
+    for (size_t i = 0; i < res.nplans; i++) {
+        const gp_plan *p = &res.plans[i];
+        int dominated = 0;
+        for (size_t j = 0; j < res.nplans && !dominated; j++) {
+            const gp_plan *q = &res.plans[j];
+            dominated = q->cost_usd <= p->cost_usd && q->hours <= p->hours &&
+                        (q->cost_usd < p->cost_usd || q->hours < p->hours);
+        }
+        assert_int_equal(p->pareto, !dominated);
+        front += (size_t)p->pareto;
+    }
+    assert_true(front >= 2);
+    /* And on a hand-made set: (1, 10), (2, 5), (3, 7) -> the third is
+     * dominated by the second. */
+    gp_plan mine[3];
+    memset(mine, 0, sizeof(mine));
+    mine[0].cost_usd = 1, mine[0].hours = 10;
+    mine[1].cost_usd = 2, mine[1].hours = 5;
+    mine[2].cost_usd = 3, mine[2].hours = 7;
+    assert_int_equal(gp_plan_mark_pareto(mine, 3), 2);
+    assert_true(mine[0].pareto && mine[1].pareto && !mine[2].pareto);
+    gp_plan_result_free(&res);
+}
+
+/* Spot: a rate of 0 gives the plain spot price for the on-demand hours;
+ * the default rate adds time; P90 >= P50. */
+static void spot_terms(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.reserved = GP_ALLOW_NEVER;
+    r.spot_rate_per_node_hour = 0;
+    gp_plan_result res = run(f, f->small, &r);
+    const gp_plan *s = find(&res, "aws", GP_TERM_SPOT);
+    assert_non_null(s);
+    assert_close(s->breakdown.spot_overhead_usd, 0, 1e-9);
+    assert_close(s->hours, hours_for(f, &r, s->gpus), 1e-9);
+    gp_plan_result_free(&res);
+
+    r.spot_rate_per_node_hour = NAN; /* data/spot-rates.csv: aws H100 */
+    res = run(f, f->small, &r);
+    s = find(&res, "aws", GP_TERM_SPOT);
+    assert_non_null(s);
+    assert_true(s->breakdown.spot_overhead_usd > 0);
+    assert_true(s->hours > hours_for(f, &r, s->gpus));
+    assert_true(s->hours_p90 >= s->hours_p50);
+    assert_close(s->spot_rate_per_node_hour, -log(0.85) / 730, 1e-12);
+    gp_plan_result_free(&res);
+}
+
+/* Reserved: 36 months at 72% off charged in full; with full reuse only the
+ * job's hours; break-even utilisation 1 - 0.72. */
+static void reserved_terms(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.spot = GP_ALLOW_NEVER;
+    gp_plan_result res = run(f, f->small, &r);
+    const gp_plan *p = find(&res, "aws", GP_TERM_RESERVED);
+    assert_non_null(p);
+    assert_close(p->break_even, 0.28, 1e-12);
+    assert_close(p->breakdown.compute_usd, p->instances * 55.04 * 0.28 * 36 * 730, 1e-9);
+    assert_false(find(&res, "lambda", GP_TERM_RESERVED)); /* no term in the data */
+    gp_plan_result_free(&res);
+    r.reuse = 1;
+    res = run(f, f->small, &r);
+    p = find(&res, "aws", GP_TERM_RESERVED);
+    assert_close(p->breakdown.compute_usd, p->instances * 55.04 * 0.28 * p->hours, 1e-9);
+    gp_plan_result_free(&res);
+}
+
+/* A negotiated discount lowers the on-demand price, and egress is counted
+ * when the weights leave (aws: tiers; lambda: free). */
+static void discount_and_egress(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.spot = GP_ALLOW_NEVER;
+    r.reserved = GP_ALLOW_NEVER;
+    gp_discount d = {"aws", 0.5};
+    r.discounts = &d;
+    r.ndiscounts = 1;
+    r.download_weights = 1;
+    gp_plan_result res = run(f, f->small, &r);
+    const gp_plan *a = find(&res, "aws", GP_TERM_ON_DEMAND);
+    assert_close(a->usd_per_gpu_hour, 55.04 * 0.5 / 8, 1e-12);
+    double gb = res.weights_gb; /* 2 bytes x 6.74B = 13.5 GB */
+    assert_close(gb, 2 * 6738415616.0 / 1e9, 1e-12);
+    assert_close(a->breakdown.egress_usd, (gb - 1) * 0.09, 1e-9);
+    assert_close(find(&res, "lambda", GP_TERM_ON_DEMAND)->breakdown.egress_usd, 0, 1e-12);
+    gp_plan_result_free(&res);
+}
+
+/* Nothing meets a $1 budget: no plan is feasible and the budget is named. */
+static void binding_constraint(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.budget_usd = 1;
+    gp_plan_result res = run(f, f->small, &r);
+    assert_true(res.nfeasible == 0);
+    assert_true(res.nplans > 0);
+    assert_non_null(strstr(res.binding, "budget binds"));
+    gp_plan_result_free(&res);
+    r.budget_usd = NAN;
+    r.deadline_hours = 0.5;
+    res = run(f, f->small, &r);
+    assert_true(res.nfeasible == 0);
+    assert_non_null(strstr(res.binding, "deadline"));
+    gp_plan_result_free(&res);
+}
+
+static void bad_requests(void **state)
+{
+    fixture *f = *state;
+    gp_plan_result res;
+    gp_error err;
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.deadline_hours = 0;
+    assert_int_equal(gp_plan_run(f->small, f->terms, &r, &res, &err), GP_ERANGE);
+    r = request(f, "llama-2-7b", 2e12);
+    r.budget_usd = -5;
+    assert_int_equal(gp_plan_run(f->small, f->terms, &r, &res, &err), GP_ERANGE);
+    r = request(f, "llama-2-7b", 2e12);
+    r.spot_rate_per_node_hour = 100;
+    assert_int_equal(gp_plan_run(f->small, f->terms, &r, &res, &err), GP_ERANGE);
+    r = request(f, "llama-2-7b", 2e12);
+    r.reuse = 2;
+    assert_int_equal(gp_plan_run(f->small, f->terms, &r, &res, &err), GP_ERANGE);
+    r = request(f, "llama-2-7b", 0);
+    assert_int_equal(gp_plan_run(f->small, f->terms, &r, &res, &err), GP_ERANGE);
+    r = request(f, "llama-2-7b", 2e12);
+    r.serve_provider = "lambda";
+    r.serve_months = 0;
+    assert_int_equal(gp_plan_run(f->small, f->terms, &r, &res, &err), GP_ERANGE);
+}
+
+/* The same seed gives the same plans. */
+static void deterministic(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-3-8b", 1e12);
+    gp_plan_result a = run(f, f->embedded, &r), b = run(f, f->embedded, &r);
+    assert_int_equal(a.nplans, b.nplans);
+    for (size_t i = 0; i < a.nplans; i++) {
+        assert_ptr_equal(a.plans[i].offer, b.plans[i].offer);
+        assert_true(a.plans[i].cost_usd == b.plans[i].cost_usd);
+        assert_true(a.plans[i].hours_p90 == b.plans[i].hours_p90);
+    }
+    gp_plan_result_free(&a);
+    gp_plan_result_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fewest_instances),
+        cmocka_unit_test(costs_add_up),
+        cmocka_unit_test(pareto_is_non_dominated),
+        cmocka_unit_test(spot_terms),
+        cmocka_unit_test(reserved_terms),
+        cmocka_unit_test(discount_and_egress),
+        cmocka_unit_test(binding_constraint),
+        cmocka_unit_test(bad_requests),
+        cmocka_unit_test(deterministic),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,124 @@
+/* The spot model: Young's interval, the closed form, and the simulation
+ * against it. */
+#include "test_util.h"
+
+#include "gpuplan/spot.h"
+
+static void young_interval(void **state)
+{
+    (void)state;
+    /* sqrt(2 x 0.1 h / 0.02 per h) = sqrt(10) h. */
+    assert_close(gp_spot_young_interval(0.1, 0.02), sqrt(10.0), 1e-12);
+    assert_true(isinf(gp_spot_young_interval(0.1, 0)));
+}
+
+/* Rate 0: the run takes its work plus one checkpoint per interval, except
+ * after the last. 100 h of work every 10 h with 0.5 h checkpoints: 9
+ * checkpoints, 104.5 h. */
+static void rate_zero_is_plain(void **state)
+{
+    (void)state;
+    gp_spot_params p = {100, 0, 0.5, 0.25, 10};
+    double h;
+    gp_error err;
+    assert_int_equal(gp_spot_expected_hours(&p, &h, &err), GP_OK);
+    assert_close(h, 104.5, 1e-12);
+    gp_spot_sim sim;
+    assert_int_equal(gp_spot_simulate(&p, 1000, 7, &sim, &err), GP_OK);
+    assert_close(sim.mean_hours, 104.5, 1e-12);
+    assert_close(sim.p50_hours, 104.5, 1e-12);
+    assert_close(sim.p90_hours, 104.5, 1e-12);
+    assert_true(sim.interruptions_mean == 0);
+}
+
+/* One stretch of length a with rate λ and restart R takes
+ * (e^(λa) - 1)(1/λ + R) on average (renewal argument). With a = 2, λ =
+ * 0.5, R = 0.1: (e - 1)(2.1). */
+static void closed_form_one_stretch(void **state)
+{
+    (void)state;
+    gp_spot_params p = {2, 0.5, 0, 0.1, 2};
+    double h;
+    gp_error err;
+    assert_int_equal(gp_spot_expected_hours(&p, &h, &err), GP_OK);
+    assert_close(h, (exp(1.0) - 1) * 2.1, 1e-12);
+}
+
+/* The simulation's mean must agree with the closed form; P90 >= P50; the
+ * same seed gives the same answer and another seed a different one. */
+static void simulation_matches_closed_form(void **state)
+{
+    (void)state;
+    gp_spot_params cases[] = {
+        {600, 0.02, 0.05, 0.3, 0},  /* Young's interval, a few interruptions */
+        {200, 0.2, 0.02, 0.25, 0},  /* many interruptions */
+        {50, 0.05, 0.1, 1.0, 3},    /* a fixed interval */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        double h;
+        gp_error err;
+        assert_int_equal(gp_spot_expected_hours(&cases[i], &h, &err), GP_OK);
+        gp_spot_sim a, b, c;
+        assert_int_equal(gp_spot_simulate(&cases[i], 20000, 42, &a, &err), GP_OK);
+        assert_close(a.mean_hours, h, 0.01);
+        assert_true(a.p90_hours >= a.p50_hours);
+        assert_true(a.p50_hours >= cases[i].work_hours);
+        assert_true(a.interruptions_mean > 0);
+        assert_int_equal(gp_spot_simulate(&cases[i], 20000, 42, &b, &err), GP_OK);
+        assert_true(a.mean_hours == b.mean_hours && a.p90_hours == b.p90_hours);
+        assert_int_equal(gp_spot_simulate(&cases[i], 20000, 43, &c, &err), GP_OK);
+        assert_true(a.mean_hours != c.mean_hours);
+    }
+}
+
+/* More interruptions cost more time; Young's interval beats a bad one. */
+static void monotone(void **state)
+{
+    (void)state;
+    double lo, hi, young, bad;
+    gp_error err;
+    gp_spot_params p = {500, 0.01, 0.1, 0.25, 0};
+    assert_int_equal(gp_spot_expected_hours(&p, &lo, &err), GP_OK);
+    p.rate_per_hour = 0.05;
+    assert_int_equal(gp_spot_expected_hours(&p, &hi, &err), GP_OK);
+    assert_true(hi > lo);
+    young = hi;
+    p.interval_hours = 20;
+    assert_int_equal(gp_spot_expected_hours(&p, &bad, &err), GP_OK);
+    assert_true(bad > young);
+}
+
+static void bad_inputs(void **state)
+{
+    (void)state;
+    gp_error err;
+    double h;
+    gp_spot_sim sim;
+    gp_spot_params bad[] = {
+        {0, 0.1, 0.1, 0.1, 0}, {-5, 0.1, 0.1, 0.1, 0}, {NAN, 0.1, 0.1, 0.1, 0},
+        {10, -1, 0.1, 0.1, 0}, {10, INFINITY, 0.1, 0.1, 0}, {10, 0.1, -0.1, 0.1, 0},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(gp_spot_expected_hours(&bad[i], &h, &err), GP_ERANGE);
+        assert_int_equal(gp_spot_simulate(&bad[i], 10, 1, &sim, &err), GP_ERANGE);
+    }
+    gp_spot_params ok = {10, 0.1, 0.1, 0.1, 0};
+    assert_int_equal(gp_spot_simulate(&ok, 0, 1, &sim, &err), GP_ERANGE);
+    /* Interruptions far faster than any progress: infinite, not a hang. */
+    gp_spot_params hopeless = {100, 50, 0.5, 1, 0};
+    assert_int_equal(gp_spot_simulate(&hopeless, 20, 1, &sim, &err), GP_OK);
+    assert_true(isinf(sim.p90_hours));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(young_interval),
+        cmocka_unit_test(rate_zero_is_plain),
+        cmocka_unit_test(closed_form_one_stretch),
+        cmocka_unit_test(simulation_matches_closed_form),
+        cmocka_unit_test(monotone),
+        cmocka_unit_test(bad_inputs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
