@@ -31,8 +31,8 @@ fuzz: deps
 	@$(CMAKE) --build $(FUZZ_BUILD) -j $(JOBS)
 
 demo: build
-	@echo '$$ gpuplan offers --gpu H100:8 --per-provider'
-	@$(BUILD)/gpuplan offers --gpu H100:8 --per-provider
+	@echo '$$ gpuplan plan --model llama-3-70b --tokens 1.4T --top 8'
+	@$(BUILD)/gpuplan plan --model llama-3-70b --tokens 1.4T --top 8
 
 test-unit: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -38,3 +38,7 @@ echo "== (c) the job model: one estimate in process, and gpuplan estimate as a p
 
 echo "== (d) the job model against published training runs"
 "$build/bench/accuracy"
+
+echo "== (e) the planner over the whole catalog, and the spot simulation"
+"$build/bench/bench_plan" 10
+"$build/bench/bench_cli" 20 "$gp" plan --model llama-3-70b --tokens 1.4T
