@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "out.h"
 #include "gpuplan/query.h"
 #include "gpuplan/units.h"
 
@@ -316,37 +317,6 @@ const char *gp_arg_text(const gp_args *args, const char *name,
     return v->set ? v->text : fallback;
 }
 
-/* Prints text wrapped to `width`, every line indented by `indent`, the first
- * line starting at column `col`. */
-static void wrap(const char *text, size_t col, size_t indent, size_t width)
-{
-    const char *p = text;
-    while (*p) {
-        if (*p == '\n') {
-            printf("\n%*s", (int)indent, "");
-            col = indent;
-            p++;
-            continue;
-        }
-        size_t wl = strcspn(p, " \n");
-        if (col > indent && col + wl > width) {
-            printf("\n%*s", (int)indent, "");
-            col = indent;
-        }
-        printf("%.*s", (int)wl, p);
-        col += wl;
-        p += wl;
-        if (*p == ' ') {
-            if (col + 1 < width) {
-                putchar(' ');
-                col++;
-            }
-            p++;
-        }
-    }
-    putchar('\n');
-}
-
 static int cmp_opt(const void *a, const void *b)
 {
     return strcmp((*(const gp_opt *const *)a)->name, (*(const gp_opt *const *)b)->name);
@@ -355,10 +325,10 @@ static int cmp_opt(const void *a, const void *b)
 void gp_cmd_help(const gp_cmd *cmd)
 {
     printf("Usage: gpuplan %s\n\n", cmd->usage);
-    wrap(cmd->summary, 0, 0, 80);
+    gp_wrap(cmd->summary, 0, 0, 80);
     if (cmd->description && *cmd->description) {
         putchar('\n');
-        wrap(cmd->description, 0, 0, 80);
+        gp_wrap(cmd->description, 0, 0, 80);
     }
     if (cmd->nopts) {
         const gp_opt *sorted[64];
@@ -384,7 +354,7 @@ void gp_cmd_help(const gp_cmd *cmd)
                 printf("%s%*s", head, (int)(28 - hl), "");
                 hl = 28;
             }
-            wrap(o->help, hl, 28, 80);
+            gp_wrap(o->help, hl, 28, 80);
         }
         printf("  -h, --help                show this help\n");
     }

@@ -1,6 +1,8 @@
 #include "out.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -428,4 +430,50 @@ int gp_json_print(json_t *root)
         return -1;
     fputc('\n', stdout);
     return 0;
+}
+
+/* Prints text wrapped to `width`, every line indented by `indent`, the first
+ * line starting at column `col`. */
+void gp_wrap(const char *text, size_t col, size_t indent, size_t width)
+{
+    const char *p = text;
+    while (*p) {
+        if (*p == '\n') {
+            printf("\n%*s", (int)indent, "");
+            col = indent;
+            p++;
+            continue;
+        }
+        size_t wl = strcspn(p, " \n");
+        if (col > indent && col + wl > width) {
+            printf("\n%*s", (int)indent, "");
+            col = indent;
+        }
+        printf("%.*s", (int)wl, p);
+        col += wl;
+        p += wl;
+        if (*p == ' ') {
+            if (col + 1 < width) {
+                putchar(' ');
+                col++;
+            }
+            p++;
+        }
+    }
+    putchar('\n');
+}
+
+void gp_note(const char *fmt, ...)
+{
+    char text[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    gp_style st = gp_style_for(stdout);
+    fputs(st.dim, stdout);
+    size_t width = gp_terminal_width();
+    gp_wrap(text, 0, 0, width > 20 ? width : 80);
+    /* gp_wrap ended the line; close the style after it. */
+    fputs(st.reset, stdout);
 }

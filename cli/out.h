@@ -69,6 +69,13 @@ json_t *gp_json_str(const char *s);
  * Returns 0, or -1 when it could not be written. */
 int gp_json_print(json_t *root);
 
+/* Prints text wrapped to `width`, every line indented by `indent`, the
+ * first line starting at column `col`; ends the line. */
+void gp_wrap(const char *text, size_t col, size_t indent, size_t width);
+/* A footnote under a table: formatted, dim on a terminal, wrapped to its
+ * width. */
+void gp_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Text styles (empty strings when colour is off). */
 typedef struct gp_style {
     const char *bold, *dim, *green, *yellow, *red, *reset;

@@ -288,3 +288,246 @@ int gp_svg_plans(const char *path, const gp_plan_result *r, const gp_plan_reques
     }
     return 0;
 }
+
+/* ---- generic charts (market) --------------------------------------------- */
+
+static const char *const PALETTE[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                      "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+
+static FILE *open_svg(const char *path, int w, int h, const char *title)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "gpuplan market: cannot write %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+               "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
+               "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+               "<text x=\"20\" y=\"28\" font-size=\"16\" font-weight=\"bold\">",
+            w, h, w, h);
+    xml_text(f, title);
+    fputs("</text>\n", f);
+    return f;
+}
+
+static int close_svg(FILE *f, const char *path)
+{
+    fputs("</svg>\n", f);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "gpuplan market: cannot write %s\n", path);
+        return GP_EXIT_FAIL;
+    }
+    return 0;
+}
+
+/* Linear or log value axis between lo and hi, mapped to [a, b] pixels. */
+typedef struct vaxis {
+    double lo, hi;
+    int log;
+    double a, b;
+} vaxis;
+
+static double vmap(const vaxis *v, double x)
+{
+    double t = v->log ? (log10(x) - log10(v->lo)) / (log10(v->hi) - log10(v->lo))
+                      : (x - v->lo) / (v->hi - v->lo);
+    return v->a + t * (v->b - v->a);
+}
+
+static vaxis vaxis_for(double lo, double hi, int log_scale, double a, double b)
+{
+    vaxis v = {lo, hi, log_scale, a, b};
+    if (log_scale) {
+        v.lo = pow(10, floor(log10(lo)));
+        v.hi = pow(10, ceil(log10(hi)));
+        if (v.hi <= v.lo)
+            v.hi = v.lo * 10;
+    } else {
+        double span = hi - lo;
+        double step = pow(10, floor(log10(span > 0 ? span : 1)));
+        v.lo = lo >= 0 && lo - span * 0.1 < 0 ? 0 : floor(lo / step) * step;
+        v.hi = ceil(hi / step) * step;
+        if (v.hi <= v.lo)
+            v.hi = v.lo + 1;
+    }
+    return v;
+}
+
+/* One tick: a grid line and its label. */
+static void tick(FILE *f, const vaxis *v, int vertical, int other_lo, int other_hi, double x)
+{
+    double p = vmap(v, x);
+    if (vertical)
+        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>"
+                   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n",
+                other_lo, p, other_hi, p, other_lo - 6, p + 4, x);
+    else
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e5e5e5\"/>"
+                   "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g</text>\n",
+                p, other_lo, p, other_hi, p, other_hi + 16, x);
+}
+
+/* Ticks at round values: 1-2-5 in each decade on a log axis (decades only
+ * when there are more than three), five even steps on a linear one. */
+static void value_ticks(FILE *f, const vaxis *v, int vertical, int other_lo, int other_hi)
+{
+    fputs("<g font-size=\"11\" fill=\"#333\" stroke=\"none\">\n", f);
+    if (v->log) {
+        int d0 = (int)floor(log10(v->lo) + 1e-9), d1 = (int)ceil(log10(v->hi) - 1e-9);
+        static const double STEPS[] = {1, 2, 5};
+        int nsteps = d1 - d0 > 3 ? 1 : 3;
+        for (int d = d0; d <= d1; d++)
+            for (int k = 0; k < nsteps; k++) {
+                double x = STEPS[k] * pow(10, d);
+                if (x >= v->lo * (1 - 1e-9) && x <= v->hi * (1 + 1e-9))
+                    tick(f, v, vertical, other_lo, other_hi, x);
+            }
+    } else {
+        for (int i = 0; i <= 5; i++)
+            tick(f, v, vertical, other_lo, other_hi, v->lo + i * (v->hi - v->lo) / 5);
+    }
+    fputs("</g>\n", f);
+}
+
+int gp_svg_lines(const char *path, const char *title, const char *y_label,
+                 const char *const *x_labels, size_t n, const gp_svg_series *series,
+                 size_t nseries, int log_y)
+{
+    const int w = 1000, h = 560, left = 70, right = 270, top = 50, bottom = 80;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t s = 0; s < nseries; s++)
+        for (size_t i = 0; i < n; i++) {
+            double a = series[s].low ? series[s].low[i] : series[s].high[i];
+            double b = series[s].high[i];
+            if (!isnan(a) && (!log_y || a > 0))
+                lo = fmin(lo, a);
+            if (!isnan(b))
+                hi = fmax(hi, b);
+        }
+    if (!isfinite(lo) || !isfinite(hi)) {
+        lo = 1;
+        hi = 10;
+    }
+    FILE *f = open_svg(path, w, h, title);
+    if (!f)
+        return GP_EXIT_FAIL;
+    vaxis v = vaxis_for(lo, hi, log_y, h - bottom, top);
+    value_ticks(f, &v, 1, left, w - right);
+    double step = n > 1 ? (double)(w - left - right) / (double)(n - 1) : 0;
+    fputs("<g font-size=\"11\" fill=\"#333\">\n", f);
+    size_t every = n > 16 ? (n + 15) / 16 : 1;
+    for (size_t i = 0; i < n; i += every) {
+        double x = left + step * (double)i;
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" transform=\"rotate(-40 %.1f %d)\">",
+                x, h - bottom + 16, x, h - bottom + 16);
+        xml_text(f, x_labels[i]);
+        fputs("</text>\n", f);
+    }
+    fputs("</g>\n", f);
+    fprintf(f, "<text x=\"18\" y=\"%d\" font-size=\"12\" transform=\"rotate(-90 18 %d)\" "
+               "text-anchor=\"middle\">",
+            (top + h - bottom) / 2, (top + h - bottom) / 2);
+    xml_text(f, y_label);
+    fputs("</text>\n", f);
+    for (size_t s = 0; s < nseries; s++) {
+        const char *c = PALETTE[s % (sizeof(PALETTE) / sizeof(PALETTE[0]))];
+        fprintf(f, "<g class=\"series\">\n");
+        if (series[s].low) { /* the band: low..high where both exist */
+            for (size_t i = 0; i + 1 < n; i++) {
+                const double *lo_v = series[s].low, *hi_v = series[s].high;
+                if (isnan(lo_v[i]) || isnan(lo_v[i + 1]) || isnan(hi_v[i]) || isnan(hi_v[i + 1]))
+                    continue;
+                if (log_y && (lo_v[i] <= 0 || lo_v[i + 1] <= 0))
+                    continue;
+                double x0 = left + step * (double)i, x1 = x0 + step;
+                fprintf(f, "<polygon fill=\"%s\" fill-opacity=\"0.15\" points=\"%.1f,%.1f "
+                           "%.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>\n",
+                        c, x0, vmap(&v, hi_v[i]), x1, vmap(&v, hi_v[i + 1]), x1, vmap(&v, lo_v[i + 1]),
+                        x0, vmap(&v, lo_v[i]));
+            }
+        }
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", c);
+        int any = 0;
+        for (size_t i = 0; i < n; i++) {
+            double y = series[s].high[i];
+            if (series[s].low && !isnan(series[s].low[i]))
+                y = 0.5 * (series[s].low[i] + y);
+            if (isnan(y) || (log_y && y <= 0))
+                continue;
+            fprintf(f, "%s%.1f,%.1f", any ? " " : "", left + step * (double)i, vmap(&v, y));
+            any = 1;
+        }
+        fputs("\"/>\n", f);
+        for (size_t i = 0; i < n; i++) {
+            double y = series[s].high[i];
+            if (series[s].low && !isnan(series[s].low[i]))
+                y = 0.5 * (series[s].low[i] + y);
+            if (isnan(y) || (log_y && y <= 0))
+                continue;
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n",
+                    left + step * (double)i, vmap(&v, y), c);
+        }
+        fprintf(f, "<text x=\"%d\" y=\"%zu\" font-size=\"12\" fill=\"%s\">", w - right + 14,
+                (size_t)top + 18 * s + 10, c);
+        xml_text(f, series[s].name);
+        fputs("</text>\n</g>\n", f);
+    }
+    return close_svg(f, path);
+}
+
+int gp_svg_dotplot(const char *path, const char *title, const char *x_label,
+                   const gp_svg_dots *rows, size_t nrows, int log_x)
+{
+    const int w = 960, left = 220, right = 40, top = 50, row_h = 22;
+    const int h = top + (int)nrows * row_h + 60;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t r = 0; r < nrows; r++)
+        for (size_t i = 0; i < rows[r].n; i++)
+            if (rows[r].values[i] > 0) {
+                lo = fmin(lo, rows[r].values[i]);
+                hi = fmax(hi, rows[r].values[i]);
+            }
+    if (!isfinite(lo)) {
+        lo = 1;
+        hi = 10;
+    }
+    FILE *f = open_svg(path, w, h, title);
+    if (!f)
+        return GP_EXIT_FAIL;
+    vaxis v = vaxis_for(lo, hi, log_x, left, w - right);
+    value_ticks(f, &v, 0, top, h - 50);
+    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">",
+            (left + w - right) / 2, h - 14);
+    xml_text(f, x_label);
+    fputs("</text>\n", f);
+    const char *keys[16];
+    size_t nkeys = 0;
+    for (size_t r = 0; r < nrows; r++) {
+        size_t k = 0;
+        while (k < nkeys && strcmp(keys[k], rows[r].colour_key))
+            k++;
+        if (k == nkeys && nkeys < 16)
+            keys[nkeys++] = rows[r].colour_key;
+        const char *c = PALETTE[k % (sizeof(PALETTE) / sizeof(PALETTE[0]))];
+        double y = top + row_h * ((double)r + 0.5);
+        fprintf(f, "<g class=\"row\"><text x=\"%d\" y=\"%.1f\" font-size=\"12\" "
+                   "text-anchor=\"end\">",
+                left - 10, y + 4);
+        xml_text(f, rows[r].label);
+        fputs("</text>\n", f);
+        for (size_t i = 0; i < rows[r].n; i++)
+            if (rows[r].values[i] > 0)
+                fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" "
+                           "fill-opacity=\"0.55\"/>\n",
+                        vmap(&v, rows[r].values[i]), y, c);
+        if (rows[r].median > 0)
+            fprintf(f, "<line class=\"median\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                       "stroke=\"#111\" stroke-width=\"2\"/>\n",
+                    vmap(&v, rows[r].median), y - 8, vmap(&v, rows[r].median), y + 8);
+        fputs("</g>\n", f);
+    }
+    return close_svg(f, path);
+}

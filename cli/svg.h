@@ -11,4 +11,29 @@
  * file cannot be written; 0 on success. */
 int gp_svg_plans(const char *path, const gp_plan_result *r, const gp_plan_request *req);
 
+/* A line chart: one line per series over shared x positions, with an
+ * optional band (low..high) drawn under the line. NAN points are skipped
+ * (the line joins its neighbours). */
+typedef struct gp_svg_series {
+    const char *name;
+    const double *low, *high;   /* n values each; low may be NULL (no band) */
+} gp_svg_series;
+
+int gp_svg_lines(const char *path, const char *title, const char *y_label,
+                 const char *const *x_labels, size_t n, const gp_svg_series *series,
+                 size_t nseries, int log_y);
+
+/* A dot plot: for each category (row) its values as dots and its median as
+ * a tick; categories are grouped under a label. */
+typedef struct gp_svg_dots {
+    const char *label;          /* e.g. "H100 hyperscaler" */
+    const char *colour_key;     /* dots of one key share a colour */
+    const double *values;
+    size_t n;
+    double median;
+} gp_svg_dots;
+
+int gp_svg_dotplot(const char *path, const char *title, const char *x_label,
+                   const gp_svg_dots *rows, size_t nrows, int log_x);
+
 #endif

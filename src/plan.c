@@ -47,9 +47,7 @@ void gp_plan_request_init(gp_plan_request *req)
     req->spot = GP_ALLOW_YES;
     req->reserved = GP_ALLOW_YES;
     req->spot_rate_per_node_hour = NAN;
-    /* Llama 3's checkpoint storage sustained 2 TB/s for about 2,000 nodes:
-     * about 1 GB/s (8 Gb/s) per node (arXiv:2407.21783, 3.3.1). */
-    req->ckpt_gbps = 8.0;
+    req->ckpt_gbps = GP_CKPT_GBPS_PER_NODE;
     req->restart_hours = 0.25;
     req->trials = 10000;
     req->seed = 1;

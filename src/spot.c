@@ -13,6 +13,19 @@ double gp_spot_young_interval(double checkpoint_hours, double rate_per_hour)
     return sqrt(2.0 * c / rate_per_hour);
 }
 
+double gp_spot_slowdown(double rate, double ckpt, double restart)
+{
+    if (!(rate >= 0) || !(ckpt >= 0) || !(restart >= 0) || !isfinite(rate) || !isfinite(ckpt) ||
+        !isfinite(restart))
+        return NAN;
+    if (rate == 0)
+        return 1.0;
+    if (ckpt == 0)
+        return 1.0 + rate * restart;
+    double tau = gp_spot_young_interval(ckpt, rate);
+    return expm1(rate * (tau + ckpt)) * (1.0 / rate + restart) / tau;
+}
+
 static gp_status check(const gp_spot_params *p, double *interval, gp_error *err)
 {
     if (!(p->work_hours > 0) || !isfinite(p->work_hours) || !(p->rate_per_hour >= 0) ||

@@ -27,6 +27,7 @@ struct gp_terms {
     reserved_row *reserved; size_t nreserved;
     spot_row *spot; size_t nspot;
     limit_row *limits; size_t nlimits;
+    gp_provider_facts *facts; size_t nfacts;
 };
 
 /* One small file: its columns (by name) and a row handler. */
@@ -35,7 +36,7 @@ typedef struct reader {
     const char *file;
     const char *const *columns;
     int ncols;
-    int col[8];
+    int col[16];
     int have_header;
     gp_status (*row)(struct reader *r, const char *const *v, long line, gp_error *err);
 } reader;
@@ -51,7 +52,7 @@ static gp_status on_row(const gp_csv_row *row, void *ctx, gp_error *err)
         r->have_header = 1;
         return GP_OK;
     }
-    const char *v[8];
+    const char *v[16];
     for (int i = 0; i < r->ncols; i++) {
         const char *f = (size_t)r->col[i] < row->nfields ? row->fields[r->col[i]] : "";
         if (!(v[i] = gp_arena_strdup(&r->t->arena, f)))
@@ -158,6 +159,16 @@ static gp_status limit_row_fn(reader *r, const char *const *v, long line, gp_err
     return GP_OK;
 }
 
+static gp_status facts_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+{
+    gp_provider_facts *f = push((void **)&r->t->facts, &r->t->nfacts, sizeof(*f));
+    if (!f)
+        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
+    *f = (gp_provider_facts){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
+                             v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]};
+    return GP_OK;
+}
+
 static gp_status read_file(gp_terms *t, const char *file, const char *const *columns,
                            int ncols,
                            gp_status (*fn)(reader *, const char *const *, long, gp_error *),
@@ -182,6 +193,11 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
     static const char *const RESERVED[] = {"provider", "term_months", "discount_pct", "source"};
     static const char *const SPOT[] = {"provider", "gpu", "monthly_interruption_pct", "source"};
     static const char *const LIMITS[] = {"provider", "instance_pattern", "max_gpus", "source"};
+    static const char *const FACTS[] = {
+        "provider", "kind", "spot_available", "spot_max_discount_pct", "spot_notice",
+        "reserved_commitment_options", "reserved_max_discount_pct", "sustained_use_discount",
+        "egress_usd_per_gb_first_tier", "egress_notes", "block_storage_usd_per_gb_month",
+        "managed_ml", "tpus", "free_tier_credits", "multinode_interconnect", "sources"};
     *out = NULL;
     gp_terms *t = calloc(1, sizeof(*t));
     if (!t)
@@ -192,6 +208,7 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
     if (st == GP_OK) st = read_file(t, "reserved-terms.csv", RESERVED, 4, reserved_row_fn, err);
     if (st == GP_OK) st = read_file(t, "spot-rates.csv", SPOT, 4, spot_row_fn, err);
     if (st == GP_OK) st = read_file(t, "cluster-limits.csv", LIMITS, 4, limit_row_fn, err);
+    if (st == GP_OK) st = read_file(t, "providers.csv", FACTS, 16, facts_row_fn, err);
     if (st != GP_OK) {
         gp_terms_free(t);
         return st;
@@ -209,6 +226,7 @@ void gp_terms_free(gp_terms *t)
     free(t->reserved);
     free(t->spot);
     free(t->limits);
+    free(t->facts);
     gp_arena_free(&t->arena);
     free(t);
 }
@@ -301,4 +319,12 @@ int gp_terms_max_gpus(const gp_terms *t, const char *provider, const char *insta
         }
     }
     return 0;
+}
+
+const gp_provider_facts *gp_terms_provider(const gp_terms *t, const char *provider)
+{
+    for (size_t i = 0; t && provider && i < t->nfacts; i++)
+        if (strcasecmp(t->facts[i].provider, provider) == 0)
+            return &t->facts[i];
+    return NULL;
 }

@@ -12,10 +12,16 @@
 #include "gpuplan/gpuinfo.h"
 #include "gpuplan/gpus.h"
 #include "gpuplan/job.h"
+#include "gpuplan/market.h"
 #include "gpuplan/model.h"
 #include "gpuplan/offer.h"
+#include "gpuplan/plan.h"
+#include "gpuplan/prices.h"
 #include "gpuplan/query.h"
+#include "gpuplan/spot.h"
 #include "gpuplan/stats.h"
+#include "gpuplan/tco.h"
+#include "gpuplan/terms.h"
 #include "gpuplan/units.h"
 
 #endif

@@ -61,6 +61,18 @@ double gp_terms_spot_rate_per_node_hour(const gp_terms *t, const char *provider,
 int gp_terms_max_gpus(const gp_terms *t, const char *provider,
                       const char *instance_type, const char **source);
 
+/* What data/providers.csv says about a provider, as written there (""
+ * where the source said nothing). Borrowed from the gp_terms. */
+typedef struct gp_provider_facts {
+    const char *provider, *kind, *spot_available, *spot_max_discount_pct, *spot_notice;
+    const char *reserved, *reserved_max_discount_pct, *sustained_use_discount;
+    const char *egress_usd_per_gb, *egress_notes, *storage_usd_per_gb_month;
+    const char *managed_ml, *tpus, *free_tier, *fabric, *sources;
+} gp_provider_facts;
+
+/* NULL when providers.csv has no row for the provider. */
+const gp_provider_facts *gp_terms_provider(const gp_terms *t, const char *provider);
+
 #ifdef __cplusplus
 }
 #endif

@@ -110,6 +110,27 @@ static void bad_inputs(void **state)
     assert_true(isinf(sim.p90_hours));
 }
 
+/* The long-run slowdown: 1 without interruptions, 1 + λR with free
+ * checkpoints, and by hand for λ = 0.01/h, C = 0.5 h, R = 0: τ = sqrt(2 x
+ * 0.5 / 0.01) = 10 h, so (e^(0.01 x 10.5) - 1)(100)/10. It is what a very
+ * long run's expected hours per work hour tend to. */
+static void slowdown(void **state)
+{
+    (void)state;
+    assert_close(gp_spot_slowdown(0, 0.5, 0.25), 1.0, 1e-15);
+    assert_close(gp_spot_slowdown(0.02, 0, 0.25), 1.005, 1e-12);
+    assert_close(gp_spot_slowdown(0.01, 0.5, 0), expm1(0.105) * 100 / 10, 1e-12);
+    double slow = gp_spot_slowdown(0.001, 0.1, 0.25);
+    gp_spot_params p = {1e6, 0.001, 0.1, 0.25, 0};
+    double h;
+    gp_error err;
+    assert_int_equal(gp_spot_expected_hours(&p, &h, &err), GP_OK);
+    assert_close(slow, h / 1e6, 1e-4);
+    assert_true(slow > 1.0);
+    assert_true(isnan(gp_spot_slowdown(-1, 0.1, 0)));
+    assert_true(isnan(gp_spot_slowdown(0.1, NAN, 0)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -119,6 +140,7 @@ int main(void)
         cmocka_unit_test(simulation_matches_closed_form),
         cmocka_unit_test(monotone),
         cmocka_unit_test(bad_inputs),
+        cmocka_unit_test(slowdown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
