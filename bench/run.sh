@@ -42,3 +42,12 @@ echo "== (d) the job model against published training runs"
 echo "== (e) the planner over the whole catalog, and the spot simulation"
 "$build/bench/bench_plan" 10
 "$build/bench/bench_cli" 20 "$gp" plan --model llama-3-70b --tokens 1.4T
+
+echo "== (f) the market views and tco, whole process (100 runs each)"
+"$build/bench/bench_cli" 100 "$gp" market share
+"$build/bench/bench_cli" 100 "$gp" market forecast
+"$build/bench/bench_cli" 100 "$gp" market prices
+"$build/bench/bench_cli" 100 "$gp" market claims
+"$build/bench/bench_cli" 100 "$gp" market providers
+"$build/bench/bench_cli" 100 "$gp" tco --gpu H100 --capex 250k --years 4 --power-kw 10.2 \
+    --usd-per-kwh 0.12 --opex-per-year 20k --utilization 70%

@@ -571,7 +571,7 @@ static int share_table(const gp_market *m, const share_sel *s, const gp_share_su
     if (!summary_only) {
         const gp_col cols[] = {
             {"PERIOD", 0, 0, 0, 0}, {"PROVIDER", 0, 24, 12, 0}, {"SERIES", 0, 0, 0, 0},
-            {"SHARE", 1, 0, 0, 0},  {"", 0, 0, 0, 2},           {"SOURCE", 0, 40, 16, 1},
+            {"SHARE", 1, 0, 0, 0},  {"", 0, 0, 0, 2},           {"SOURCE", 0, 24, 16, 1},
         };
         gp_table *t = gp_table_new(cols, 6);
         size_t n = gp_market_share_count(m), k = 0;
@@ -592,7 +592,7 @@ static int share_table(const gp_market *m, const share_sel *s, const gp_share_su
             snprintf(name, sizeof(name), "%s%s", r->provider,
                      r->public_only ? " (public IaaS+PaaS)" : "");
             bar[0] = '\0';
-            if (r->kind != GP_SHARE_TOTAL)
+            if (r->kind == GP_SHARE_PROVIDER) /* combined rows would dwarf them */
                 gp_market_bar(bar, sizeof(bar), r->low_pct, r->high_pct, 2.0, 40);
             const char *cells[] = {period, name, r->series, share_text(share, sizeof(share), r),
                                    bar, r->source};
@@ -602,7 +602,8 @@ static int share_table(const gp_market *m, const share_sel *s, const gp_share_su
         gp_table_show(t, fmt, wide);
         gp_table_free(t);
         if (fmt != FMT_MD)
-            gp_note("Bars: # = 2 points of share; - marks the span of a range.");
+            gp_note("Bars: # = 2 points of a provider's share; - marks the span of a range. "
+                    "SOURCE: --wide or --format json for the whole citation and quote.");
         putchar('\n');
     }
     const gp_col cols[] = {{"PERIOD", 0, 0, 0, 0}, {"SERIES", 0, 0, 0, 0},
@@ -642,8 +643,12 @@ static int share_table(const gp_market *m, const share_sel *s, const gp_share_su
         if (disagreements(m, s, s->periods[p], dis, sizeof(dis)) == 0)
             continue;
         gp_period_format(s->periods[p], name, sizeof(name));
-        printf("%s%s: sources disagree%s: %s\n", fmt == FMT_MD ? "\n" : "", name,
-               fmt == FMT_MD ? "" : "", dis);
+        char line[2200];
+        snprintf(line, sizeof(line), "%s: sources disagree: %s", name, dis);
+        if (fmt == FMT_MD)
+            printf("\n%s\n", line);
+        else
+            gp_wrap(line, 0, 4, gp_terminal_width());
     }
     if (fmt != FMT_MD) {
         gp_note("TOP-3: * = the three largest named shares added up (else the source's own "
@@ -1058,18 +1063,17 @@ static int forecast_table(const gp_market *m, const int *wanted, int from, int y
         }
     }
     if (fmt != FMT_MD)
-        printf("%sProjection, $ billion%s: the given figures where they fall, the path "
-               "through both between them, the stated CAGR beyond; nothing before a "
-               "forecast's first figure.\n",
+        printf("%sProjection, $ billion%s (the figures given; between them the path "
+               "through both; beyond, the CAGR):\n",
                st.bold, st.reset);
     else
         printf("Projection, $ billion:\n\n");
     gp_table_show(t, fmt, wide);
     gp_table_free(t);
     if (fmt != FMT_MD)
-        gp_note("Spread rows: across the forecasts of one scope with a value that year. "
-               "Scopes differ in what they count; compare within one. Sources: "
-               "data/market-forecasts.csv.");
+        gp_note("Nothing before a forecast's first figure. Spread rows: across the forecasts "
+                "of one scope with a value that year; scopes differ in what they count, so "
+                "compare within one. Sources: data/market-forecasts.csv.");
     return GP_EXIT_OK;
 }
 

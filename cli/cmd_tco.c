@@ -210,8 +210,8 @@ static int cloud_options(const gp_catalog *cat, const gp_terms *terms,
         if (od > 0 && isnan(t->rows[OPT_ON_DEMAND].usd_per_used_gpu_hour)) {
             fill_row(t, OPT_ON_DEMAND, o, od, od);
             snprintf(t->rows[OPT_ON_DEMAND].basis, sizeof(t->rows[0].basis),
-                     "%s %s%s%s (%s:%u%s%s)", o->provider, o->instance_type,
-                     o->region[0] ? " " : "", o->region, o->source, o->line,
+                     "%s %s%s%s at $%.2f/GPU-h (%s:%u%s%s)", o->provider, o->instance_type,
+                     o->region[0] ? " " : "", o->region, od, o->source, o->line,
                      o->as_of[0] ? ", " : "", o->as_of);
         }
         gp_reserved_term term;
@@ -226,9 +226,10 @@ static int cloud_options(const gp_catalog *cat, const gp_terms *terms,
                 if (term.term_months > 0)
                     snprintf(months, sizeof(months), "%.0f-month term", term.term_months);
                 snprintf(t->rows[OPT_RESERVED].basis, sizeof(t->rows[0].basis),
-                         "%s %s at %.0f%% off ($%.2f/GPU-h, paid used or not; %s; "
-                         "data/reserved-terms.csv)",
-                         o->provider, o->instance_type, 100 * term.discount, price, months);
+                         "%s %s at $%.2f/GPU-h less %.0f%% = $%.2f/GPU-h, paid used or "
+                         "not, so $%.2f per used GPU-hour (%s; data/reserved-terms.csv)",
+                         o->provider, o->instance_type, od, 100 * term.discount, price,
+                         per_used, months);
             }
         }
         double spot = gp_offer_spot_usd_per_gpu_hour(o);
@@ -248,9 +249,10 @@ static int cloud_options(const gp_catalog *cat, const gp_terms *terms,
                                                     "AWS's rate for this GPU",
                                                     "AWS's rate for any GPU"};
                 snprintf(t->rows[OPT_SPOT].basis, sizeof(t->rows[0].basis),
-                         "%s %s at $%.2f/GPU-h; %.2f interruptions/month (%s, "
-                         "data/spot-rates.csv) make a worked hour take %.4f h",
-                         o->provider, o->instance_type, spot, rate * 730, BASIS[basis], slow);
+                         "%s %s at $%.2f/GPU-h spot (%s:%u); %.2f interruptions/month "
+                         "(%s, data/spot-rates.csv) make a worked hour take %.4f h",
+                         o->provider, o->instance_type, spot, o->source, o->line, rate * 730,
+                         BASIS[basis], slow);
             }
         }
     }
@@ -352,7 +354,7 @@ static void tco_csv(const tco_run *t)
     gp_csv_num(stdout, t->own.usd_per_used_gpu_hour, 0);
     gp_csv_num(stdout, t->own.total_usd, 0);
     gp_csv_num(stdout, NAN, 0);
-    gp_csv_cell(stdout, "capex + life x (opex + energy)", 0);
+    gp_csv_cell(stdout, "capex + life x (opex + energy at the utilisation)", 0);
     gp_csv_end(stdout);
     for (int k = OPT_ON_DEMAND; k < NOPTIONS; k++) {
         const option_row *r = &t->rows[k];
@@ -373,43 +375,62 @@ static void tco_table(const tco_run *t, gp_format fmt, int wide)
 {
     gp_style st = gp_style_for(stdout);
     char capex[32], opex[32], used[32], energy[32], fixed[32];
-    printf("%sOwning %d x %s%s for %g years at %.0f%% utilisation: %s up front, %s/year "
-           "opex, %g kW x PUE %g at $%g/kWh.\n",
-           st.bold, t->in.gpus_per_server, t->accel->name, st.reset, t->in.years,
-           100 * t->in.utilization, gp_fmt_usd(capex, sizeof(capex), t->in.capex_usd),
-           gp_fmt_usd(opex, sizeof(opex), t->in.opex_usd_per_year), t->in.power_kw, t->in.pue,
-           t->in.usd_per_kwh);
-    printf("Used GPU-hours over the life: %s. Energy: %s/year. Fixed cost per GPU-hour at "
-           "full use: %s; energy per used GPU-hour: $%.3f.\n\n",
-           gp_fmt_int(used, sizeof(used), t->own.used_gpu_hours),
-           gp_fmt_usd(energy, sizeof(energy), t->own.energy_usd_per_year),
-           gp_fmt_usd(fixed, sizeof(fixed), t->own.fixed_usd_per_gpu_hour_at_full),
-           t->own.energy_usd_per_gpu_hour);
+    char line[512];
+    size_t width = fmt == FMT_MD ? 100000 : gp_terminal_width();
+    snprintf(line, sizeof(line),
+             "Owning %d x %s for %g years at %.0f%% utilisation: %s up front, %s/year opex, "
+             "%g kW x PUE %g at $%g/kWh.",
+             t->in.gpus_per_server, t->accel->name, t->in.years, 100 * t->in.utilization,
+             gp_fmt_usd(capex, sizeof(capex), t->in.capex_usd),
+             gp_fmt_usd(opex, sizeof(opex), t->in.opex_usd_per_year), t->in.power_kw, t->in.pue,
+             t->in.usd_per_kwh);
+    fputs(st.bold, stdout);
+    gp_wrap(line, 0, 0, width);
+    fputs(st.reset, stdout);
+    snprintf(line, sizeof(line),
+             "Used GPU-hours over the life: %s. Energy: %s/year. Fixed cost per GPU-hour at "
+             "full use: %s; energy per used GPU-hour: $%.3f.",
+             gp_fmt_int(used, sizeof(used), t->own.used_gpu_hours),
+             gp_fmt_usd(energy, sizeof(energy), t->own.energy_usd_per_year),
+             gp_fmt_usd(fixed, sizeof(fixed), t->own.fixed_usd_per_gpu_hour_at_full),
+             t->own.energy_usd_per_gpu_hour);
+    gp_wrap(line, 0, 0, width);
+    putchar('\n');
     const gp_col cols[] = {{"OPTION", 0, 0, 0, 0},         {"$/USED GPU-H", 1, 0, 0, 0},
                            {"OVER THE LIFE", 1, 0, 0, 2},  {"BREAK-EVEN", 0, 0, 0, 0},
-                           {"OFFER", 0, 60, 20, 1}};
+                           {"OFFER", 0, 60, 20, 0}};
     gp_table *tab = gp_table_new(cols, 5);
     if (!tab)
         return;
     char a[32], b[32];
     const char *own[] = {"on-premises", gp_fmt_usd(a, sizeof(a), t->own.usd_per_used_gpu_hour),
-                         gp_fmt_usd(b, sizeof(b), t->own.total_usd), "-",
-                         "capex + life x (opex + energy)"};
+                         gp_fmt_usd(b, sizeof(b), t->own.total_usd), "-", "your server"};
     gp_table_add(tab, own);
     for (int k = OPT_ON_DEMAND; k < NOPTIONS; k++) {
         const option_row *r = &t->rows[k];
-        char p[32], life[32], be[64];
+        char p[32], life[32], be[64], offer[160] = "no offer in the catalog";
+        if (r->offer)
+            snprintf(offer, sizeof(offer), "%s %s", r->offer->provider, r->offer->instance_type);
         const char *cells[] = {OPTION_NAMES[k],
                                r->offer ? gp_fmt_usd(p, sizeof(p), r->usd_per_used_gpu_hour)
                                         : "-",
                                r->offer ? gp_fmt_usd(life, sizeof(life), r->life_usd) : "-",
                                r->offer ? break_even_text(be, sizeof(be), r, k == OPT_RESERVED)
                                         : "-",
-                               r->offer ? r->basis : "no offer in the catalog"};
+                               offer};
         gp_table_add(tab, cells);
     }
     gp_table_show(tab, fmt, wide);
     gp_table_free(tab);
+    /* Where each cloud figure comes from, in full. */
+    putchar('\n');
+    for (int k = OPT_ON_DEMAND; k < NOPTIONS; k++) {
+        const option_row *r = &t->rows[k];
+        if (!r->offer)
+            continue;
+        snprintf(line, sizeof(line), "%s: %s", OPTION_NAMES[k], r->basis);
+        gp_wrap(line, 0, 2, width);
+    }
     if (fmt == FMT_MD)
         return;
     gp_note("BREAK-EVEN: the utilisation at which owning costs what renting does. Cloud "

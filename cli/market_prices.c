@@ -181,7 +181,7 @@ static void prices_table(const gp_price_group *g, size_t ng, const gp_price_grou
         {"GPU", 0, 0, 0, 0},       {by_provider ? "PROVIDER" : "KIND", 0, 0, 0, 0},
         {"N", 1, 0, 0, 0},         {"MIN", 1, 0, 0, 0},
         {"MEDIAN", 1, 0, 0, 0},    {"P90", 1, 0, 0, 2},
-        {"MAX", 1, 0, 0, 3},       {"", 0, 0, 0, 4},
+        {"MAX", 1, 0, 0, 4},       {"", 0, 0, 0, 3},
         {"SPOT N", 1, 0, 0, 1},    {"SPOT MIN", 1, 0, 0, 1},
         {"SPOT MED", 1, 0, 0, 1},
     };
@@ -192,13 +192,13 @@ static void prices_table(const gp_price_group *g, size_t ng, const gp_price_grou
     for (size_t i = 0; i < ng; i++)
         if (g[i].on_demand.p90 > top)
             top = g[i].on_demand.p90;
-    double per_char = top > 0 ? top / 24 : 1;
+    double per_char = top > 0 ? top / 14 : 1;
     for (size_t i = 0; i < ng; i++) {
         char n[16], mn[16], med[16], p90[16], mx[16], bar[32], sn[16], smn[16], smed[16];
         const gp_price_stats *o = &g[i].on_demand, *s = &g[i].spot;
         snprintf(n, sizeof(n), "%zu", o->n);
         snprintf(sn, sizeof(sn), "%zu", s->n);
-        gp_market_bar(bar, sizeof(bar), o->median, o->p90, per_char, 24);
+        gp_market_bar(bar, sizeof(bar), o->median, o->p90, per_char, 14);
         const char *cells[] = {g[i].gpu,
                                group_name(&g[i]),
                                n,
@@ -249,8 +249,8 @@ static void prices_table(const gp_price_group *g, size_t ng, const gp_price_grou
     }
     if (gp_table_rows(t) > 0) {
         if (v->fmt != FMT_MD)
-            printf("%sHyperscaler premium: median hyperscaler / median neocloud on-demand "
-                   "$/GPU-hour, per accelerator both kinds offer.%s\n",
+            printf("%sHyperscaler premium%s (median on-demand $/GPU-hour, hyperscaler over "
+                   "neocloud):\n",
                    st.bold, st.reset);
         gp_table_show(t, v->fmt, v->wide);
     } else if (v->fmt != FMT_MD) {
@@ -401,8 +401,15 @@ int gp_market_claims(const gp_market_view *v)
                                                                             : s.dim;
             printf("%s%d. \"%s\"%s  %s%s%s\n", s.bold, i + 1, c[i].text, s.reset, colour,
                    gp_verdict_name(c[i].verdict), s.reset);
-            printf("   evidence: %s\n", c[i].evidence);
-            printf("   %srule: %s%s\n", s.dim, c[i].rule, s.reset);
+            char line[GP_EVIDENCE_LEN + 32];
+            size_t width = gp_terminal_width();
+            snprintf(line, sizeof(line), "evidence: %s", c[i].evidence);
+            fputs("   ", stdout);
+            gp_wrap(line, 3, 13, width);
+            snprintf(line, sizeof(line), "rule: %s", c[i].rule);
+            printf("   %s", s.dim);
+            gp_wrap(line, 3, 9, width);
+            fputs(s.reset, stdout);
         }
         gp_note("Claims: the 2025 market picture of the seed note (--format json gives each "
                 "claim's source). Evidence: the offers loaded, each instance type once at its "
@@ -425,14 +432,63 @@ typedef struct provider_row {
     const gp_provider_facts *facts;
 } provider_row;
 
-static int seen_before(const gp_offer *o, size_t i, int by_region)
+/* Whether a space-separated list holds `word` as a whole word ("H100" is
+ * not in "H100-PCIe"). */
+static int has_word(const char *list, const char *word)
 {
-    for (size_t j = 0; j < i; j++)
-        if (!strcmp(o[j].provider, o[i].provider) &&
-            !strcmp(by_region ? o[j].region : o[j].instance_type,
-                    by_region ? o[i].region : o[i].instance_type))
+    size_t n = strlen(word);
+    for (const char *p = list; (p = strstr(p, word)) != NULL; p++)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
             return 1;
     return 0;
+}
+
+static int cmp_by_instance(const void *a, const void *b)
+{
+    const gp_offer *x = *(const gp_offer *const *)a, *y = *(const gp_offer *const *)b;
+    int c = strcmp(x->provider, y->provider);
+    return c ? c : strcmp(x->instance_type, y->instance_type);
+}
+
+static int cmp_by_region(const void *a, const void *b)
+{
+    const gp_offer *x = *(const gp_offer *const *)a, *y = *(const gp_offer *const *)b;
+    int c = strcmp(x->provider, y->provider);
+    return c ? c : strcmp(x->region, y->region);
+}
+
+static provider_row *row_of(provider_row *rows, size_t n, const char *provider)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(rows[k].name, provider))
+            return &rows[k];
+    return NULL;
+}
+
+/* Distinct instance types and named regions per provider: sort once by
+ * each key and count the changes. */
+static void count_distinct(const gp_offer *o, size_t n, provider_row *rows, size_t nr)
+{
+    const gp_offer **p = malloc((n ? n : 1) * sizeof(*p));
+    if (!p)
+        return;
+    for (size_t i = 0; i < n; i++)
+        p[i] = &o[i];
+    qsort(p, n, sizeof(*p), cmp_by_instance);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || cmp_by_instance(&p[i - 1], &p[i]) != 0) {
+            provider_row *r = row_of(rows, nr, p[i]->provider);
+            if (r)
+                r->instance_types++;
+        }
+    qsort(p, n, sizeof(*p), cmp_by_region);
+    for (size_t i = 0; i < n; i++)
+        if (p[i]->region[0] && (i == 0 || cmp_by_region(&p[i - 1], &p[i]) != 0)) {
+            provider_row *r = row_of(rows, nr, p[i]->provider);
+            if (r)
+                r->regions++;
+        }
+    free(p);
 }
 
 static int family(const gp_offer *o, const char *prefix)
@@ -468,12 +524,8 @@ static size_t provider_rows(const gp_catalog *cat, const gp_terms *terms, provid
         }
         provider_row *r = &rows[k];
         r->offers++;
-        /* Quadratic in a provider's rows, but only on first sight of a
-         * name: the scans are short next to the catalog. */
-        r->instance_types += !seen_before(o, i, 0);
-        r->regions += o[i].region[0] && !seen_before(o, i, 1);
         const char *gpu = o[i].accel ? o[i].accel->name : o[i].gpu;
-        if (gpu[0] && !strstr(r->accel_list, gpu)) {
+        if (gpu[0] && !has_word(r->accel_list, gpu)) {
             size_t used = strlen(r->accel_list);
             r->accels++;
             snprintf(r->accel_list + used, sizeof(r->accel_list) - used, "%s%s",
@@ -489,6 +541,7 @@ static size_t provider_rows(const gp_catalog *cat, const gp_terms *terms, provid
         if (!isnan(d) && (isnan(r->spot_max_seen) || d > r->spot_max_seen))
             r->spot_max_seen = d;
     }
+    count_distinct(o, n, rows, nr);
     return nr;
 }
 
