@@ -726,8 +726,6 @@ static int share_svg(const gp_market *m, const gp_args *args, const char *path)
     free(lo);
     free(hi);
     free(ser);
-    if (rc)
-        fprintf(stderr, "gpuplan market: cannot write '%s'\n", path);
     return rc ? GP_EXIT_FAIL : GP_EXIT_OK;
 }
 
@@ -889,8 +887,6 @@ static int forecast_svg(const gp_market *m, const int *wanted, int from, int yea
     free(vals);
     free(ser);
     free(names);
-    if (rc)
-        fprintf(stderr, "gpuplan market: cannot write '%s'\n", path);
     return rc ? GP_EXIT_FAIL : GP_EXIT_OK;
 }
 

@@ -163,8 +163,6 @@ static int prices_svg(price_ctx *c, const gp_price_group *g, size_t ng, const ch
     }
     rc = gp_svg_dotplot(path, "On-demand $/GPU-hour per instance type (tick: median)",
                         "$ per GPU-hour (log scale)", rows, nr, 1);
-    if (rc)
-        fprintf(stderr, "gpuplan market: cannot write '%s'\n", path);
 out:
     free(p);
     free(rows);

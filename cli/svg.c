@@ -27,6 +27,43 @@ static void xml_text(FILE *f, const char *s)
     }
 }
 
+/* Opens FILE for a chart of w x h with a white background; reports
+ * "gpuplan WHO: cannot write" and returns NULL on failure. */
+static FILE *open_svg(const char *path, const char *who, int w, int h)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "gpuplan %s: cannot write %s: %s\n", who, path, strerror(errno));
+        return NULL;
+    }
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+               "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
+               "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+            w, h, w, h);
+    return f;
+}
+
+static void svg_title(FILE *f, int x, int y, int size, const char *text)
+{
+    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" font-weight=\"bold\">", x, y, size);
+    xml_text(f, text);
+    fputs("</text>\n", f);
+}
+
+/* Ends the document and closes FILE; GP_EXIT_FAIL (reported) when any
+ * write failed. */
+static int close_svg(FILE *f, const char *path, const char *who)
+{
+    fputs("</svg>\n", f);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "gpuplan %s: cannot write %s\n", who, path);
+        return GP_EXIT_FAIL;
+    }
+    return 0;
+}
+
 static double px_x(const axis *a, double v)
 {
     return LEFT + (log10(v) - a->lo) / (a->hi - a->lo) * (W - LEFT - RIGHT);
@@ -156,11 +193,9 @@ static int cmp_hours(const void *a, const void *b)
 
 int gp_svg_plans(const char *path, const gp_plan_result *r, const gp_plan_request *req)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "gpuplan plan: cannot write %s: %s\n", path, strerror(errno));
+    FILE *f = open_svg(path, "plan", W, H);
+    if (!f)
         return GP_EXIT_FAIL;
-    }
     double hlo = INFINITY, hhi = 0, clo = INFINITY, chi = 0;
     for (size_t i = 0; i < r->nplans; i++) {
         const gp_plan *p = &r->plans[i];
@@ -186,17 +221,10 @@ int gp_svg_plans(const char *path, const gp_plan_result *r, const gp_plan_reques
         chi = 10;
     }
     axis ax = range(hlo, hhi), ay = range(clo, chi);
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-               "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
-               "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-            W, H, W, H);
-    fprintf(f, "<text x=\"%d\" y=\"30\" font-size=\"17\" font-weight=\"bold\">", LEFT);
     char title[200];
     snprintf(title, sizeof(title), "%s on %.3g tokens: cost vs wall-clock time of %zu plans",
              req->job.model->name, req->job.tokens, r->nplans);
-    xml_text(f, title);
-    fputs("</text>\n", f);
+    svg_title(f, LEFT, 30, 17, title);
     ticks(f, &ax, &ay);
     fprintf(f, "<g stroke=\"#333\" stroke-width=\"1\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
                "y2=\"%d\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/></g>\n",
@@ -280,13 +308,8 @@ int gp_svg_plans(const char *path, const gp_plan_result *r, const gp_plan_reques
     fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#111\" "
                "stroke-width=\"1.5\"/><text x=\"%d\" y=\"%d\">cost-time frontier</text>\n",
             lx - 6, ly + 144, lx + 6, ly + 144, lx + 10, ly + 148);
-    fputs("</g>\n</svg>\n", f);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        fprintf(stderr, "gpuplan plan: cannot write %s\n", path);
-        return GP_EXIT_FAIL;
-    }
-    return 0;
+    fputs("</g>\n", f);
+    return close_svg(f, path, "plan");
 }
 
 /* ---- generic charts (market) --------------------------------------------- */
@@ -294,36 +317,6 @@ int gp_svg_plans(const char *path, const gp_plan_result *r, const gp_plan_reques
 static const char *const PALETTE[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                       "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
-static FILE *open_svg(const char *path, int w, int h, const char *title)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "gpuplan market: cannot write %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-               "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
-               "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-               "<text x=\"20\" y=\"28\" font-size=\"16\" font-weight=\"bold\">",
-            w, h, w, h);
-    xml_text(f, title);
-    fputs("</text>\n", f);
-    return f;
-}
-
-static int close_svg(FILE *f, const char *path)
-{
-    fputs("</svg>\n", f);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        fprintf(stderr, "gpuplan market: cannot write %s\n", path);
-        return GP_EXIT_FAIL;
-    }
-    return 0;
-}
-
-/* Linear or log value axis between lo and hi, mapped to [a, b] pixels. */
 typedef struct vaxis {
     double lo, hi;
     int log;
@@ -411,9 +404,10 @@ int gp_svg_lines(const char *path, const char *title, const char *y_label,
         lo = 1;
         hi = 10;
     }
-    FILE *f = open_svg(path, w, h, title);
+    FILE *f = open_svg(path, "market", w, h);
     if (!f)
         return GP_EXIT_FAIL;
+    svg_title(f, 20, 28, 16, title);
     vaxis v = vaxis_for(lo, hi, log_y, h - bottom, top);
     value_ticks(f, &v, 1, left, w - right);
     double step = n > 1 ? (double)(w - left - right) / (double)(n - 1) : 0;
@@ -475,7 +469,7 @@ int gp_svg_lines(const char *path, const char *title, const char *y_label,
         xml_text(f, series[s].name);
         fputs("</text>\n</g>\n", f);
     }
-    return close_svg(f, path);
+    return close_svg(f, path, "market");
 }
 
 int gp_svg_dotplot(const char *path, const char *title, const char *x_label,
@@ -494,9 +488,10 @@ int gp_svg_dotplot(const char *path, const char *title, const char *x_label,
         lo = 1;
         hi = 10;
     }
-    FILE *f = open_svg(path, w, h, title);
+    FILE *f = open_svg(path, "market", w, h);
     if (!f)
         return GP_EXIT_FAIL;
+    svg_title(f, 20, 28, 16, title);
     vaxis v = vaxis_for(lo, hi, log_x, left, w - right);
     value_ticks(f, &v, 0, top, h - 50);
     fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">",
@@ -529,5 +524,5 @@ int gp_svg_dotplot(const char *path, const char *title, const char *x_label,
                     vmap(&v, rows[r].median), y - 8, vmap(&v, rows[r].median), y + 8);
         fputs("</g>\n", f);
     }
-    return close_svg(f, path);
+    return close_svg(f, path, "market");
 }

@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "arena.h"
 #include "fail.h"
 
 /* Byte classes; C_PLAIN and C_SPACE come first so that "plain or blank"
@@ -598,4 +599,51 @@ int gp_csv_column(const gp_csv_row *header, const char *name)
             return (int)i;
     }
     return -1;
+}
+
+/* ---- files read by column names ------------------------------------------ */
+
+typedef struct named_reader {
+    const char *name;
+    const char *const *columns;
+    int ncols;
+    int col[GP_CSV_NAMED_MAX];
+    int have_header;
+    gp_arena *arena;
+    gp_csv_named_fn fn;
+    void *ctx;
+} named_reader;
+
+static gp_status on_named_row(const gp_csv_row *row, void *ctx, gp_error *err)
+{
+    named_reader *r = ctx;
+    if (!r->have_header) {
+        for (int i = 0; i < r->ncols; i++)
+            if ((r->col[i] = gp_csv_column(row, r->columns[i])) < 0)
+                return gp_fail(err, GP_EDATA, r->name, row->line, "missing column %s",
+                               r->columns[i]);
+        r->have_header = 1;
+        return GP_OK;
+    }
+    const char *v[GP_CSV_NAMED_MAX];
+    for (int i = 0; i < r->ncols; i++) {
+        const char *f = (size_t)r->col[i] < row->nfields ? row->fields[r->col[i]] : "";
+        if (!(v[i] = gp_arena_strdup(r->arena, f)))
+            return gp_fail(err, GP_ENOMEM, r->name, row->line, "out of memory");
+    }
+    return r->fn(r->ctx, v, row->line, err);
+}
+
+gp_status gp_csv_parse_named(const char *name, const char *data, size_t len,
+                             const char *const *columns, int ncols, gp_arena *arena,
+                             gp_csv_named_fn fn, void *ctx, gp_error *err)
+{
+    if (ncols < 1 || ncols > GP_CSV_NAMED_MAX)
+        return gp_fail(err, GP_EINVAL, name, 0, "bad column count %d", ncols);
+    named_reader r = {.name = name, .columns = columns, .ncols = ncols, .arena = arena,
+                      .fn = fn, .ctx = ctx};
+    gp_status st = gp_csv_parse(name, data, len, on_named_row, &r, err);
+    if (st == GP_OK && !r.have_header)
+        st = gp_fail(err, GP_EDATA, name, 1, "empty file: no header");
+    return st;
 }

@@ -35,4 +35,17 @@ gp_status gp_csv_parse_file(const char *path, gp_csv_row_fn fn, void *ctx,
 /* Index of `name` in a header row (case-insensitive), or -1. */
 int gp_csv_column(const gp_csv_row *header, const char *name);
 
+/* A small file read by column names: the header must name every one of
+ * `columns` (at most GP_CSV_NAMED_MAX; GP_EDATA "missing column X"
+ * otherwise, and "empty file" when there is no header); each row's fields,
+ * in the order of `columns` ("" where a row is short), are copied into
+ * `arena` and handed to `fn` with the row's line. */
+enum { GP_CSV_NAMED_MAX = 16 };
+struct gp_arena;
+typedef gp_status (*gp_csv_named_fn)(void *ctx, const char *const *values, long line,
+                                     gp_error *err);
+gp_status gp_csv_parse_named(const char *name, const char *data, size_t len,
+                             const char *const *columns, int ncols, struct gp_arena *arena,
+                             gp_csv_named_fn fn, void *ctx, gp_error *err);
+
 #endif

@@ -124,34 +124,17 @@ int gp_period_cmp(gp_period a, gp_period b)
 
 /* ---- loading ----------------------------------------------------------- */
 
+/* One file being read: its name and row handler. */
 typedef struct reader {
     gp_market *m;
     const char *file;
-    const char *const *columns;
-    int ncols;
-    int col[10];
-    int have_header;
     gp_status (*row)(struct reader *r, const char *const *v, long line, gp_error *err);
 } reader;
 
-static gp_status on_row(const gp_csv_row *row, void *ctx, gp_error *err)
+static gp_status dispatch(void *ctx, const char *const *v, long line, gp_error *err)
 {
     reader *r = ctx;
-    if (!r->have_header) {
-        for (int i = 0; i < r->ncols; i++)
-            if ((r->col[i] = gp_csv_column(row, r->columns[i])) < 0)
-                return gp_fail(err, GP_EDATA, r->file, row->line, "missing column %s",
-                               r->columns[i]);
-        r->have_header = 1;
-        return GP_OK;
-    }
-    const char *v[10];
-    for (int i = 0; i < r->ncols; i++) {
-        const char *f = (size_t)r->col[i] < row->nfields ? row->fields[r->col[i]] : "";
-        if (!(v[i] = gp_arena_strdup(&r->m->arena, f)))
-            return gp_fail(err, GP_ENOMEM, r->file, row->line, "out of memory");
-    }
-    return r->row(r, v, row->line, err);
+    return r->row(r, v, line, err);
 }
 
 static void *grow(void **arr, size_t *n, size_t *cap, size_t size)
@@ -338,11 +321,9 @@ static gp_status read_text(gp_market *m, const char *name, const char *text,
                            gp_status (*fn)(reader *, const char *const *, long, gp_error *),
                            gp_error *err)
 {
-    reader r = {.m = m, .file = name, .columns = columns, .ncols = ncols, .row = fn};
-    gp_status st = gp_csv_parse(name, text, strlen(text), on_row, &r, err);
-    if (st == GP_OK && !r.have_header)
-        st = gp_fail(err, GP_EDATA, name, 1, "empty file: no header");
-    return st;
+    reader r = {.m = m, .file = name, .row = fn};
+    return gp_csv_parse_named(name, text, strlen(text), columns, ncols, &m->arena, dispatch, &r,
+                              err);
 }
 
 static const char *const SHARE_COLS[] = {"period", "provider", "share_pct_low",

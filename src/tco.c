@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "csvread.h"
 #include "embedded.h"
 #include "fail.h"
@@ -83,53 +84,45 @@ double gp_tco_committed_break_even(const gp_tco_inputs *in, double price)
 
 typedef struct default_reader {
     const char *want;
-    int col_param, col_value, col_source, have_header, found;
+    int found;
     double value;
     char *source;
     size_t cap;
 } default_reader;
 
-static gp_status default_row(const gp_csv_row *row, void *ctx, gp_error *err)
+static gp_status default_row(void *ctx, const char *const *v, long line, gp_error *err)
 {
     default_reader *r = ctx;
-    static const char FILE_NAME[] = "embedded:tco-defaults.csv";
-    if (!r->have_header) {
-        r->col_param = gp_csv_column(row, "parameter");
-        r->col_value = gp_csv_column(row, "value");
-        r->col_source = gp_csv_column(row, "source");
-        if (r->col_param < 0 || r->col_value < 0 || r->col_source < 0)
-            return gp_fail(err, GP_EDATA, FILE_NAME, row->line,
-                           "header needs parameter, value and source");
-        r->have_header = 1;
-        return GP_OK;
-    }
-    if ((size_t)r->col_param >= row->nfields || (size_t)r->col_value >= row->nfields ||
-        (size_t)r->col_source >= row->nfields)
-        return gp_fail(err, GP_EDATA, FILE_NAME, row->line, "too few fields");
-    if (strcasecmp(row->fields[r->col_param], r->want) != 0)
+    if (strcasecmp(v[0], r->want) != 0)
         return GP_OK;
     char *end = NULL;
-    double v = strtod(row->fields[r->col_value], &end);
-    if (end == row->fields[r->col_value] || *end || !isfinite(v))
-        return gp_fail(err, GP_EDATA, FILE_NAME, row->line, "value is not a number: '%s'",
-                       row->fields[r->col_value]);
-    if (!row->fields[r->col_source][0])
-        return gp_fail(err, GP_EDATA, FILE_NAME, row->line, "a default needs its source");
-    r->value = v;
+    double x = strtod(v[1], &end);
+    if (end == v[1] || *end || !isfinite(x))
+        return gp_fail(err, GP_EDATA, "embedded:tco-defaults.csv", line,
+                       "value is not a number: '%s'", v[1]);
+    if (!v[2][0])
+        return gp_fail(err, GP_EDATA, "embedded:tco-defaults.csv", line,
+                       "a default needs its source");
+    r->value = x;
     r->found = 1;
     if (r->source && r->cap)
-        snprintf(r->source, r->cap, "%s", row->fields[r->col_source]);
+        snprintf(r->source, r->cap, "%s", v[2]);
     return GP_OK;
 }
 
 gp_status gp_tco_default(const char *parameter, double *value, char *source, size_t cap,
                          gp_error *err)
 {
+    static const char *const COLUMNS[] = {"parameter", "value", "source"};
     const gp_embedded_file *f = gp_embedded_find("tco-defaults.csv");
     if (!f)
         return gp_fail(err, GP_EIO, "tco-defaults.csv", 0, "not compiled into this build");
     default_reader r = {.want = parameter, .source = source, .cap = cap};
-    gp_status st = gp_csv_parse("embedded:tco-defaults.csv", f->data, f->len, default_row, &r, err);
+    gp_arena arena;
+    gp_arena_init(&arena);
+    gp_status st = gp_csv_parse_named("embedded:tco-defaults.csv", f->data, f->len, COLUMNS, 3,
+                                      &arena, default_row, &r, err);
+    gp_arena_free(&arena);
     if (st != GP_OK)
         return st;
     if (!r.found)

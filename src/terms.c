@@ -30,35 +30,17 @@ struct gp_terms {
     gp_provider_facts *facts; size_t nfacts;
 };
 
-/* One small file: its columns (by name) and a row handler. */
+/* One small file being read: its name and row handler. */
 typedef struct reader {
     gp_terms *t;
     const char *file;
-    const char *const *columns;
-    int ncols;
-    int col[16];
-    int have_header;
     gp_status (*row)(struct reader *r, const char *const *v, long line, gp_error *err);
 } reader;
 
-static gp_status on_row(const gp_csv_row *row, void *ctx, gp_error *err)
+static gp_status dispatch(void *ctx, const char *const *v, long line, gp_error *err)
 {
     reader *r = ctx;
-    if (!r->have_header) {
-        for (int i = 0; i < r->ncols; i++)
-            if ((r->col[i] = gp_csv_column(row, r->columns[i])) < 0)
-                return gp_fail(err, GP_EDATA, r->file, row->line, "missing column %s",
-                               r->columns[i]);
-        r->have_header = 1;
-        return GP_OK;
-    }
-    const char *v[16];
-    for (int i = 0; i < r->ncols; i++) {
-        const char *f = (size_t)r->col[i] < row->nfields ? row->fields[r->col[i]] : "";
-        if (!(v[i] = gp_arena_strdup(&r->t->arena, f)))
-            return gp_fail(err, GP_ENOMEM, r->file, row->line, "out of memory");
-    }
-    return r->row(r, v, row->line, err);
+    return r->row(r, v, line, err);
 }
 
 /* Grows an array by one element; NULL when out of memory. */
@@ -179,11 +161,9 @@ static gp_status read_file(gp_terms *t, const char *file, const char *const *col
         return gp_fail(err, GP_EIO, file, 0, "not compiled into this build");
     char name[96];
     snprintf(name, sizeof(name), "embedded:%s", file);
-    reader r = {.t = t, .file = name, .columns = columns, .ncols = ncols, .row = fn};
-    gp_status st = gp_csv_parse(name, f->data, f->len, on_row, &r, err);
-    if (st == GP_OK && !r.have_header)
-        st = gp_fail(err, GP_EDATA, name, 1, "empty file: no header");
-    return st;
+    reader r = {.t = t, .file = name, .row = fn};
+    return gp_csv_parse_named(name, f->data, f->len, columns, ncols, &t->arena, dispatch, &r,
+                              err);
 }
 
 gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
