@@ -175,8 +175,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
     gp_offer_filter f;
     gp_offer_filter_init(&f);
     gp_gpu_match match;
-    char *pbuf = NULL, *xbuf = NULL;
-    const char **providers = NULL, **excluded = NULL;
+    gp_cli_providers prov = {0};
     gp_offer_row *rows = NULL;
     size_t nrows = 0;
     gp_error err;
@@ -213,12 +212,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
         if (isnan(f.min_gpus_per_instance) || n > f.min_gpus_per_instance)
             f.min_gpus_per_instance = n;
     }
-    providers = gp_cli_split_lists(gp_arg(args, "provider"), &f.nproviders, &pbuf);
-    excluded = gp_cli_split_lists(gp_arg(args, "exclude"), &f.nexclude, &xbuf);
-    f.providers = providers;
-    f.exclude = excluded;
-    if ((rc = gp_cli_check_providers("offers", cat, providers, f.nproviders, "provider")) ||
-        (rc = gp_cli_check_providers("offers", cat, excluded, f.nexclude, "exclude")))
+    if ((rc = gp_cli_provider_filter("offers", args, cat, &f, &prov)))
         goto out;
     if (gp_arg_set(args, "kind"))
         f.kind = gp_kind_parse(gp_arg_text(args, "kind", ""));
@@ -263,10 +257,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
     }
 out:
     free(rows);
-    free(providers);
-    free(excluded);
-    free(pbuf);
-    free(xbuf);
+    gp_cli_providers_free(&prov);
     gp_catalog_free(cat);
     return rc;
 }

@@ -79,8 +79,7 @@ typedef struct plan_cli {
     gp_discount discounts[32];
     char discount_names[32][64];
     char serve_provider[64];
-    char *pbuf, *xbuf;
-    const char **providers, **excluded;
+    gp_cli_providers prov;
     int top;
     int deadline_default;
 } plan_cli;
@@ -494,13 +493,7 @@ static int parse(plan_cli *pc, gp_args *args)
             return gp_report("plan", st, &err);
         f->gpu = &pc->gpu;
     }
-    pc->providers = gp_cli_split_lists(gp_arg(args, "provider"), &f->nproviders, &pc->pbuf);
-    pc->excluded = gp_cli_split_lists(gp_arg(args, "exclude"), &f->nexclude, &pc->xbuf);
-    f->providers = pc->providers;
-    f->exclude = pc->excluded;
-    if ((rc = gp_cli_check_providers("plan", pc->cat, pc->providers, f->nproviders,
-                                     "provider")) ||
-        (rc = gp_cli_check_providers("plan", pc->cat, pc->excluded, f->nexclude, "exclude")))
+    if ((rc = gp_cli_provider_filter("plan", args, pc->cat, f, &pc->prov)))
         return rc;
     if (gp_arg_set(args, "kind"))
         f->kind = gp_kind_parse(gp_arg_text(args, "kind", ""));
@@ -620,10 +613,7 @@ out:
     gp_terms_free(pc->terms);
     gp_catalog_free(pc->cat);
     gp_cli_job_free(&pc->cj);
-    free(pc->pbuf);
-    free(pc->xbuf);
-    free(pc->providers);
-    free(pc->excluded);
+    gp_cli_providers_free(&pc->prov);
     free(pc);
     return rc;
 }

@@ -455,8 +455,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
                               "e.g. --gpu H100");
     gp_catalog *cat = NULL;
     gp_terms *terms = NULL;
-    const char **providers = NULL, **excluded = NULL;
-    char *pbuf = NULL, *xbuf = NULL;
+    gp_cli_providers prov = {0};
     int rc = gp_cli_load_catalog(args, &cat);
     if (rc)
         return rc;
@@ -491,12 +490,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
     f.priced_only = 0;
     if (!gp_arg_set(args, "any-size"))
         f.min_gpus_per_instance = t->in.gpus_per_server;
-    providers = gp_cli_split_lists(gp_arg(args, "provider"), &f.nproviders, &pbuf);
-    excluded = gp_cli_split_lists(gp_arg(args, "exclude"), &f.nexclude, &xbuf);
-    f.providers = providers;
-    f.exclude = excluded;
-    if ((rc = gp_cli_check_providers("tco", cat, providers, f.nproviders, "provider")) ||
-        (rc = gp_cli_check_providers("tco", cat, excluded, f.nexclude, "exclude")) ||
+    if ((rc = gp_cli_provider_filter("tco", args, cat, &f, &prov)) ||
         (rc = cloud_options(cat, terms, &f, t)))
         goto out;
     gp_format fmt = (gp_format)gp_format_parse(gp_arg_text(args, "format", "table"));
@@ -508,10 +502,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
         tco_table(t, fmt, gp_arg_set(args, "wide"));
 out:
     free(t);
-    free(providers);
-    free(pbuf);
-    free(excluded);
-    free(xbuf);
+    gp_cli_providers_free(&prov);
     gp_terms_free(terms);
     gp_catalog_free(cat);
     return rc;

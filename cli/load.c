@@ -144,3 +144,28 @@ int gp_cli_check_providers(const char *cmd, const gp_catalog *cat,
     return 0;
 }
 
+
+int gp_cli_provider_filter(const char *cmd, const gp_args *args, const gp_catalog *cat,
+                           gp_offer_filter *f, gp_cli_providers *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->include = gp_cli_split_lists(gp_arg(args, "provider"), &f->nproviders,
+                                      &out->include_buf);
+    out->exclude = gp_cli_split_lists(gp_arg(args, "exclude"), &f->nexclude,
+                                      &out->exclude_buf);
+    f->providers = out->include;
+    f->exclude = out->exclude;
+    int rc = gp_cli_check_providers(cmd, cat, out->include, f->nproviders, "provider");
+    if (!rc)
+        rc = gp_cli_check_providers(cmd, cat, out->exclude, f->nexclude, "exclude");
+    return rc;
+}
+
+void gp_cli_providers_free(gp_cli_providers *p)
+{
+    free(p->include);
+    free(p->exclude);
+    free(p->include_buf);
+    free(p->exclude_buf);
+    memset(p, 0, sizeof(*p));
+}

@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "gpuplan/catalog.h"
+#include "gpuplan/query.h"
 
 /* The options every catalog-reading command takes, for its option table. */
 #define GP_CATALOG_OPTIONS                                                    \
@@ -30,5 +31,17 @@ const char **gp_cli_split_lists(const gp_opt_value *v, size_t *n, char **buf);
  * with the closest names (for --FLAG of command CMD) and returns 2. */
 int gp_cli_check_providers(const char *cmd, const gp_catalog *cat,
                            const char *const *names, size_t n, const char *flag);
+
+/* --provider and --exclude of a command: split, checked against the
+ * catalog (a usage error names the closest providers), and set on the
+ * filter. Returns 0 or the exit code; free with gp_cli_providers_free
+ * either way. */
+typedef struct gp_cli_providers {
+    const char **include, **exclude;
+    char *include_buf, *exclude_buf;
+} gp_cli_providers;
+int gp_cli_provider_filter(const char *cmd, const gp_args *args, const gp_catalog *cat,
+                           gp_offer_filter *f, gp_cli_providers *out);
+void gp_cli_providers_free(gp_cli_providers *p);
 
 #endif
