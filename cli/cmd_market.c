@@ -209,7 +209,7 @@ static int parse_period_opt(const char *flag, const char *text, gp_period *out)
                           "or FY2024", flag, text);
 }
 
-/* The data's periods in order, with provider rows (headline scope). */
+/* Every period the share file has a row for, in order. */
 static size_t data_periods(const gp_market *m, gp_period *out, size_t cap)
 {
     size_t n = 0;
@@ -271,6 +271,8 @@ static int select_shares(const gp_market *m, const gp_args *args, share_sel *s)
         if (gp_arg_set(args, "from") &&
             parse_period_opt("from", gp_arg_text(args, "from", ""), &from))
             return GP_EXIT_USAGE;
+        if (gp_arg_set(args, "from") && from.quarter == 0)
+            from.quarter = 1; /* a bare year as --from starts at its Q1 */
         if (gp_arg_set(args, "to") && parse_period_opt("to", gp_arg_text(args, "to", ""), &to))
             return GP_EXIT_USAGE;
         /* A bare year as --to means through its Q4 and the full year. */
@@ -664,9 +666,8 @@ static int share_table(const gp_market *m, const share_sel *s, const gp_share_su
 
 /* Share over time: one line (and band for ranges) per provider, from the
  * first selected series that has the provider in a period. */
-static int share_svg(const gp_market *m, const gp_args *args, const char *path)
+static int share_svg(const gp_market *m, const char *path)
 {
-    (void)args;
     gp_period all[64];
     size_t nall = data_periods(m, all, 64), nq = 0;
     gp_period q[64];
@@ -743,7 +744,7 @@ static int view_share(const gp_market_view *v)
         goto out;
     size_t nsum = summaries(m, &s, sum, 256);
     int summary_only = gp_arg_set(v->args, "summary");
-    if (v->svg && (rc = share_svg(m, v->args, v->svg)))
+    if (v->svg && (rc = share_svg(m, v->svg)))
         goto out;
     if (v->fmt == FMT_JSON)
         rc = gp_json_print(share_json(m, &s, sum, nsum)) ? GP_EXIT_FAIL : GP_EXIT_OK;

@@ -87,9 +87,18 @@ static gp_status price_groups(price_ctx *c, int by_provider, gp_price_group **ou
             snprintf(err->message, sizeof(err->message), "out of memory");
             return GP_ENOMEM;
         }
-        memcpy(grown + *n, g, ng * sizeof(*g));
         *out = grown;
-        *n += ng;
+        /* Two --gpu names may match one accelerator ("H100", "H100*"):
+         * each group once. */
+        for (size_t k = 0; k < ng; k++) {
+            size_t j = 0;
+            while (j < *n && !(strcmp(grown[j].gpu, g[k].gpu) == 0 && grown[j].kind == g[k].kind &&
+                               strcmp(grown[j].provider ? grown[j].provider : "",
+                                      g[k].provider ? g[k].provider : "") == 0))
+                j++;
+            if (j == *n)
+                grown[(*n)++] = g[k];
+        }
         free(g);
     }
     return GP_OK;
@@ -140,8 +149,12 @@ static int prices_svg(price_ctx *c, const gp_price_group *g, size_t ng, const ch
     gp_status st = gp_price_points(c->cat, &c->f, 0, &p, &np, &err);
     if (st != GP_OK)
         return gp_report("market", st, &err);
+    /* Each row holds at most its group's count of instance types. */
+    size_t total = 0;
+    for (size_t i = 0; i < ng; i++)
+        total += g[i].on_demand.n;
     gp_svg_dots *rows = calloc(ng + 1, sizeof(*rows));
-    double *vals = malloc((np + 1) * sizeof(double));
+    double *vals = malloc((total + 1) * sizeof(double));
     char(*labels)[64] = calloc(ng + 1, sizeof(*labels));
     int rc = GP_EXIT_FAIL;
     if (!rows || !vals || !labels)
@@ -152,7 +165,7 @@ static int prices_svg(price_ctx *c, const gp_price_group *g, size_t ng, const ch
             continue;
         double *v = vals + used;
         size_t k = 0;
-        for (size_t j = 0; j < np; j++)
+        for (size_t j = 0; j < np && k < g[i].on_demand.n; j++)
             if (!strcmp(p[j].gpu, g[i].gpu) &&
                 (g[i].provider ? !strcmp(p[j].provider, g[i].provider) : p[j].kind == g[i].kind))
                 v[k++] = p[j].usd;
