@@ -651,9 +651,9 @@ static void provider_card(const provider_row *r, gp_style st)
 {
     char h[16], a[16];
     printf("%s%s%s (%s)\n", st.bold, r->name, st.reset, gp_kind_name(r->kind));
-    printf("  catalog:         %zu offers, %zu instance types, ", r->offers, r->instance_types);
+    printf("  catalog:         offers %zu, instance types %zu, ", r->offers, r->instance_types);
     if (r->regions)
-        printf("%zu regions\n", r->regions);
+        printf("regions %zu\n", r->regions);
     else
         printf("regions not given\n");
     printf("  accelerators:    %s\n", r->accel_list[0] ? r->accel_list : "-");
