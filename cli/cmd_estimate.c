@@ -95,13 +95,7 @@ static json_t *estimate_json(const gp_estimate *e, const gp_cli_job *cj)
     json_object_set_new(l, "micro_batches", json_integer(e->layout.micro_batches));
     json_object_set_new(j, "layout", l);
     json_object_set_new(j, "layout_reason", json_string(e->layout_reason));
-    json_t *mem = json_object();
-    json_object_set_new(mem, "weights", json_real(e->memory.weights_gb));
-    json_object_set_new(mem, "gradients", json_real(e->memory.gradients_gb));
-    json_object_set_new(mem, "optimizer", json_real(e->memory.optimizer_gb));
-    json_object_set_new(mem, "activations", json_real(e->memory.activations_gb));
-    json_object_set_new(mem, "total", json_real(e->memory.total_gb));
-    json_object_set_new(mem, "capacity", json_real(e->memory.capacity_gb));
+    json_t *mem = gp_cli_memory_json(&e->memory);
     json_object_set_new(mem, "device", json_real(e->memory.device_gb));
     json_object_set_new(j, "memory_per_gpu_gb", mem);
     json_object_set_new(j, "fits", json_boolean(e->fits));

@@ -224,14 +224,7 @@ static json_t *result_json(const plan_cli *pc)
     if (e->accel) {
         json_object_set_new(job, "best_plan_gpu", json_string(e->accel->name));
         json_object_set_new(job, "best_plan_mfu", gp_json_num(e->mfu));
-        json_t *mem = json_object();
-        json_object_set_new(mem, "weights", json_real(e->memory.weights_gb));
-        json_object_set_new(mem, "gradients", json_real(e->memory.gradients_gb));
-        json_object_set_new(mem, "optimizer", json_real(e->memory.optimizer_gb));
-        json_object_set_new(mem, "activations", json_real(e->memory.activations_gb));
-        json_object_set_new(mem, "total", json_real(e->memory.total_gb));
-        json_object_set_new(mem, "capacity", json_real(e->memory.capacity_gb));
-        json_object_set_new(job, "memory_per_gpu_gb", mem);
+        json_object_set_new(job, "memory_per_gpu_gb", gp_cli_memory_json(&e->memory));
         json_t *as = json_array();
         for (size_t i = 0; i < e->nassumptions; i++)
             json_array_append_new(as, gp_json_str(e->assumptions[i]));

@@ -213,3 +213,15 @@ void gp_cli_job_free(gp_cli_job *cj)
     cj->models = NULL;
     cj->accels = NULL;
 }
+
+json_t *gp_cli_memory_json(const gp_memory *m)
+{
+    json_t *mem = json_object();
+    json_object_set_new(mem, "weights", json_real(m->weights_gb));
+    json_object_set_new(mem, "gradients", json_real(m->gradients_gb));
+    json_object_set_new(mem, "optimizer", json_real(m->optimizer_gb));
+    json_object_set_new(mem, "activations", json_real(m->activations_gb));
+    json_object_set_new(mem, "total", json_real(m->total_gb));
+    json_object_set_new(mem, "capacity", json_real(m->capacity_gb));
+    return mem;
+}

@@ -8,6 +8,8 @@
 #include "gpuplan/job.h"
 #include "gpuplan/model.h"
 
+#include <jansson.h>
+
 /* What the job is: the model and its training tokens. */
 #define GP_JOB_MODEL_OPTIONS                                                  \
     {"active-params", 0, OPT_COUNT, 0, "N", NULL,                             \
@@ -79,5 +81,9 @@ typedef struct gp_cli_job {
 int gp_cli_job_parse(const gp_args *args, const char *gpu_option, int cluster,
                      gp_cli_job *out);
 void gp_cli_job_free(gp_cli_job *cj);
+
+/* Memory per GPU as JSON (GB): weights, gradients, optimizer, activations,
+ * total, capacity; `estimate` and `plan` both print it. */
+json_t *gp_cli_memory_json(const gp_memory *m);
 
 #endif
