@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csvread.h"
+#include "core/csvread.h"
 #include "gpuplan/gpuplan.h"
 
 enum { MAX_RUNS = 200, F = 18 };

@@ -6,8 +6,8 @@
 #include <csv.h>
 #include <unistd.h>
 
-#include "csvread.h"
-#include "fail.h"
+#include "core/csvread.h"
+#include "core/fail.h"
 
 /* Rows serialised as fields joined by \x1f, rows ended by \x1e, hashed. */
 typedef struct digest {

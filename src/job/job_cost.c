@@ -1,0 +1,238 @@
+/* Memory and step time of one parallel layout. The formulas and their
+ * sources are in docs/estimate.md; the comments name them. */
+#include <math.h>
+
+#include "job/job_internal.h"
+
+static int is_glu(const gp_model *m)
+{
+    return m->mlp != GP_MLP_GELU;
+}
+
+/* Bytes per parameter for weights, gradients and optimizer state. Mixed
+ * precision (bf16, fp16, fp8) keeps 16-bit weights and gradients and an
+ * fp32 master copy in the optimizer (Rajbhandari et al. 2020, ZeRO: 2 + 2 +
+ * 12 = 16 bytes for Adam); fp32 training needs no master copy. */
+static void bytes_per_param(const gp_job_ctx *x, double *w, double *g,
+                            double *o)
+{
+    int fp32 = x->precision == GP_PREC_FP32 || x->precision == GP_PREC_TF32;
+    *w = *g = fp32 ? 4.0 : 2.0;
+    double master = fp32 ? 0.0 : 4.0;
+    *o = master + 8.0;
+    switch (x->job->optimizer) {
+    case GP_OPT_ADAMW: *o = master + 8.0; break;      /* m, v in fp32 */
+    case GP_OPT_ADAMW_8BIT: *o = master + 2.0; break; /* m, v in 8 bits */
+    case GP_OPT_SGD: *o = master + 4.0; break;        /* momentum */
+    }
+}
+
+/* Activation bytes one token leaves per layer, 16-bit, following
+ * Korthikanti et al. 2022 (arXiv:2205.05198) section 4 with FlashAttention
+ * (no attention scores kept) and no dropout masks:
+ *   attention: QKV input 2h, Q 2·a·d, K and V 2·kv·(d + dv), output 2·a·dv
+ *   norms: the two norm inputs, 4h
+ *   MLP: input 2h plus, for a GLU, gate, up, activation and product (8f),
+ *        for GELU pre- and post-activation (4f); selective recomputation
+ *        keeps only the pre-activations (4f, 2f).
+ * MoE layers keep K copies of the input and K experts' activations. */
+static double act_per_layer_token(const gp_model *m, int moe, int selective)
+{
+    double h = m->hidden, a = m->heads, kv = m->kv_heads;
+    double d = m->head_dim, dv = m->v_head_dim;
+    double attn = 2 * h + 2 * a * d + 2 * kv * (d + dv) + 2 * a * dv;
+    double norms = 4 * h;
+    double copies = moe ? m->experts_active + m->shared_experts : 1;
+    double f = moe ? copies * m->moe_ffn : m->ffn;
+    double per_f = is_glu(m) ? (selective ? 4 : 8) : (selective ? 2 : 4);
+    return attn + norms + 2 * h * copies + per_f * f;
+}
+
+double gp_job_act_per_token(const gp_model *m, int selective)
+{
+    double moe_layers = m->experts > 0 ? m->layers - m->dense_layers : 0;
+    double dense_layers = m->layers - moe_layers;
+    return dense_layers * act_per_layer_token(m, 0, selective) +
+           moe_layers * act_per_layer_token(m, 1, selective);
+}
+
+void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
+{
+    const gp_layout *l = &c->l;
+    const gp_model *m = x->m;
+    double w, g, o;
+    bytes_per_param(x, &w, &g, &o);
+    double dense = x->params_dense / (l->tp * l->pp);
+    double expert = x->params_expert / ((double)l->tp * l->pp * l->ep);
+    double dp = l->dp, dp_expert = (double)l->dp / l->ep;
+    gp_memory *mem = &c->mem;
+    mem->weights_gb = w * (dense / (l->zero >= 3 ? dp : 1) +
+                           expert / (l->zero >= 3 ? dp_expert : 1)) / 1e9;
+    mem->gradients_gb = g * (dense / (l->zero >= 2 ? dp : 1) +
+                             expert / (l->zero >= 2 ? dp_expert : 1)) / 1e9;
+    mem->optimizer_gb = o * (dense / (l->zero >= 1 ? dp : 1) +
+                             expert / (l->zero >= 1 ? dp_expert : 1)) / 1e9;
+
+    /* 1F1B keeps min(m, pp) micro-batches in flight on the first stage,
+     * which holds L/pp layers: about L layers' worth when m >= pp
+     * (Korthikanti et al. 2022, section 4.2.3). Interleaving adds
+     * (pp - 1) / (pp · vp) of that (Narayanan et al. 2021). Sequence
+     * parallelism divides everything by TP. */
+    double seq_b = x->seq * l->micro_batch;
+    double layers_stage = ceil((double)m->layers / l->pp);
+    double inflight = fmin((double)l->micro_batches, (double)l->pp);
+    if (l->vp > 1)
+        inflight *= 1.0 + (l->pp - 1.0) / ((double)l->pp * l->vp);
+    double per_layer_avg;
+    double act;
+    if (l->recompute == GP_RECOMPUTE_FULL) {
+        /* Layer inputs only, plus one layer's working set while it is
+         * recomputed. */
+        per_layer_avg = x->act_tok_selective / m->layers;
+        act = 2.0 * m->hidden * seq_b * layers_stage * inflight + per_layer_avg * seq_b;
+    } else {
+        per_layer_avg = (l->recompute == GP_RECOMPUTE_SELECTIVE ? x->act_tok_selective
+                                                                : x->act_tok_none) /
+                        m->layers;
+        act = per_layer_avg * seq_b * layers_stage * inflight;
+    }
+    /* fp32 logits for the loss on the last stage. */
+    act += 4.0 * m->vocab * seq_b;
+    mem->activations_gb = act / l->tp / 1e9;
+    mem->total_gb = mem->weights_gb + mem->gradients_gb + mem->optimizer_gb +
+                    mem->activations_gb;
+    mem->device_gb = x->a->memory_gb;
+    mem->capacity_gb = x->a->memory_gb * x->k->memory_usable_fraction -
+                       x->k->memory_reserve_gb;
+    c->fits = mem->total_gb <= mem->capacity_gb;
+}
+
+/* Bytes of elementwise traffic (norms, residual adds, rotary, activation
+ * function) one token causes per layer in the forward pass: each op reads
+ * and writes 16-bit vectors. The backward pass moves about twice that. */
+static double elementwise_fwd_bytes(const gp_model *m, double f)
+{
+    return 28.0 * m->hidden + (is_glu(m) ? 6.0 : 4.0) * f;
+}
+
+void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
+{
+    const gp_layout *l = &c->l;
+    const gp_model *m = x->m;
+    const gp_job_constants *k = x->k;
+    int full = l->recompute == GP_RECOMPUTE_FULL;
+    int selective = l->recompute == GP_RECOMPUTE_SELECTIVE;
+
+    /* Hardware FLOPs: full recomputation repeats the forward pass (one
+     * third of forward + backward). */
+    double mm = x->flops_mm_tok * (full ? 4.0 / 3.0 : 1.0);
+    double attn = x->flops_attn_tok * (full ? 4.0 / 3.0 : 1.0);
+    c->hw_flops_tok = mm + attn;
+
+    double moe_layers = x->moe_layers, dense_layers = m->layers - x->moe_layers;
+    double f_moe = (double)(m->experts_active + m->shared_experts) * m->moe_ffn;
+    double ew_fwd = dense_layers * elementwise_fwd_bytes(m, m->ffn) +
+                    moe_layers * elementwise_fwd_bytes(m, f_moe);
+    double ew = ew_fwd * (3.0 + (full ? 1.0 : 0.0));
+    if (selective) /* the activation function runs again */
+        ew += dense_layers * (is_glu(m) ? 6.0 : 4.0) * m->ffn +
+              moe_layers * (is_glu(m) ? 6.0 : 4.0) * f_moe;
+    /* MoE permutation: each of K copies is gathered and scattered, forward
+     * and backward, read and written: 16 bytes per hidden unit. */
+    ew += moe_layers * 16.0 * m->experts_active * m->hidden;
+
+    /* The batch the layout really runs: whole micro-batches per rank. */
+    double batch = (double)l->micro_batches * l->micro_batch * l->dp * x->seq;
+    double tokens_gpu = batch / n; /* work share per step */
+    double compute = tokens_gpu * (mm / (x->peak_flops * x->matmul_eff) +
+                                   attn / (x->attn_peak_flops * k->attention_efficiency) +
+                                   ew / (x->mem_bw * k->memory_bw_efficiency)) /
+                     k->software_efficiency;
+
+    double tokens_replica = batch / l->dp;
+    double layers_stage = (double)m->layers / l->pp;
+
+    /* Tensor parallelism with sequence parallelism: per layer two
+     * all-gather/reduce-scatter pairs forward and two backward (one more
+     * pair each when recomputing), each moving 2(t-1)/t of the 16-bit
+     * activations (Korthikanti et al. 2022). */
+    double tp = 0;
+    if (l->tp > 1) {
+        double pairs = full ? 6.0 : 4.0;
+        tp = tokens_replica * layers_stage * pairs * (2.0 * (l->tp - 1) / l->tp) *
+             2.0 * m->hidden / (x->scaleup_bw * k->network_efficiency);
+        tp *= 1.0 - k->tp_overlap;
+    }
+
+    /* MoE all-to-all: each token's hidden state goes to its K experts and
+     * comes back (dispatch and combine), forward and backward. Experts are
+     * spread evenly over the EP ranks; a token reaching several experts on
+     * one remote node crosses the network once and is forwarded over
+     * NVLink there (DeepEP), so the network carries the expected number of
+     * distinct remote nodes hit, (nodes - 1)(1 - (1 - 1/nodes)^K); the
+     * other copies move inside nodes. Under fp8 the dispatch is sent in
+     * 8 bits (DeepSeek-V3 report, section 3.3). */
+    double ep = 0;
+    if (moe_layers > 0 && l->ep > 1) {
+        double per_node = (double)x->node / (l->tp * l->pp);
+        if (per_node < 1)
+            per_node = 1;
+        double ranks_local = fmin((double)l->ep, per_node);
+        double nodes = l->ep / ranks_local;
+        double K = m->experts_active;
+        double remote = nodes > 1 ? (nodes - 1) * (1.0 - pow(1.0 - 1.0 / nodes, K)) : 0.0;
+        double local = K - remote;
+        double bytes_elem = (x->precision == GP_PREC_FP8 ? 1.0 : 2.0) + 2.0; /* dispatch + combine */
+        double passes = full ? 3.0 : 2.0; /* forward, backward (and recompute) */
+        double per_copy = (tokens_replica / l->tp) * (moe_layers / l->pp) * passes *
+                          bytes_elem * m->hidden;
+        ep = per_copy * (remote / x->net_bw + local / x->scaleup_bw) / k->network_efficiency;
+        ep *= 1.0 - k->ep_overlap;
+    }
+
+    /* Pipeline bubble of 1F1B: (pp - 1) / (vp · m) of the step
+     * (Narayanan et al. 2021). */
+    double mb = l->micro_batches;
+    double bubble = l->pp > 1 ? (l->pp - 1.0) / (l->vp * mb) : 0.0;
+    double pipe = (compute + tp + ep) * (1.0 + bubble);
+
+    /* Data parallelism: a ring reduce-scatter and all-gather of the 16-bit
+     * gradients (2 volumes per step; ZeRO-3 gathers parameters again for
+     * every micro-batch's forward and backward: 2m + 1). Ranks in one node
+     * first reduce over NVLink, so each node sends its model shard once
+     * over its NICs. Latency: one hop per ring step per collective. */
+    double dp = 0;
+    if (l->dp > 1) {
+        double shard = 2.0 * (x->params_dense / (l->tp * l->pp) +
+                              x->params_expert / ((double)l->tp * l->pp * l->ep));
+        double volumes = l->zero >= 3 ? 2.0 * mb + 1.0 : 2.0;
+        double group_per_node = (double)x->node / (l->tp * l->pp);
+        if (group_per_node < 1)
+            group_per_node = 1;
+        if (group_per_node > l->dp)
+            group_per_node = l->dp;
+        double nodes = l->dp / group_per_node;
+        if (nodes > 1) {
+            double collectives = l->zero >= 3 ? 3.0 * layers_stage * mb
+                                              : 2.0 * ceil(shard / 50e6);
+            dp = volumes * shard * (nodes - 1) / nodes /
+                     (group_per_node * x->net_bw * k->network_efficiency) +
+                 collectives * (nodes - 1) * k->hop_latency_s;
+        } else {
+            dp = volumes * shard * (l->dp - 1.0) / l->dp /
+                 (x->scaleup_bw * k->network_efficiency);
+        }
+        dp -= k->dp_overlap * compute;
+        if (dp < 0)
+            dp = 0;
+    }
+
+    gp_step *s = &c->step;
+    s->compute_s = compute;
+    s->tp_comm_s = tp;
+    s->ep_comm_s = ep;
+    s->dp_comm_s = dp;
+    s->step_s = pipe + dp;
+    s->bubble_fraction = (pipe - (compute + tp + ep)) / s->step_s;
+    c->tokens_per_s = batch / s->step_s;
+}

@@ -1,0 +1,59 @@
+/* The job layer (src/job/): model presets (model.c, gpuplan/model.h) and
+ * the training-job estimate: FLOPs, memory, the parallel layout search and
+ * step time (job.c, job_cost.c, gpuplan/job.h). It may include core/ and
+ * catalog/ (accelerator specs); never plan/ or market/, which build on it.
+ *
+ * This header holds the pieces of the job model shared by job.c
+ * (validation, search, reporting) and job_cost.c (memory and time of one
+ * layout). */
+#ifndef GP_JOB_INTERNAL_H
+#define GP_JOB_INTERNAL_H
+
+#include "gpuplan/job.h"
+
+/* Everything about a job that does not depend on the layout. */
+typedef struct gp_job_ctx {
+    const gp_job *job;
+    const gp_job_constants *k;
+    const gp_model *m;
+    const gp_accel *a;
+    int precision;
+    double peak_flops;          /* of the precision, FLOP/s */
+    double attn_peak_flops;     /* 16-bit rate attention runs at, FLOP/s */
+    double matmul_eff;
+    double mem_bw;              /* B/s */
+    double scaleup_bw;          /* B/s per GPU, one direction, in a node */
+    double net_bw;              /* B/s per GPU between nodes */
+    int node;                   /* GPUs per node (NVLink domain) */
+    double global_tokens;       /* per step */
+    double seqs;                /* sequences per step */
+    double seq;                 /* sequence length */
+    double params_dense;        /* parameters replicated across experts' EP */
+    double params_expert;       /* routed-expert parameters (EP-sharded) */
+    double flops_model_tok;     /* model FLOPs per token */
+    double flops_mm_tok;        /* matmul part of the model FLOPs */
+    double flops_attn_tok;      /* attention part */
+    int moe_layers;
+    double act_tok_none;        /* activation bytes per token, all layers */
+    double act_tok_selective;
+} gp_job_ctx;
+
+/* Activation bytes one token leaves in all layers (job_cost.c). */
+double gp_job_act_per_token(const gp_model *m, int selective);
+
+/* The cost of one layout on one GPU. */
+typedef struct gp_job_cand {
+    gp_layout l;
+    gp_memory mem;
+    gp_step step;
+    double tokens_per_s;        /* whole job, steady state */
+    double hw_flops_tok;        /* hardware FLOPs per token (recompute) */
+    int fits;
+} gp_job_cand;
+
+/* Fills mem and fits for c->l. */
+void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c);
+/* Fills step, tokens_per_s and hw_flops_tok for c->l on n GPUs. */
+void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c);
+
+#endif

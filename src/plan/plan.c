@@ -1,0 +1,1165 @@
+/* The planner: every instance type of the catalog priced for one training
+ * job, under a deadline and a budget. docs/plan.md documents each rule. */
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/fail.h"
+#include "plan/plan_internal.h"
+
+enum {
+    HOURS_PER_MONTH = 730,
+    ASSUMED_GPUS_PER_NODE = 8 /* per-GPU listings: node size not published */
+};
+
+/* Plain Ethernet between nodes, per node, when the data says nothing
+ * better: a labelled assumption (docs/plan.md). */
+static const double ETHERNET_GBPS_PER_NODE = 100.0;
+/* Serving needs the weights plus room for the KV cache and activations. */
+static const double SERVE_MEMORY_FACTOR = 1.2;
+
+const char *gp_term_name(gp_term t)
+{
+    switch (t) {
+    case GP_TERM_ON_DEMAND: return "on-demand";
+    case GP_TERM_SPOT: return "spot";
+    case GP_TERM_RESERVED: return "reserved";
+    }
+    return "?";
+}
+
+void gp_plan_request_init(gp_plan_request *req)
+{
+    memset(req, 0, sizeof(*req));
+    gp_job_init(&req->job);
+    gp_offer_filter_init(&req->filter);
+    req->deadline_hours = NAN;
+    req->budget_usd = NAN;
+    req->objective = GP_OBJECTIVE_COST;
+    req->spot = GP_ALLOW_YES;
+    req->reserved = GP_ALLOW_YES;
+    req->spot_rate_per_node_hour = NAN;
+    req->ckpt_gbps = GP_CKPT_GBPS_PER_NODE;
+    req->restart_hours = 0.25;
+    req->trials = 10000;
+    req->seed = 1;
+    req->serve_replicas = 1;
+}
+
+void gp_plan_result_free(gp_plan_result *r)
+{
+    if (!r)
+        return;
+    free(r->plans);
+    r->plans = NULL;
+    r->nplans = 0;
+}
+
+static void note(gp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(gp_plan *p, const char *fmt, ...)
+{
+    if (p->nnotes >= GP_PLAN_NOTES_MAX)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->notes[p->nnotes++], GP_PLAN_NOTE_LEN, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- the job model, cached ---------------------------------------------- */
+
+typedef struct est_key {
+    const gp_accel *accel;
+    int gpus, per_node, fit_only;
+    double net_gbps;
+} est_key;
+
+typedef struct est_val {
+    est_key key;
+    int ok, fits;
+    double hours, mfu, gpu_hours;
+    gp_layout layout;
+} est_val;
+
+typedef struct perf_entry {
+    const gp_accel *accel;
+    gp_accel_perf perf;
+} perf_entry;
+
+typedef struct ctx {
+    const gp_catalog *cat;
+    perf_entry *perfs;
+    size_t nperfs, capperfs;
+    const gp_terms *terms;
+    const gp_plan_request *req;
+    est_val *cache;
+    size_t ncache, capcache;
+    size_t *slots;               /* open-addressing index into cache */
+    size_t nslots;               /* a power of two, or 0 */
+    gp_plan *plans;
+    size_t nplans, capplans;
+    double deadline;             /* hours; INFINITY when none */
+    double ckpt_bytes;           /* weights + optimizer state */
+    double weights_bytes;        /* final weights */
+} ctx;
+
+/* The accelerator's measured facts, looked up once per accelerator. */
+static const gp_accel_perf *perf_for(ctx *x, const gp_accel *a)
+{
+    for (size_t i = 0; i < x->nperfs; i++)
+        if (x->perfs[i].accel == a)
+            return &x->perfs[i].perf;
+    if (x->nperfs == x->capperfs) {
+        size_t cap = x->capperfs ? x->capperfs * 2 : 32;
+        perf_entry *p = realloc(x->perfs, cap * sizeof(*p));
+        if (!p)
+            return NULL;
+        x->perfs = p;
+        x->capperfs = cap;
+    }
+    perf_entry *e = &x->perfs[x->nperfs];
+    gp_error err;
+    if (gp_accel_perf_lookup(a->name, &e->perf, &err) != GP_OK)
+        return NULL;
+    e->accel = a;
+    return &x->perfs[x->nperfs++].perf;
+}
+
+static size_t key_hash(const est_key *k)
+{
+    uint64_t h = (uint64_t)(uintptr_t)k->accel * 0x9e3779b97f4a7c15ull;
+    h ^= (uint64_t)(uint32_t)k->gpus * 0xbf58476d1ce4e5b9ull;
+    h ^= (uint64_t)(uint32_t)k->per_node * 0x94d049bb133111ebull;
+    h ^= (uint64_t)(uint32_t)(k->fit_only + 1) * 0x2545f4914f6cdd1dull;
+    uint64_t bits = 0;
+    double net = isnan(k->net_gbps) ? -1.0 : k->net_gbps;
+    memcpy(&bits, &net, sizeof(bits));
+    h ^= bits * 0xff51afd7ed558ccdull;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static int key_equal(const est_key *a, const est_key *b)
+{
+    return a->accel == b->accel && a->gpus == b->gpus && a->per_node == b->per_node &&
+           a->fit_only == b->fit_only &&
+           (a->net_gbps == b->net_gbps || (isnan(a->net_gbps) && isnan(b->net_gbps)));
+}
+
+/* Rebuilds the index at twice the size (slot value 0 = empty, else index+1). */
+static int rehash(ctx *x)
+{
+    size_t n = x->nslots ? x->nslots * 2 : 1024;
+    size_t *slots = calloc(n, sizeof(*slots));
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < x->ncache; i++) {
+        size_t h = key_hash(&x->cache[i].key) & (n - 1);
+        while (slots[h])
+            h = (h + 1) & (n - 1);
+        slots[h] = i + 1;
+    }
+    free(x->slots);
+    x->slots = slots;
+    x->nslots = n;
+    return 0;
+}
+
+/* The job model on one cluster, cached: offers of the same accelerator,
+ * node size and network share it. With fit_only, only whether it fits. */
+static const est_val *estimate_as(ctx *x, const gp_accel *a, int gpus, int per_node,
+                                  double net_gbps, int fit_only)
+{
+    est_key key = {a, gpus, per_node, fit_only, net_gbps};
+    if (x->ncache * 2 >= x->nslots && rehash(x) != 0)
+        return NULL;
+    size_t h = key_hash(&key) & (x->nslots - 1);
+    while (x->slots[h]) {
+        if (key_equal(&x->cache[x->slots[h] - 1].key, &key))
+            return &x->cache[x->slots[h] - 1];
+        h = (h + 1) & (x->nslots - 1);
+    }
+    if (x->ncache == x->capcache) {
+        size_t cap = x->capcache ? x->capcache * 2 : 256;
+        est_val *p = realloc(x->cache, cap * sizeof(*p));
+        if (!p)
+            return NULL;
+        x->cache = p;
+        x->capcache = cap;
+    }
+    x->slots[h] = x->ncache + 1;
+    est_val *v = &x->cache[x->ncache++];
+    memset(v, 0, sizeof(*v));
+    v->key = (est_key){a, gpus, per_node, fit_only, net_gbps};
+    gp_job job = x->req->job;
+    job.accel = a;
+    job.gpus = gpus;
+    job.gpus_per_node = per_node;
+    job.internode_gbps = net_gbps;
+    job.skip_count_search = 1;
+    job.fit_only = fit_only;
+    job.no_assumptions = 1;
+    job.perf = perf_for(x, a);
+    gp_estimate e;
+    gp_error err;
+    if (gp_job_estimate(&job, &e, &err) != GP_OK)
+        return v; /* ok = 0: more GPUs than the job can use, precision ... */
+    v->ok = 1;
+    v->fits = e.fits;
+    if (fit_only)
+        return v;
+    v->hours = e.fits ? e.wall_hours : INFINITY;
+    v->mfu = e.mfu;
+    v->gpu_hours = e.gpu_hours;
+    v->layout = e.layout;
+    return v;
+}
+
+static const est_val *estimate(ctx *x, const gp_accel *a, int gpus, int per_node,
+                               double net_gbps)
+{
+    return estimate_as(x, a, gpus, per_node, net_gbps, 0);
+}
+
+/* ---- the offer's cluster -------------------------------------------------- */
+
+typedef struct cluster {
+    int per_instance;            /* GPUs an instance has */
+    int per_node;                /* NVLink domain for the job model */
+    double net_gbps;             /* per GPU between instances */
+    int max_instances;
+    const char *net_basis;       /* how net_gbps was chosen */
+    int assumed_net;             /* no fabric data: Ethernet assumed */
+} cluster;
+
+static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
+{
+    memset(c, 0, sizeof(*c));
+    if (!(o->gpu_count >= 1) || o->gpu_count != floor(o->gpu_count))
+        return 0; /* fractional GPUs cannot train */
+    c->per_instance = (int)o->gpu_count;
+    int per_gpu_listing = (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;
+    c->per_node = per_gpu_listing ? ASSUMED_GPUS_PER_NODE : c->per_instance;
+    double node_gbps = o->fabric_gbps;
+    if (node_gbps > 0) {
+        c->net_gbps = node_gbps / c->per_instance;
+        c->net_basis = "the catalog's fabric figure";
+    } else if (gp_fabric_is_fast(o->fabric)) {
+        c->net_gbps = NAN; /* the accelerator's reference cluster */
+        c->net_basis = "the accelerator's reference training cluster (fabric type known, speed not)";
+    } else {
+        c->net_gbps = ETHERNET_GBPS_PER_NODE / (per_gpu_listing ? ASSUMED_GPUS_PER_NODE
+                                                                : c->per_instance);
+        c->net_basis = "assumed 100 Gb/s Ethernet per node (no fast fabric in the data)";
+        c->assumed_net = 1;
+    }
+    int max_gpus = x->req->max_gpus > 0 ? x->req->max_gpus : 10000000;
+    int limit = gp_terms_max_gpus(x->terms, o->provider, o->instance_type, NULL);
+    if (limit > 0 && limit < max_gpus)
+        max_gpus = limit;
+    c->max_instances = max_gpus / c->per_instance;
+    return c->max_instances >= 1;
+}
+
+/* Instance counts people rent: 1, 2, 3, 4, 6, 8, 12, 16, ... */
+static int count_at(int i)
+{
+    if (i < 4)
+        return i + 1;
+    long v = 4;
+    for (int k = 3; k < i; k++)
+        v = (v & (v - 1)) == 0 ? v * 3 / 2 : v * 4 / 3;
+    return v > 10000000 ? 10000000 : (int)v;
+}
+
+typedef struct choice {
+    int instances;
+    const est_val *est;
+    double hours;                /* for the term (spot: expected) */
+} choice;
+
+/* Spot wall time for a base (on-demand) run, in closed form. */
+static double spot_hours(const ctx *x, const gp_plan_request *req, double base_hours,
+                         int nodes, double node_rate, gp_spot_params *out)
+{
+    double rate = node_rate * nodes;
+    double c_hours = x->ckpt_bytes / (nodes * req->ckpt_gbps / 8.0 * 1e9) / 3600.0;
+    gp_spot_params p = {base_hours, rate, c_hours, req->restart_hours + c_hours, 0};
+    if (out)
+        *out = p;
+    double h;
+    gp_error err;
+    if (!isfinite(base_hours) || gp_spot_expected_hours(&p, &h, &err) != GP_OK)
+        return INFINITY;
+    return h;
+}
+
+/* Picks the instance count for one offer and term: with the cost
+ * objective, the fewest instances that meet the deadline (the cheapest,
+ * since GPU-hours only grow with scale), else the fastest; with the time
+ * objective, the fastest within the budget. Hours fall as instances grow
+ * until the batch runs out, so both searches bisect the count grid. */
+static int choose(ctx *x, const gp_offer *o, const cluster *c, double usd_per_hour,
+                  double spot_node_rate, choice *out)
+{
+    const gp_plan_request *req = x->req;
+    int last = 0;
+    while (count_at(last + 1) <= c->max_instances && count_at(last + 1) < 10000000)
+        last++;
+    /* The fewest instances that fit. */
+    int lo = 0, hi = last, first = -1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        const est_val *v = estimate_as(x, o->accel, count_at(mid) * c->per_instance,
+                                       c->per_node, c->net_gbps, 1);
+        if (!v)
+            return -1;
+        if (v->ok && v->fits) {
+            first = mid;
+            hi = mid - 1;
+        } else if (!v->ok) {
+            hi = mid - 1; /* too many GPUs for the job */
+        } else {
+            lo = mid + 1;
+        }
+    }
+    if (first < 0)
+        return 0;
+#define HOURS_AT(i, vp)                                                              \
+    (*(vp) = estimate(x, o->accel, count_at(i) * c->per_instance, c->per_node,         \
+                      c->net_gbps),                                                    \
+     (*(vp) && (*(vp))->ok && (*(vp))->fits)                                           \
+         ? (isnan(spot_node_rate) ? (*(vp))->hours                                     \
+                                  : spot_hours(x, req, (*(vp))->hours, count_at(i),    \
+                                               spot_node_rate, NULL))                  \
+         : INFINITY)
+    int best = -1;
+    double best_hours = INFINITY;
+    const est_val *v;
+    if (req->objective == GP_OBJECTIVE_COST) {
+        /* Hours fall about as 1/instances: start where that says the
+         * deadline is met and walk to the fewest that meet it; bisect only
+         * when the walk goes far. */
+        double h0 = HOURS_AT(first, &v);
+        int guess = first;
+        if (isfinite(h0) && h0 > x->deadline) {
+            double want = count_at(first) * h0 / x->deadline;
+            while (guess < last && count_at(guess) < want)
+                guess++;
+        }
+        lo = first;
+        hi = last;
+        if (HOURS_AT(guess, &v) <= x->deadline) {
+            best = guess;
+            for (int steps = 0; best > first && steps < 3; steps++) {
+                if (HOURS_AT(best - 1, &v) > x->deadline)
+                    break;
+                best--;
+            }
+            hi = best - 1; /* bisect below only if three steps were not enough */
+            if (best == first || HOURS_AT(best - 1, &v) > x->deadline)
+                lo = hi + 1;
+        } else {
+            lo = guess + 1;
+        }
+        while (lo <= hi) {
+            int mid = (lo + hi) / 2;
+            double h = HOURS_AT(mid, &v);
+            if (h <= x->deadline) {
+                best = mid;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        if (best < 0) {
+            /* Nothing meets the deadline: the fastest of a coarse sweep. */
+            for (int i = first; i <= last; i += 1 + (last - first) / 12) {
+                double h = HOURS_AT(i, &v);
+                if (h < best_hours) {
+                    best_hours = h;
+                    best = i;
+                }
+            }
+        }
+    } else {
+        /* Fastest within budget: hours fall and cost rises with the count;
+         * bisect for the most instances the budget allows. */
+        lo = first;
+        hi = last;
+        while (lo <= hi) {
+            int mid = (lo + hi) / 2;
+            double h = HOURS_AT(mid, &v);
+            double cost = count_at(mid) * usd_per_hour * h;
+            if (isfinite(h) && (isnan(req->budget_usd) || cost <= req->budget_usd)) {
+                if (h < best_hours) {
+                    best_hours = h;
+                    best = mid;
+                }
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (best < 0)
+            best = first;
+    }
+#undef HOURS_AT
+    out->instances = count_at(best);
+    out->est = estimate(x, o->accel, out->instances * c->per_instance, c->per_node,
+                        c->net_gbps);
+    if (!out->est || !out->est->ok || !out->est->fits)
+        return 0;
+    out->hours = out->est->hours;
+    return 1;
+}
+
+/* ---- costs -------------------------------------------------------------- */
+
+static double discount_for(const gp_plan_request *req, const char *provider)
+{
+    for (size_t i = 0; i < req->ndiscounts; i++)
+        if (strcasecmp(req->discounts[i].provider, provider) == 0)
+            return req->discounts[i].fraction;
+    return 0;
+}
+
+static gp_plan *new_plan(ctx *x)
+{
+    if (x->nplans == x->capplans) {
+        size_t cap = x->capplans ? x->capplans * 2 : 256;
+        gp_plan *p = realloc(x->plans, cap * sizeof(*p));
+        if (!p)
+            return NULL;
+        x->plans = p;
+        x->capplans = cap;
+    }
+    gp_plan *p = &x->plans[x->nplans++];
+    memset(p, 0, sizeof(*p));
+    return p;
+}
+
+/* Storage for the run and egress of the weights; the same lines for every
+ * term of one offer. */
+static void side_costs(const ctx *x, gp_plan *p, double serve_usd)
+{
+    const gp_plan_request *req = x->req;
+    const char *prov = p->offer->provider;
+    double gb = req->dataset_gb + 2.0 * x->ckpt_bytes / 1e9; /* two checkpoints kept */
+    double price = gp_terms_storage_usd_per_gb_month(x->terms, prov);
+    if (isnan(price)) {
+        note(p, "no storage price for %s in the data: storage not counted", prov);
+    } else {
+        p->breakdown.storage_usd = gb * price * p->hours / HOURS_PER_MONTH;
+    }
+    int leaves = req->download_weights ||
+                 (req->serve_provider && strcasecmp(req->serve_provider, prov) != 0);
+    if (leaves) {
+        int known;
+        double usd = gp_terms_egress_usd(x->terms, prov, x->weights_bytes / 1e9, &known);
+        if (known)
+            p->breakdown.egress_usd = usd;
+        else
+            note(p, "no egress price for %s in the data: moving the weights out not counted",
+                 prov);
+    }
+    p->breakdown.serving_usd = serve_usd;
+}
+
+static void total(gp_plan *p)
+{
+    const gp_plan_breakdown *b = &p->breakdown;
+    double side = b->storage_usd + b->egress_usd + b->serving_usd;
+    p->cost_usd = b->compute_usd + b->spot_overhead_usd + side;
+    double rate = p->usd_per_gpu_hour * p->gpus;
+    if (p->term == GP_TERM_SPOT) {
+        p->cost_p50_usd = rate * p->hours_p50 + side;
+        p->cost_p90_usd = rate * p->hours_p90 + side;
+    } else {
+        p->cost_p50_usd = p->cost_p90_usd = p->cost_usd;
+    }
+    p->gpu_hours = p->hours * p->gpus;
+}
+
+static void fill_common(gp_plan *p, const gp_offer *o, size_t regions, const choice *ch,
+                        const cluster *c)
+{
+    p->offer = o;
+    p->regions = regions;
+    p->instances = ch->instances;
+    p->gpus = ch->instances * c->per_instance;
+    p->mfu = ch->est->mfu;
+    p->layout = ch->est->layout;
+    p->hours = p->hours_p50 = p->hours_p90 = ch->hours;
+    if (o->flags & GP_OFFER_PER_GPU_LISTING)
+        note(p, "priced per GPU; node size not published: %d GPUs per node assumed",
+             ASSUMED_GPUS_PER_NODE);
+    if (c->assumed_net && p->instances > 1 && !(o->flags & GP_OFFER_PER_GPU_LISTING))
+        note(p, "%d instances over plain Ethernet (no fast fabric in the data; 100 Gb/s per "
+                "node assumed): MFU %.0f%%",
+             p->instances, 100 * p->mfu);
+    else if (c->assumed_net && p->gpus > ASSUMED_GPUS_PER_NODE)
+        note(p, "multi-node without fabric data (100 Gb/s Ethernet per node assumed): MFU %.0f%%",
+             100 * p->mfu);
+}
+
+/* ---- the passes ------------------------------------------------------------ */
+
+static gp_status on_demand_and_reserved(ctx *x, double serve_usd, gp_error *err,
+                                        size_t *considered, size_t *small, size_t *nospecs)
+{
+    const gp_plan_request *req = x->req;
+    gp_offer_filter f = req->filter;
+    f.priced_only = 1;
+    f.spot_only = 0;
+    gp_offer_row *rows = NULL;
+    size_t n = 0;
+    gp_status st = gp_offer_select(x->cat, &f, GP_SORT_GPU_PRICE, GP_GROUP_INSTANCE, &rows,
+                                   &n, err);
+    if (st != GP_OK)
+        return st;
+    for (size_t i = 0; i < n; i++) {
+        const gp_offer *o = rows[i].offer;
+        if (!o->accel) {
+            (*nospecs)++;
+            continue;
+        }
+        cluster c;
+        if (!cluster_for(x, o, &c))
+            continue;
+        (*considered)++;
+        double d = discount_for(req, o->provider);
+        double price = o->usd_per_hour * (1 - d);
+        choice ch;
+        int got = choose(x, o, &c, price, NAN, &ch);
+        if (got < 0) {
+            free(rows);
+            return gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
+        }
+        if (!got) {
+            (*small)++;
+            continue;
+        }
+        if (req->spot != GP_ALLOW_ONLY) {
+            gp_plan *p = new_plan(x);
+            if (!p)
+                goto oom;
+            fill_common(p, o, rows[i].rows, &ch, &c);
+            p->term = GP_TERM_ON_DEMAND;
+            p->discount = d;
+            p->usd_per_gpu_hour = price / c.per_instance;
+            p->breakdown.compute_usd = p->usd_per_gpu_hour * p->gpus * p->hours;
+            if (d > 0)
+                note(p, "negotiated discount %.0f%% off on-demand", 100 * d);
+            side_costs(x, p, serve_usd);
+            total(p);
+        }
+        gp_reserved_term rt;
+        if (req->reserved != GP_ALLOW_NEVER && req->spot != GP_ALLOW_ONLY &&
+            gp_terms_reserved(x->terms, o->provider, &rt)) {
+            gp_plan *p = new_plan(x);
+            if (!p)
+                goto oom;
+            fill_common(p, o, rows[i].rows, &ch, &c);
+            p->term = GP_TERM_RESERVED;
+            p->term_months = rt.term_months;
+            p->discount = rt.discount;
+            p->break_even = 1.0 - rt.discount;
+            double rate = o->usd_per_hour * (1 - rt.discount) * p->instances;
+            double term_hours = rt.term_months > 0 ? rt.term_months * HOURS_PER_MONTH : p->hours;
+            double terms = ceil(p->hours / term_hours - 1e-9);
+            if (terms < 1)
+                terms = 1;
+            double committed = rate * terms * term_hours;
+            double unused = terms * term_hours - p->hours;
+            double credit = req->reuse * unused * rate;
+            p->breakdown.compute_usd = committed - credit;
+            p->usd_per_gpu_hour = p->breakdown.compute_usd / (p->gpus * p->hours);
+            if (rt.term_months > 0)
+                note(p, "%.0f-month commitment at %.0f%% off (the provider's 'up to'): $%.0f "
+                        "charged, %.0f%% of the unused %.0f h credited (--reuse); reserving pays "
+                        "off above %.0f%% use of the term",
+                     rt.term_months, 100 * rt.discount, committed, 100 * req->reuse, unused,
+                     100 * p->break_even);
+            else
+                note(p, "committed price %.0f%% off (the provider's 'up to'); minimum term not "
+                        "published, priced for the job's length",
+                     100 * rt.discount);
+            side_costs(x, p, serve_usd);
+            total(p);
+        }
+    }
+    free(rows);
+    return GP_OK;
+oom:
+    free(rows);
+    return gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
+}
+
+static const gp_plan *on_demand_of(const ctx *x, const gp_offer *o)
+{
+    for (size_t i = 0; i < x->nplans; i++) {
+        const gp_plan *p = &x->plans[i];
+        if (p->term == GP_TERM_ON_DEMAND &&
+            strcmp(p->offer->provider, o->provider) == 0 &&
+            strcmp(p->offer->instance_type, o->instance_type) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* One spot candidate waiting for its simulation. */
+typedef struct spot_job {
+    size_t plan;                 /* index into ctx.plans */
+    gp_spot_params params;
+    uint64_t seed;
+    double base;                 /* on-demand-equivalent hours */
+    gp_spot_basis basis;
+    int simulate;
+    gp_spot_sim sim;
+    gp_status status;
+} spot_job;
+
+typedef struct spot_pool {
+    spot_job *jobs;
+    size_t n;
+    int trials;
+    atomic_size_t next;
+} spot_pool;
+
+
+static void *spot_worker(void *arg)
+{
+    spot_pool *pool = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&pool->next, 1);
+        if (i >= pool->n)
+            return NULL;
+        spot_job *j = &pool->jobs[i];
+        gp_error err;
+        j->status = j->simulate ? gp_spot_simulate(&j->params, pool->trials, j->seed, &j->sim, &err)
+                                : GP_OK;
+    }
+}
+
+/* Starts the simulations on all but one core; the caller joins in with
+ * spot_join(). Each is independent and seeded, so the answer does not
+ * depend on the number of threads. */
+typedef struct spot_threads {
+    spot_pool pool;
+    pthread_t threads[8];
+    int started;
+} spot_threads;
+
+static void spot_start(spot_threads *st, spot_job *jobs, size_t n, int trials)
+{
+    st->pool.jobs = jobs;
+    st->pool.n = n;
+    st->pool.trials = trials;
+    atomic_init(&st->pool.next, 0);
+    st->started = 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int nthreads = cores > 1 ? (cores > 8 ? 8 : (int)cores) : 1;
+    if ((size_t)nthreads > n)
+        nthreads = (int)n;
+    for (int t = 1; t < nthreads; t++)
+        if (pthread_create(&st->threads[st->started], NULL, spot_worker, &st->pool) == 0)
+            st->started++;
+}
+
+static void spot_join(spot_threads *st)
+{
+    spot_worker(&st->pool);
+    for (int t = 0; t < st->started; t++)
+        pthread_join(st->threads[t], NULL);
+}
+
+static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
+{
+    gp_plan *p = &x->plans[j->plan];
+    const gp_offer *o = p->offer;
+    double expected = p->hours;
+    if (!j->simulate) {
+        p->hours_p50 = p->hours_p90 = expected;
+        p->checkpoint_interval_hours =
+            gp_spot_young_interval(j->params.checkpoint_hours, j->params.rate_per_hour);
+        if (p->checkpoint_interval_hours > j->base)
+            p->checkpoint_interval_hours = j->base;
+        p->interruptions = j->params.rate_per_hour * expected;
+        note(p, "not simulated: misses the deadline on average; P50 and P90 shown as the "
+                "expectation");
+    } else if (j->status == GP_OK) {
+        p->hours_p50 = j->sim.p50_hours;
+        p->hours_p90 = j->sim.p90_hours;
+        p->checkpoint_interval_hours = j->sim.interval_hours;
+        p->interruptions = j->sim.interruptions_mean;
+    } else {
+        p->hours_p50 = p->hours_p90 = expected;
+    }
+    p->breakdown.compute_usd = p->usd_per_gpu_hour * p->gpus * j->base;
+    p->breakdown.spot_overhead_usd = p->usd_per_gpu_hour * p->gpus * (expected - j->base);
+    if (isnan(x->req->spot_rate_per_node_hour)) {
+        double r = p->spot_rate_per_node_hour;
+        if (j->basis == GP_SPOT_PROVIDER_ANY)
+            note(p, "%s gives no figure for %s: its figure for all spot instances used (%.2g "
+                    "per node-hour)", o->provider, o->gpu, r);
+        else if (j->basis == GP_SPOT_PROXY)
+            note(p, "no interruption data for %s: AWS's figure for %s used (%.2g per "
+                    "node-hour)", o->provider, o->gpu, r);
+        else if (j->basis == GP_SPOT_PROXY_ANY)
+            note(p, "no interruption data for %s or for %s: AWS's figure for all spot "
+                    "instances used (%.2g per node-hour)", o->provider, o->gpu, r);
+    }
+    note(p, "%.1f expected interruptions; checkpoint %.2g h every %.2g h (Young); +%.1f%% time",
+         p->interruptions, p->checkpoint_hours, p->checkpoint_interval_hours,
+         100 * (expected / j->base - 1));
+    side_costs(x, p, serve_usd);
+    total(p);
+    const gp_plan *od = on_demand_of(x, o);
+    if (od && p->cost_usd > od->cost_usd)
+        note(p, "dearer than on-demand on the same instance ($%.0f vs $%.0f): interruptions "
+                "cost more than the spot discount saves",
+             p->cost_usd, od->cost_usd);
+}
+
+/* Builds the spot candidates and their simulation jobs (*jobs, *njobs;
+ * free *jobs). The simulations run later, next to the on-demand pass. */
+static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_job **out_jobs,
+                              size_t *out_njobs)
+{
+    const gp_plan_request *req = x->req;
+    gp_offer_filter f = req->filter;
+    f.spot_only = 1;
+    f.priced_only = 0;
+    gp_offer_row *rows = NULL;
+    size_t n = 0;
+    gp_status st = gp_offer_select(x->cat, &f, GP_SORT_SPOT_PRICE, GP_GROUP_INSTANCE, &rows,
+                                   &n, err);
+    if (st != GP_OK)
+        return st;
+    spot_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
+    size_t njobs = 0;
+    if (!jobs) {
+        free(rows);
+        return gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const gp_offer *o = rows[i].offer;
+        if (!o->accel || !(o->spot_usd_per_hour > 0))
+            continue;
+        cluster c;
+        if (!cluster_for(x, o, &c))
+            continue;
+        gp_spot_basis basis = GP_SPOT_EXACT;
+        double node_rate = req->spot_rate_per_node_hour;
+        if (isnan(node_rate))
+            node_rate = gp_terms_spot_rate_per_node_hour(x->terms, o->provider, o->gpu, &basis,
+                                                         NULL);
+        if (isnan(node_rate))
+            continue;
+        if (req->spot == GP_ALLOW_ONLY)
+            (*considered)++;
+        choice ch;
+        int got = choose(x, o, &c, o->spot_usd_per_hour, node_rate, &ch);
+        if (got < 0)
+            goto oom;
+        if (!got)
+            continue;
+        spot_job *j = &jobs[njobs];
+        j->base = ch.hours;
+        double expected = spot_hours(x, req, j->base, ch.instances, node_rate, &j->params);
+        /* Interruptions so frequent that restarts and lost work triple the
+         * run: not a plan anyone would take. */
+        if (!(expected <= 3 * j->base))
+            continue;
+        gp_plan *p = new_plan(x);
+        if (!p)
+            goto oom;
+        fill_common(p, o, rows[i].rows, &ch, &c);
+        p->term = GP_TERM_SPOT;
+        p->usd_per_gpu_hour = o->spot_usd_per_hour / c.per_instance;
+        p->spot_rate_per_node_hour = node_rate;
+        p->checkpoint_hours = j->params.checkpoint_hours;
+        p->hours = expected;
+        j->plan = (size_t)(p - x->plans);
+        j->basis = basis;
+        j->seed = req->seed + i;
+        /* A plan that misses the deadline on average is not simulated: it
+         * misses it at P90 too, its spread changes no ranking, and the
+         * thousands of interruptions of its run would make the simulation
+         * the slowest part of planning. */
+        j->simulate = isfinite(expected) && expected <= x->deadline;
+        njobs++;
+    }
+    free(rows);
+    *out_jobs = jobs;
+    *out_njobs = njobs;
+    return GP_OK;
+oom:
+    free(jobs);
+    free(rows);
+    return gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
+}
+
+/* ---- ranking -------------------------------------------------------------- */
+
+size_t gp_plan_mark_pareto(gp_plan *plans, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        int dominated = 0;
+        for (size_t j = 0; j < n && !dominated; j++) {
+            if (i == j)
+                continue;
+            const gp_plan *a = &plans[j], *b = &plans[i];
+            if (a->cost_usd <= b->cost_usd && a->hours <= b->hours &&
+                (a->cost_usd < b->cost_usd || a->hours < b->hours))
+                dominated = 1;
+        }
+        plans[i].pareto = !dominated && isfinite(plans[i].hours);
+        count += (size_t)plans[i].pareto;
+    }
+    return count;
+}
+
+/* Feasible plans first, then by the objective, the other measure, and
+ * names (so the order is stable). */
+static int cmp_plans(const gp_plan *a, const gp_plan *b, int by_cost)
+{
+    int fa = a->meets_deadline && a->meets_budget, fb = b->meets_deadline && b->meets_budget;
+    if (fa != fb)
+        return fb - fa;
+    double ka = by_cost ? a->cost_usd : a->hours, kb = by_cost ? b->cost_usd : b->hours;
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    double ta = by_cost ? a->hours : a->cost_usd, tb = by_cost ? b->hours : b->cost_usd;
+    if (ta != tb)
+        return ta < tb ? -1 : 1;
+    int c = strcmp(a->offer->provider, b->offer->provider);
+    if (c)
+        return c;
+    c = strcmp(a->offer->instance_type, b->offer->instance_type);
+    if (c)
+        return c;
+    return (int)a->term - (int)b->term;
+}
+
+static int cmp_by_cost(const void *a, const void *b)
+{
+    return cmp_plans(a, b, 1);
+}
+
+static int cmp_by_time(const void *a, const void *b)
+{
+    return cmp_plans(a, b, 0);
+}
+
+/* "$1,234,567" for the messages the planner writes. */
+static const char *usd(char *buf, size_t cap, double v)
+{
+    char digits[64];
+    snprintf(digits, sizeof(digits), "%.0f", fabs(v));
+    size_t n = strlen(digits), o = 0;
+    buf[o++] = '$';
+    for (size_t i = 0; i < n && o + 2 < cap; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static void describe(char *buf, size_t cap, const gp_plan *p)
+{
+    snprintf(buf, cap, "%d x %s %s %s", p->gpus, p->offer->gpu, p->offer->provider,
+             gp_term_name(p->term));
+}
+
+static void binding(ctx *x, gp_plan_result *r)
+{
+    const gp_plan_request *req = x->req;
+    if (r->nfeasible > 0 || x->nplans == 0)
+        return;
+    const gp_plan *cheapest_on_time = NULL, *fastest_in_budget = NULL, *fastest = NULL;
+    for (size_t i = 0; i < x->nplans; i++) {
+        const gp_plan *p = &x->plans[i];
+        if (p->meets_deadline && (!cheapest_on_time || p->cost_usd < cheapest_on_time->cost_usd))
+            cheapest_on_time = p;
+        if (p->meets_budget && (!fastest_in_budget || p->hours < fastest_in_budget->hours))
+            fastest_in_budget = p;
+        if (!fastest || p->hours < fastest->hours)
+            fastest = p;
+    }
+    char what[160], a[32], b[32];
+    if (cheapest_on_time) {
+        describe(what, sizeof(what), cheapest_on_time);
+        snprintf(r->binding, sizeof(r->binding),
+                 "the budget binds: the cheapest plan that meets the deadline (%s) costs %s; "
+                 "the budget is %s",
+                 what, usd(a, sizeof(a), cheapest_on_time->cost_usd),
+                 usd(b, sizeof(b), req->budget_usd));
+    } else if (fastest_in_budget) {
+        describe(what, sizeof(what), fastest_in_budget);
+        snprintf(r->binding, sizeof(r->binding),
+                 "the deadline binds: the fastest plan%s (%s) takes %.1f days; the deadline "
+                 "is %.1f days",
+                 isnan(req->budget_usd) ? "" : " within the budget", what,
+                 fastest_in_budget->hours / 24, x->deadline / 24);
+    } else if (fastest) {
+        describe(what, sizeof(what), fastest);
+        if (isnan(req->budget_usd))
+            snprintf(r->binding, sizeof(r->binding),
+                     "the deadline binds: the fastest plan (%s) takes %.1f days; the deadline "
+                     "is %.1f days",
+                     what, fastest->hours / 24, x->deadline / 24);
+        else
+            snprintf(r->binding, sizeof(r->binding),
+                     "both bind: the fastest plan (%s) takes %.1f days (deadline %.1f) and "
+                     "costs %s (budget %s)",
+                     what, fastest->hours / 24, x->deadline / 24,
+                     usd(a, sizeof(a), fastest->cost_usd), usd(b, sizeof(b), req->budget_usd));
+    }
+}
+
+/* ---- serving ------------------------------------------------------------- */
+
+static gp_status serving(ctx *x, gp_plan_result *r, gp_error *err)
+{
+    const gp_plan_request *req = x->req;
+    if (!req->serve_provider)
+        return GP_OK;
+    gp_offer_filter f;
+    gp_offer_filter_init(&f);
+    const char *prov[1] = {req->serve_provider};
+    f.providers = prov;
+    f.nproviders = 1;
+    f.priced_only = 1;
+    f.gpu = req->serve_gpu;
+    gp_offer_row *rows = NULL;
+    size_t n = 0;
+    gp_status st = gp_offer_select(x->cat, &f, GP_SORT_PRICE, GP_GROUP_INSTANCE, &rows, &n, err);
+    if (st != GP_OK)
+        return st;
+    double need_gb = x->weights_bytes / 1e9 * SERVE_MEMORY_FACTOR;
+    for (size_t i = 0; i < n; i++) {
+        const gp_offer *o = rows[i].offer;
+        if (o->gpu_count * o->gpu_mem_gb >= need_gb) {
+            r->serve_offer = o;
+            break; /* sorted by instance price: the first that holds it */
+        }
+    }
+    free(rows);
+    if (!r->serve_offer)
+        return gp_fail(err, GP_ENOTFOUND, "", 0,
+                       "%s has no offer%s with %.0f GB of accelerator memory to serve the "
+                       "model (weights x %.1f)",
+                       req->serve_provider, req->serve_gpu ? " of that accelerator" : "",
+                       need_gb, SERVE_MEMORY_FACTOR);
+    r->serve_usd = r->serve_offer->usd_per_hour * HOURS_PER_MONTH * req->serve_months *
+                   (req->serve_replicas > 0 ? req->serve_replicas : 1);
+    return GP_OK;
+}
+
+static void serve_compare(const ctx *x, gp_plan_result *r)
+{
+    const gp_plan_request *req = x->req;
+    if (!req->serve_provider || r->nplans == 0)
+        return;
+    const gp_plan *best = &r->plans[0], *local = NULL;
+    for (size_t i = 0; i < r->nplans; i++) {
+        const gp_plan *p = &r->plans[i];
+        if (strcasecmp(p->offer->provider, req->serve_provider) == 0 &&
+            p->meets_deadline && p->meets_budget) {
+            local = p;
+            break; /* plans are ranked: the first is the best there */
+        }
+    }
+    char a[32], b[32], c[32];
+    if (strcasecmp(best->offer->provider, req->serve_provider) == 0)
+        snprintf(r->serve_compare, sizeof(r->serve_compare),
+                 "training and serving on %s is the best plan: %s in all", req->serve_provider,
+                 usd(a, sizeof(a), best->cost_usd));
+    else if (local)
+        snprintf(r->serve_compare, sizeof(r->serve_compare),
+                 "train on %s and serve on %s: %s (egress %s); train and serve on %s: %s",
+                 best->offer->provider, req->serve_provider, usd(a, sizeof(a), best->cost_usd),
+                 usd(b, sizeof(b), best->breakdown.egress_usd), req->serve_provider,
+                 usd(c, sizeof(c), local->cost_usd));
+    else
+        snprintf(r->serve_compare, sizeof(r->serve_compare),
+                 "train on %s and serve on %s: %s (egress %s); no plan on %s alone meets the "
+                 "constraints",
+                 best->offer->provider, req->serve_provider, usd(a, sizeof(a), best->cost_usd),
+                 usd(b, sizeof(b), best->breakdown.egress_usd), req->serve_provider);
+}
+
+/* Instance types that are other shapes of the same offer (TPU slices of
+ * one chip, the same 8-GPU node with more CPUs) give the same plan at the
+ * same size: keep the cheapest of each provider, accelerator, term and GPU
+ * count, and name the others on it. */
+static void drop_alternative_shapes(ctx *x)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < x->nplans; i++) {
+        gp_plan *p = &x->plans[i];
+        gp_plan *better = NULL;
+        for (size_t j = 0; j < x->nplans && !better; j++) {
+            gp_plan *q = &x->plans[j];
+            if (j == i || q->term != p->term || q->gpus != p->gpus ||
+                strcmp(q->offer->provider, p->offer->provider) != 0 ||
+                strcmp(q->offer->gpu, p->offer->gpu) != 0)
+                continue;
+            if (q->cost_usd < p->cost_usd || (q->cost_usd == p->cost_usd && j < i))
+                better = q;
+        }
+        if (better) {
+            p->rank = -1; /* dropped */
+            continue;
+        }
+        kept++;
+    }
+    /* Name the dropped shapes on the plan that stays, then compact. */
+    for (size_t i = 0; i < x->nplans; i++) {
+        gp_plan *p = &x->plans[i];
+        if (p->rank != -1)
+            continue;
+        for (size_t j = 0; j < x->nplans; j++) {
+            gp_plan *q = &x->plans[j];
+            if (q->rank == -1 || q->term != p->term || q->gpus != p->gpus ||
+                strcmp(q->offer->provider, p->offer->provider) != 0 ||
+                strcmp(q->offer->gpu, p->offer->gpu) != 0)
+                continue;
+            char a[32];
+            note(q, "same plan on %s: %s", p->offer->instance_type,
+                 usd(a, sizeof(a), p->cost_usd));
+            break;
+        }
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < x->nplans; i++)
+        if (x->plans[i].rank != -1)
+            x->plans[w++] = x->plans[i];
+    x->nplans = w;
+    (void)kept;
+}
+
+/* ---- the entry point ---------------------------------------------------- */
+
+static double bytes_per_param(const gp_job *job, double *weights)
+{
+    int fp32 = job->precision == GP_PREC_FP32 || job->precision == GP_PREC_TF32;
+    double w = fp32 ? 4 : 2, master = fp32 ? 0 : 4;
+    double o = job->optimizer == GP_OPT_ADAMW       ? master + 8
+               : job->optimizer == GP_OPT_ADAMW_8BIT ? master + 2
+                                                     : master + 4;
+    *weights = w;
+    return w + o; /* a checkpoint: weights and optimizer state */
+}
+
+gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
+                      const gp_plan_request *req, gp_plan_result *out, gp_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (!req->job.model || !(req->job.tokens >= 1) || req->job.tokens > 1e16)
+        return gp_fail(err, GP_ERANGE, "", 0, "a plan needs a model and 1 to 1e16 tokens");
+    if (!isnan(req->deadline_hours) && !(req->deadline_hours > 0))
+        return gp_fail(err, GP_ERANGE, "", 0, "the deadline must be in the future");
+    if (!isnan(req->budget_usd) && !(req->budget_usd > 0))
+        return gp_fail(err, GP_ERANGE, "", 0, "the budget must be above $0");
+    if (!isnan(req->spot_rate_per_node_hour) &&
+        !(req->spot_rate_per_node_hour >= 0 && req->spot_rate_per_node_hour < 1))
+        return gp_fail(err, GP_ERANGE, "", 0,
+                       "the spot interruption rate must lie in [0, 1) per node-hour");
+    if (!(req->reuse >= 0 && req->reuse <= 1))
+        return gp_fail(err, GP_ERANGE, "", 0, "reuse must lie between 0 and 1");
+    if (!(req->ckpt_gbps > 0) || !(req->restart_hours >= 0) || req->trials < 1 ||
+        req->trials > 10000000)
+        return gp_fail(err, GP_ERANGE, "", 0,
+                       "checkpoint bandwidth must be positive, restart time not negative, "
+                       "trials between 1 and 10,000,000");
+    if (req->serve_provider && !(req->serve_months > 0))
+        return gp_fail(err, GP_ERANGE, "", 0, "serving needs a positive number of months");
+    if (!(req->dataset_gb >= 0))
+        return gp_fail(err, GP_ERANGE, "", 0, "the dataset size must not be negative");
+
+    ctx x = {.cat = cat, .terms = terms, .req = req};
+    x.deadline = isnan(req->deadline_hours) ? INFINITY : req->deadline_hours;
+    double wb;
+    x.ckpt_bytes = req->job.model->params_total * bytes_per_param(&req->job, &wb);
+    x.weights_bytes = req->job.model->params_total * wb;
+    out->checkpoint_gb = x.ckpt_bytes / 1e9;
+    out->weights_gb = x.weights_bytes / 1e9;
+
+    /* Spot candidates first, so their simulations run on the other cores
+     * while this one plans on-demand and reserved terms. */
+    spot_job *jobs = NULL;
+    size_t njobs = 0;
+    spot_threads threads;
+    gp_status st = serving(&x, out, err);
+    if (st == GP_OK && req->spot != GP_ALLOW_NEVER)
+        st = spot_collect(&x, err, &out->offers_considered, &jobs, &njobs);
+    if (st == GP_OK)
+        spot_start(&threads, jobs, njobs, req->trials);
+    if (st == GP_OK && req->spot != GP_ALLOW_ONLY) {
+        gp_status od = on_demand_and_reserved(&x, out->serve_usd, err, &out->offers_considered,
+                                              &out->offers_too_small,
+                                              &out->offers_without_specs);
+        spot_join(&threads);
+        st = od;
+    } else if (st == GP_OK) {
+        spot_join(&threads);
+    }
+    for (size_t k = 0; st == GP_OK && k < njobs; k++)
+        finish_spot(&x, &jobs[k], out->serve_usd);
+    free(jobs);
+    if (st != GP_OK) {
+        free(x.cache);
+        free(x.slots);
+        free(x.perfs);
+        free(x.plans);
+        return st;
+    }
+
+    drop_alternative_shapes(&x);
+    for (size_t i = 0; i < x.nplans; i++) {
+        gp_plan *p = &x.plans[i];
+        /* Spot plans must meet the deadline on average and at their P90. */
+        p->meets_deadline = p->hours <= x.deadline && p->hours_p90 <= x.deadline;
+        p->meets_budget = isnan(req->budget_usd) || p->cost_usd <= req->budget_usd;
+        out->nfeasible += (size_t)(p->meets_deadline && p->meets_budget);
+    }
+    gp_plan_mark_pareto(x.plans, x.nplans);
+    qsort(x.plans, x.nplans, sizeof(*x.plans),
+          req->objective == GP_OBJECTIVE_COST ? cmp_by_cost : cmp_by_time);
+    for (size_t i = 0; i < x.nplans; i++)
+        x.plans[i].rank = (int)i + 1;
+    out->plans = x.plans;
+    out->nplans = x.nplans;
+    binding(&x, out);
+    serve_compare(&x, out);
+    if (x.nplans > 0) {
+        const gp_plan *b = &x.plans[0];
+        gp_job job = req->job;
+        cluster c;
+        cluster_for(&x, b->offer, &c);
+        job.accel = b->offer->accel;
+        job.gpus = b->gpus;
+        job.gpus_per_node = c.per_node;
+        job.internode_gbps = c.net_gbps;
+        gp_error e2;
+        if (gp_job_estimate(&job, &out->best_estimate, &e2) != GP_OK)
+            memset(&out->best_estimate, 0, sizeof(out->best_estimate));
+    }
+    free(x.cache);
+    free(x.slots);
+    free(x.perfs);
+    return GP_OK;
+}
