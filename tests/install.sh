@@ -1,6 +1,7 @@
 #!/bin/sh
-# `cmake --install` puts the tool, the libraries, the headers and a working
-# pkg-config file under a prefix; a program builds against them.
+# `cmake --install` puts the tool, the libraries, the headers, a working
+# pkg-config file, the man page and the bash completion under a prefix; a
+# program builds against them.
 # Usage: install.sh BUILD_DIR
 set -eu
 build=$1
@@ -8,7 +9,8 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 cmake --install "$build" --prefix "$T/prefix" >/dev/null
 for f in bin/gpuplan lib/libgpuplan.a lib/libgpuplan.so include/gpuplan/gpuplan.h \
-         lib/pkgconfig/gpuplan.pc share/doc/gpuplan/NOTICE; do
+         lib/pkgconfig/gpuplan.pc share/doc/gpuplan/NOTICE share/man/man1/gpuplan.1 \
+         share/bash-completion/completions/gpuplan; do
     [ -e "$T/prefix/$f" ] || { echo "missing after install: $f"; exit 1; }
 done
 cat >"$T/use.c" <<'C'
@@ -31,4 +33,10 @@ ${CC:-cc} "$T/use.c" $(pkg-config --cflags gpuplan) -o "$T/use" \
 n=$("$T/use")
 [ "$n" -gt 1000 ] || { echo "installed library loaded $n offers"; exit 1; }
 "$T/prefix/bin/gpuplan" --version >/dev/null
+# The installed files are the ones generated in the build folder, and the
+# completion registers itself for gpuplan.
+cmp -s "$build/gpuplan.1" "$T/prefix/share/man/man1/gpuplan.1" ||
+    { echo "installed man page differs from $build/gpuplan.1"; exit 1; }
+bash -c '. "$1" && complete -p gpuplan' sh "$T/prefix/share/bash-completion/completions/gpuplan" \
+    >/dev/null || { echo "installed completion does not register for gpuplan"; exit 1; }
 echo "installed and used: $n offers"
