@@ -26,7 +26,7 @@ static const gp_opt OPTS[] = {
      "(default 2034)"},
     {"source", 's', OPT_STRING, OPT_REPEAT, "SERIES", NULL,
      "share: only this series: synergy, canalys (every Canalys figure), "
-     "canalys-revised, canalys-original or seed; repeatable"},
+     "canalys-revised, canalys-original or note (the market note); repeatable"},
     {"provider", 'p', OPT_STRING, OPT_REPEAT, "NAME", NULL,
      "share, neoclouds, prices, providers: only this provider (repeatable, "
      "comma lists)"},
@@ -165,7 +165,7 @@ static int load_market(gp_market **m)
 /* ---- share ---------------------------------------------------------------- */
 
 static const char *const SERIES[] = {"synergy", "canalys", "canalys-revised",
-                                     "canalys-original", "seed"};
+                                     "canalys-original", "note"};
 enum { NSERIES = 5 };
 
 static const char HHI_METHOD[] =
@@ -722,7 +722,7 @@ static int share_svg(const gp_market *m, const char *path)
         ser[ns++] = (gp_svg_series){names[p], l, h};
     }
     int rc = gp_svg_lines(path, "Cloud infrastructure market share by quarter "
-                               "(Synergy first, then Canalys, then the seed note)",
+                               "(Synergy first, then Canalys, then the market note)",
                           "share, %", xl, nq, ser, ns, 0);
     free(lo);
     free(hi);
@@ -1260,7 +1260,7 @@ const gp_cmd gp_cmd_market = {
     "The GPU cloud market: shares, forecasts, prices, claims, neoclouds.",
     "market share|forecast|prices|claims|neoclouds|providers [OPTIONS]",
     "share: cloud infrastructure market shares by quarter and source (Synergy, "
-    "Canalys and the seed note), ranges kept as ranges; per period the top-3 "
+    "Canalys and the market note), ranges kept as ranges; per period the top-3 "
     "share, the Herfindahl-Hirschman index (bounds where shares are ranges or "
     "partial) and the market size; where sources disagree, both figures. "
     "Default: the latest quarter.\n"

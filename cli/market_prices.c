@@ -422,7 +422,7 @@ int gp_market_claims(const gp_market_view *v)
             gp_wrap(line, 3, 9, width);
             fputs(s.reset, stdout);
         }
-        gp_note("Claims: the 2025 market picture of the seed note (--format json gives each "
+        gp_note("Claims: the 2025 market picture of the market note (--format json gives each "
                 "claim's source). Evidence: the offers loaded, each instance type once at its "
                 "cheapest region; 'gpuplan catalog info' says which and how dated.");
     }

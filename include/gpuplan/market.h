@@ -57,7 +57,7 @@ typedef struct gp_share_row {
     gp_period period;
     const char *provider;  /* without the series tag: "AWS", "Microsoft" */
     const char *series;    /* "synergy", "canalys", "canalys-revised",
-                              "canalys-original", "seed" */
+                              "canalys-original", "note" */
     int public_only;       /* Synergy's narrower public IaaS+PaaS scope */
     gp_share_kind kind;
     double low_pct, high_pct; /* equal when the source gave one figure;

@@ -228,19 +228,19 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
         free(sp);
         return st;
     }
-    /* Where each claim is written down: the seed note's 2025 market
+    /* Where each claim is written down: the market note's 2025 market
      * picture, as recorded in data/market-neoclouds.csv (by metric). */
-    static const char SEED[] = "the 2025 market picture (seed note)";
+    static const char NOTE[] = "the 2025 market picture (market note)";
 
     c[0] = (gp_claim){"hyperscaler-h100", "hyperscaler H100 about $4-10 per GPU-hour",
-                      "seed note (2025): data/market-neoclouds.csv, h100_price_per_gpu_hour",
+                      "market note (2025): data/market-neoclouds.csv, h100_price_per_gpu_hour",
                       "holds when 75% of hyperscaler H100 instance types price inside the "
                       "band, partly when 25%", 0, ""};
     static const char *const H100[] = {"H100", NULL};
     band_claim(&c[0], od, nod, GP_KIND_HYPERSCALER, H100, "hyperscaler H100", 4, 10);
 
     c[1] = (gp_claim){"neocloud-a100", "neocloud A100 about $1-3 per GPU-hour",
-                      "seed note (2025), said of Lambda/CoreWeave: data/market-neoclouds.csv, "
+                      "market note (2025), said of Lambda/CoreWeave: data/market-neoclouds.csv, "
                       "a100_price_per_gpu_hour",
                       "holds when 75% of neocloud A100 instance types (40 and 80 GB, SXM and "
                       "PCIe) price inside the band, partly when 25%", 0, ""};
@@ -249,7 +249,7 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
 
     /* Spot discounts, per instance type with both prices. */
     c[2] = (gp_claim){"spot-90", "spot up to 90% off",
-                      "seed note (2025): data/market-neoclouds.csv, spot_discount_max",
+                      "market note (2025): data/market-neoclouds.csv, spot_discount_max",
                       "holds when the deepest spot discount in the catalog lies in 85-95%; "
                       "partly when it is 70-85% or above 95%", 0, ""};
     {
@@ -296,7 +296,7 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
 
     /* Neoclouds cheaper, accelerator by accelerator. */
     c[3] = (gp_claim){"neocloud-cheaper", "neoclouds cheaper than hyperscalers for the same GPU",
-                      SEED,
+                      NOTE,
                       "per accelerator both kinds offer, compare median on-demand $/GPU-hour; "
                       "holds when neoclouds are cheaper for 80% of them, partly for 50%", 0,
                       ""};
@@ -342,7 +342,7 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
     }
 
     /* Stock: the catalog lists prices, not capacity. */
-    c[4] = (gp_claim){"h100-stock", "Lambda and CoreWeave have better stock of H100", SEED,
+    c[4] = (gp_claim){"h100-stock", "Lambda and CoreWeave have better stock of H100", NOTE,
                       "needs availability or capacity data, which the catalog does not have",
                       GP_VERDICT_NO_DATA, ""};
     {

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void check_summaries(const gp_market *m)
 {
     static const char *const SERIES[] = {"synergy", "canalys", "canalys-revised",
-                                         "canalys-original", "seed"};
+                                         "canalys-original", "note"};
     for (size_t i = 0; i < gp_market_share_count(m) && i < 64; i++) {
         gp_period p = gp_market_share(m, i)->period;
         if (p.quarter < 0 || p.quarter > 4)

@@ -278,6 +278,12 @@ static void embedded(void **state)
     assert_close(s.top3_high, 63, 1e-12);
     assert_close(s.hhi_low, 29 * 29 + 20 * 20 + 13 * 13, 1e-12);
     assert_close(s.market_usd_b, 107, 1e-12);
+    /* The market note's Q1-2025 rows form the series "note": AWS, Microsoft,
+     * Google and Lambda named, and its own combined 63%. */
+    assert_int_equal(gp_market_share_summary(m, (gp_period){2025, 1}, "note", &s), 1);
+    assert_int_equal(s.providers, 4);
+    assert_true(s.top3_given);
+    assert_close(s.top3_high, 63, 1e-12);
     gp_market_free(m);
 }
 
