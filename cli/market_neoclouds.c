@@ -42,7 +42,8 @@ int gp_market_neoclouds(const gp_market_view *v)
     }
     for (size_t i = 0; i < n; i++) {
         const gp_fact_row *f = gp_market_fact(m, i);
-        if ((prov && !gp_market_has_name(prov, np, f->provider)) || (met && !gp_market_has_name(met, nm, f->metric)))
+        if ((prov && !gp_market_has_name(prov, np, f->provider)) ||
+            (met && !gp_market_has_name(met, nm, f->metric)))
             continue;
         if (arr) {
             json_t *j = json_object();

@@ -363,3 +363,94 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
     free(sp);
     return GP_OK;
 }
+
+/* ---- groups as a view shows them ---------------------------------------- */
+
+static int same_group_key(const gp_price_group *a, const gp_price_group *b)
+{
+    return strcmp(a->gpu, b->gpu) == 0 && a->kind == b->kind &&
+           strcmp(a->provider ? a->provider : "", b->provider ? b->provider : "") == 0;
+}
+
+gp_status gp_price_groups_for(const gp_catalog *cat, const gp_offer_filter *base,
+                              const gp_gpu_match *gpus, size_t ngpus, int by_provider,
+                              gp_price_group **out, size_t *n, gp_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (ngpus == 0)
+        return gp_price_groups(cat, base, by_provider, out, n, err);
+    gp_offer_filter f;
+    if (base)
+        f = *base;
+    else
+        gp_offer_filter_init(&f);
+    for (size_t i = 0; i < ngpus; i++) {
+        f.gpu = &gpus[i];
+        gp_price_group *g = NULL;
+        size_t ng = 0;
+        gp_status st = gp_price_groups(cat, &f, by_provider, &g, &ng, err);
+        if (st != GP_OK) {
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return st;
+        }
+        gp_price_group *grown = realloc(*out, (*n + ng + 1) * sizeof(*grown));
+        if (!grown) {
+            free(g);
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
+        }
+        *out = grown;
+        /* Two names may match one accelerator ("H100", "H100*"): each
+         * group once. */
+        for (size_t k = 0; k < ng; k++) {
+            size_t j = 0;
+            while (j < *n && !same_group_key(&grown[j], &g[k]))
+                j++;
+            if (j == *n)
+                grown[(*n)++] = g[k];
+        }
+        free(g);
+    }
+    return GP_OK;
+}
+
+const char *gp_price_group_name(const gp_price_group *g)
+{
+    return g->provider ? g->provider : gp_kind_name((gp_kind)g->kind);
+}
+
+size_t gp_price_group_gpus(const gp_price_group *g, size_t n, const char **out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((k == 0 || strcmp(out[k - 1], g[i].gpu)) && k < cap)
+            out[k++] = g[i].gpu;
+    return k;
+}
+
+double gp_price_kind_median(const gp_price_group *g, size_t n, const char *gpu, int kind)
+{
+    double median = NAN;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(g[i].gpu, gpu) == 0 && !g[i].provider && g[i].kind == kind)
+            median = g[i].on_demand.median;
+    return median;
+}
+
+size_t gp_price_group_values(const gp_price_group *g, const gp_price_point *p, size_t np,
+                             double *out, size_t cap)
+{
+    /* Never more than the group counted: the points may be a wider
+     * selection than the one that made the group. */
+    size_t k = 0, most = g->on_demand.n < cap ? g->on_demand.n : cap;
+    for (size_t j = 0; j < np && k < most; j++)
+        if (strcmp(p[j].gpu, g->gpu) == 0 &&
+            (g->provider ? strcmp(p[j].provider, g->provider) == 0 : p[j].kind == g->kind))
+            out[k++] = p[j].usd;
+    return k;
+}
