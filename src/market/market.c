@@ -163,7 +163,7 @@ static gp_status number(const reader *r, long line, const char *name, const char
 static void split_provider(char *name, const char *source, const char **series,
                            int *public_only)
 {
-    *series = strncasecmp(source, "seed note", 9) == 0 ? "seed" : "synergy";
+    *series = strncasecmp(source, "market note", 11) == 0 ? "note" : "synergy";
     char *tag = strchr(name, '[');
     if (tag) {
         if (strstr(tag, "revised"))

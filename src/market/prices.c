@@ -228,19 +228,19 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
         free(sp);
         return st;
     }
-    /* Where each claim is written down: the seed note's 2025 market
+    /* Where each claim is written down: the market note's 2025 market
      * picture, as recorded in data/market-neoclouds.csv (by metric). */
-    static const char SEED[] = "the 2025 market picture (seed note)";
+    static const char NOTE[] = "the 2025 market picture (market note)";
 
     c[0] = (gp_claim){"hyperscaler-h100", "hyperscaler H100 about $4-10 per GPU-hour",
-                      "seed note (2025): data/market-neoclouds.csv, h100_price_per_gpu_hour",
+                      "market note (2025): data/market-neoclouds.csv, h100_price_per_gpu_hour",
                       "holds when 75% of hyperscaler H100 instance types price inside the "
                       "band, partly when 25%", 0, ""};
     static const char *const H100[] = {"H100", NULL};
     band_claim(&c[0], od, nod, GP_KIND_HYPERSCALER, H100, "hyperscaler H100", 4, 10);
 
     c[1] = (gp_claim){"neocloud-a100", "neocloud A100 about $1-3 per GPU-hour",
-                      "seed note (2025), said of Lambda/CoreWeave: data/market-neoclouds.csv, "
+                      "market note (2025), said of Lambda/CoreWeave: data/market-neoclouds.csv, "
                       "a100_price_per_gpu_hour",
                       "holds when 75% of neocloud A100 instance types (40 and 80 GB, SXM and "
                       "PCIe) price inside the band, partly when 25%", 0, ""};
@@ -249,7 +249,7 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
 
     /* Spot discounts, per instance type with both prices. */
     c[2] = (gp_claim){"spot-90", "spot up to 90% off",
-                      "seed note (2025): data/market-neoclouds.csv, spot_discount_max",
+                      "market note (2025): data/market-neoclouds.csv, spot_discount_max",
                       "holds when the deepest spot discount in the catalog lies in 85-95%; "
                       "partly when it is 70-85% or above 95%", 0, ""};
     {
@@ -296,7 +296,7 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
 
     /* Neoclouds cheaper, accelerator by accelerator. */
     c[3] = (gp_claim){"neocloud-cheaper", "neoclouds cheaper than hyperscalers for the same GPU",
-                      SEED,
+                      NOTE,
                       "per accelerator both kinds offer, compare median on-demand $/GPU-hour; "
                       "holds when neoclouds are cheaper for 80% of them, partly for 50%", 0,
                       ""};
@@ -342,7 +342,7 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
     }
 
     /* Stock: the catalog lists prices, not capacity. */
-    c[4] = (gp_claim){"h100-stock", "Lambda and CoreWeave have better stock of H100", SEED,
+    c[4] = (gp_claim){"h100-stock", "Lambda and CoreWeave have better stock of H100", NOTE,
                       "needs availability or capacity data, which the catalog does not have",
                       GP_VERDICT_NO_DATA, ""};
     {
@@ -362,4 +362,95 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
     free(od);
     free(sp);
     return GP_OK;
+}
+
+/* ---- groups as a view shows them ---------------------------------------- */
+
+static int same_group_key(const gp_price_group *a, const gp_price_group *b)
+{
+    return strcmp(a->gpu, b->gpu) == 0 && a->kind == b->kind &&
+           strcmp(a->provider ? a->provider : "", b->provider ? b->provider : "") == 0;
+}
+
+gp_status gp_price_groups_for(const gp_catalog *cat, const gp_offer_filter *base,
+                              const gp_gpu_match *gpus, size_t ngpus, int by_provider,
+                              gp_price_group **out, size_t *n, gp_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (ngpus == 0)
+        return gp_price_groups(cat, base, by_provider, out, n, err);
+    gp_offer_filter f;
+    if (base)
+        f = *base;
+    else
+        gp_offer_filter_init(&f);
+    for (size_t i = 0; i < ngpus; i++) {
+        f.gpu = &gpus[i];
+        gp_price_group *g = NULL;
+        size_t ng = 0;
+        gp_status st = gp_price_groups(cat, &f, by_provider, &g, &ng, err);
+        if (st != GP_OK) {
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return st;
+        }
+        gp_price_group *grown = realloc(*out, (*n + ng + 1) * sizeof(*grown));
+        if (!grown) {
+            free(g);
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
+        }
+        *out = grown;
+        /* Two names may match one accelerator ("H100", "H100*"): each
+         * group once. */
+        for (size_t k = 0; k < ng; k++) {
+            size_t j = 0;
+            while (j < *n && !same_group_key(&grown[j], &g[k]))
+                j++;
+            if (j == *n)
+                grown[(*n)++] = g[k];
+        }
+        free(g);
+    }
+    return GP_OK;
+}
+
+const char *gp_price_group_name(const gp_price_group *g)
+{
+    return g->provider ? g->provider : gp_kind_name((gp_kind)g->kind);
+}
+
+size_t gp_price_group_gpus(const gp_price_group *g, size_t n, const char **out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((k == 0 || strcmp(out[k - 1], g[i].gpu)) && k < cap)
+            out[k++] = g[i].gpu;
+    return k;
+}
+
+double gp_price_kind_median(const gp_price_group *g, size_t n, const char *gpu, int kind)
+{
+    double median = NAN;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(g[i].gpu, gpu) == 0 && !g[i].provider && g[i].kind == kind)
+            median = g[i].on_demand.median;
+    return median;
+}
+
+size_t gp_price_group_values(const gp_price_group *g, const gp_price_point *p, size_t np,
+                             double *out, size_t cap)
+{
+    /* Never more than the group counted: the points may be a wider
+     * selection than the one that made the group. */
+    size_t k = 0, most = g->on_demand.n < cap ? g->on_demand.n : cap;
+    for (size_t j = 0; j < np && k < most; j++)
+        if (strcmp(p[j].gpu, g->gpu) == 0 &&
+            (g->provider ? strcmp(p[j].provider, g->provider) == 0 : p[j].kind == g->kind))
+            out[k++] = p[j].usd;
+    return k;
 }

@@ -278,6 +278,205 @@ static void embedded(void **state)
     assert_close(s.top3_high, 63, 1e-12);
     assert_close(s.hhi_low, 29 * 29 + 20 * 20 + 13 * 13, 1e-12);
     assert_close(s.market_usd_b, 107, 1e-12);
+    /* The market note's Q1-2025 rows form the series "note": AWS, Microsoft,
+     * Google and Lambda named, and its own combined 63%. */
+    assert_int_equal(gp_market_share_summary(m, (gp_period){2025, 1}, "note", &s), 1);
+    assert_int_equal(s.providers, 4);
+    assert_true(s.top3_given);
+    assert_close(s.top3_high, 63, 1e-12);
+    gp_market_free(m);
+}
+
+/* Series names and what --source NAME selects. */
+static void series_expand(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const char *const *names = gp_share_series_names(&n);
+    assert_int_equal(n, 5);
+    assert_string_equal(names[0], "synergy");
+    assert_string_equal(names[4], "note");
+    const char *set[8];
+    size_t k = 0;
+    assert_int_equal(gp_share_series_expand("canalys", set, &k, 8), 0);
+    assert_int_equal(k, 3);
+    assert_string_equal(set[0], "canalys");
+    assert_string_equal(set[1], "canalys-revised");
+    assert_string_equal(set[2], "canalys-original");
+    /* Already in the set: not added twice; case does not matter. */
+    assert_int_equal(gp_share_series_expand("Canalys-Revised", set, &k, 8), 0);
+    assert_int_equal(k, 3);
+    assert_int_equal(gp_share_series_expand("NOTE", set, &k, 8), 0);
+    assert_int_equal(k, 4);
+    assert_string_equal(set[3], "note");
+    /* The old name of the market note's series is no series. */
+    assert_int_equal(gp_share_series_expand("seed", set, &k, 8), -1);
+    assert_int_equal(k, 4);
+}
+
+static void data_periods(void **state)
+{
+    (void)state;
+    gp_market *m = load(SHARES, NULL, NULL);
+    gp_period p[8];
+    assert_int_equal(gp_market_periods(m, p, 8), 2);
+    assert_true(gp_period_cmp(p[0], (gp_period){2025, 1}) == 0);
+    assert_true(gp_period_cmp(p[1], (gp_period){2025, 2}) == 0);
+    gp_period latest;
+    assert_int_equal(gp_market_latest_quarter(m, &latest), 1);
+    assert_true(gp_period_cmp(latest, (gp_period){2025, 2}) == 0);
+    /* A bare year as the start means its Q1 (else FY-2025 would sort
+     * after Q4 and keep nothing). */
+    gp_period fy = {2025, 0}, q1 = {2025, 1}, y2030 = {2030, 1};
+    assert_int_equal(gp_market_period_range(m, &fy, NULL, p, 8), 2);
+    assert_int_equal(gp_market_period_range(m, NULL, &q1, p, 8), 1);
+    assert_true(gp_period_cmp(p[0], q1) == 0);
+    assert_int_equal(gp_market_period_range(m, &y2030, NULL, p, 8), 0);
+    /* As the end a bare year takes in all its quarters. */
+    assert_int_equal(gp_market_period_range(m, &q1, &fy, p, 8), 2);
+    gp_market_free(m);
+}
+
+static void share_selection(void **state)
+{
+    (void)state;
+    gp_market *m = load(SHARES, NULL, NULL);
+    const gp_period q1[] = {{2025, 1}};
+    const char *const synergy[] = {"synergy"};
+    gp_share_filter f = {q1, 1, synergy, 1, NULL, 0};
+    const gp_share_row **rows = NULL;
+    size_t n = 0;
+    gp_error err;
+    /* File order: AWS 30, Microsoft 20, Google 10-12, TOTAL. */
+    assert_int_equal(gp_market_share_select(m, &f, 0, &rows, &n, &err), GP_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(rows[2]->provider, "Google");
+    assert_int_equal(rows[3]->kind, GP_SHARE_TOTAL);
+    free(rows);
+    /* --provider aws keeps AWS (any case) and the market size. */
+    const char *const aws[] = {"aws"};
+    f.providers = aws;
+    f.nproviders = 1;
+    assert_int_equal(gp_market_share_select(m, &f, 0, &rows, &n, &err), GP_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(rows[0]->provider, "AWS");
+    assert_int_equal(rows[1]->kind, GP_SHARE_TOTAL);
+    free(rows);
+    /* Table order over both series: providers by share (Canalys AWS 35
+     * first), then the combined row, then the total. */
+    gp_share_filter all = {q1, 1, NULL, 0, NULL, 0};
+    assert_int_equal(gp_market_share_select(m, &all, 1, &rows, &n, &err), GP_OK);
+    assert_int_equal(n, 8);
+    assert_string_equal(rows[0]->series, "canalys");
+    assert_close(rows[0]->high_pct, 35, 1e-12);
+    assert_string_equal(rows[1]->series, "synergy"); /* AWS 30 */
+    /* Microsoft 20 in both: by provider, then series. */
+    assert_string_equal(rows[2]->provider, "Microsoft");
+    assert_string_equal(rows[2]->series, "canalys");
+    assert_int_equal(rows[6]->kind, GP_SHARE_COMBINED);
+    assert_int_equal(rows[7]->kind, GP_SHARE_TOTAL);
+    free(rows);
+
+    const char *names[16];
+    /* AWS, Microsoft, Google, the combined name, Oracle. */
+    assert_int_equal(gp_market_share_names(m, 0, names, 16), 5);
+    assert_string_equal(names[4], "Oracle");
+    assert_int_equal(gp_market_share_names(m, 1, names, 16), 4);
+    assert_string_equal(names[3], "Oracle");
+    gp_market_free(m);
+}
+
+static void share_texts(void **state)
+{
+    (void)state;
+    gp_market *m = load(SHARES, NULL, NULL);
+    char buf[64];
+    assert_string_equal(gp_share_text(gp_market_share(m, 0), buf, sizeof(buf)), "30%");
+    assert_string_equal(gp_share_text(gp_market_share(m, 2), buf, sizeof(buf)), "10-12%");
+    assert_string_equal(gp_share_text(gp_market_share(m, 3), buf, sizeof(buf)), "$100B");
+    assert_string_equal(gp_share_text(gp_market_share(m, 10), buf, sizeof(buf)), "<3%");
+
+    /* Q1: Synergy's AWS 30% and Canalys's 35% do not overlap; Google's
+     * 10-12% and 10% do. */
+    const gp_period both[] = {{2025, 1}, {2025, 2}};
+    gp_share_filter f = {both, 2, NULL, 0, NULL, 0};
+    char dis[256];
+    assert_int_equal(gp_market_share_disagreements(m, &f, both[0], dis, sizeof(dis)), 1);
+    assert_string_equal(dis, "AWS: synergy 30%, canalys 35%");
+    /* Two quotes within one series are not two sources disagreeing. */
+    assert_int_equal(gp_market_share_disagreements(m, &f, both[1], dis, sizeof(dis)), 0);
+    assert_string_equal(dis, "");
+    /* Only Synergy selected: nothing to disagree with. */
+    const char *const synergy[] = {"synergy"};
+    gp_share_filter one = {both, 2, synergy, 1, NULL, 0};
+    assert_int_equal(gp_market_share_disagreements(m, &one, both[0], dis, sizeof(dis)), 0);
+
+    /* Q1 synergy, Q1 canalys, Q2 synergy (Q2 has no Canalys figure). */
+    gp_share_summary s[8];
+    assert_int_equal(gp_market_share_summaries(m, &f, s, 8), 3);
+    assert_string_equal(s[1].series, "canalys");
+    assert_true(gp_period_cmp(s[2].period, both[1]) == 0);
+    assert_int_equal(gp_market_share_summaries(m, &one, s, 8), 2);
+    assert_int_equal(gp_market_share_summaries(m, &f, s, 8), 3);
+    char note[160];
+    assert_string_equal(gp_share_summary_note(&s[0], note, sizeof(note)), "other series differ");
+    assert_string_equal(gp_share_summary_note(&s[2], note, sizeof(note)),
+                        "outlets quote it differently (range covers both); too few providers "
+                        "named for an HHI");
+    gp_share_summary quiet = {.providers = 3};
+    assert_string_equal(gp_share_summary_note(&quiet, note, sizeof(note)), "");
+
+    /* The chart's point: Synergy first; "under 3%" places nothing. */
+    double lo, hi;
+    assert_int_equal(gp_market_share_point(m, "AWS", both[0], &lo, &hi), 1);
+    assert_close(lo, 30, 1e-12);
+    assert_close(hi, 30, 1e-12);
+    assert_int_equal(gp_market_share_point(m, "Oracle", both[1], &lo, &hi), 0);
+    assert_true(isnan(lo) && isnan(hi));
+    gp_market_free(m);
+}
+
+static void forecast_helpers(void **state)
+{
+    (void)state;
+    int y = 0;
+    assert_int_equal(gp_market_year_parse("2030", &y), 0);
+    assert_int_equal(y, 2030);
+    static const char *const BAD[] = {"1999", "2101", "20x4", "", "2030 "};
+    for (size_t i = 0; i < sizeof(BAD) / sizeof(BAD[0]); i++)
+        if (gp_market_year_parse(BAD[i], &y) == 0)
+            fail_msg("'%s' parsed as a year", BAD[i]);
+    size_t n = 0;
+    const char *const *scopes = gp_forecast_scope_names(&n);
+    assert_int_equal(n, 4);
+    assert_string_equal(scopes[3], "neocloud");
+
+    gp_market *m = load(NULL, FORECASTS, NULL);
+    const gp_forecast_row *given = gp_market_forecast(m, 0);
+    /* 26.5% stated, (26.62/8.21)^(1/5) - 1 = 26.5% implied: they agree. */
+    assert_false(gp_forecast_rate_differs(given));
+    assert_false(gp_forecast_rate_differs(gp_market_forecast(m, 1))); /* computed */
+    gp_forecast_row off = {.cagr = 0.30, .cagr_implied = 0.20};
+    assert_true(gp_forecast_rate_differs(&off));
+    const char *const gpuaas[] = {"GPUaaS"}, *const neo[] = {"neocloud"};
+    assert_true(gp_forecast_in_scopes(given, NULL, 0));
+    assert_true(gp_forecast_in_scopes(given, gpuaas, 1));
+    assert_false(gp_forecast_in_scopes(given, neo, 1));
+
+    /* 2025-2026: two gpuaas forecasts have values (Given Rate's 8.21 and
+     * Computed Rate's 4.03 grown a year at its implied rate); the lone
+     * neocloud forecast makes no spread, nor does Rate Only. */
+    gp_forecast_spread sp[GP_FORECAST_SCOPES];
+    assert_int_equal(gp_market_forecast_spreads(m, NULL, 0, 2025, 2, sp), 1);
+    assert_string_equal(sp[0].scope, "gpuaas");
+    assert_int_equal(sp[0].n[0], 2);
+    double computed = 4.03 * pow(31.89 / 4.03, 0.1);
+    assert_close(sp[0].low_usd_b[0], computed, 1e-9);
+    assert_close(sp[0].high_usd_b[0], 8.21, 1e-12);
+    assert_close(sp[0].median_usd_b[0], 0.5 * (computed + 8.21), 1e-9);
+    assert_int_equal(gp_market_forecast_spreads(m, neo, 1, 2025, 2, sp), 0);
+    /* Before either forecast's first figure: no values, no spread. */
+    assert_int_equal(gp_market_forecast_spreads(m, NULL, 0, 2020, 2, sp), 0);
     gp_market_free(m);
 }
 
@@ -293,6 +492,11 @@ int main(void)
         cmocka_unit_test(facts),
         cmocka_unit_test(malformed),
         cmocka_unit_test(embedded),
+        cmocka_unit_test(series_expand),
+        cmocka_unit_test(data_periods),
+        cmocka_unit_test(share_selection),
+        cmocka_unit_test(share_texts),
+        cmocka_unit_test(forecast_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

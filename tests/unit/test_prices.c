@@ -178,6 +178,108 @@ static void spot_verdicts(void **state)
     gp_catalog_free(cat);
 }
 
+/* What the prices view asks of the groups: several --gpu (each group
+ * once), names, accelerators, kind medians and a group's values. */
+static void group_helpers(void **state)
+{
+    (void)state;
+    gp_catalog *cat = catalog(CATALOG);
+    gp_error err;
+    gp_gpu_match m[3];
+    const char *const names[] = {"H100", "H100*", "h100"};
+    for (int i = 0; i < 3; i++)
+        if (gp_gpu_match_resolve(cat, names[i], &m[i], &err) != GP_OK)
+            fail_msg("%s: %s", names[i], err.message);
+    gp_price_group *g = NULL;
+    size_t n = 0;
+    /* Three names for one accelerator: its two kinds, once each. */
+    assert_int_equal(gp_price_groups_for(cat, NULL, m, 3, 0, &g, &n, &err), GP_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(g[0].gpu, "H100");
+    assert_string_equal(g[1].gpu, "H100");
+    assert_int_not_equal(g[0].kind, g[1].kind);
+    free(g);
+    /* In the order of the names, not the accelerators'. */
+    gp_gpu_match two[2];
+    assert_int_equal(gp_gpu_match_resolve(cat, "H100", &two[0], &err), GP_OK);
+    assert_int_equal(gp_gpu_match_resolve(cat, "A100-80GB", &two[1], &err), GP_OK);
+    assert_int_equal(gp_price_groups_for(cat, NULL, two, 2, 0, &g, &n, &err), GP_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(g[0].gpu, "H100");
+    assert_string_equal(g[3].gpu, "A100-80GB");
+    free(g);
+
+    assert_int_equal(gp_price_groups_for(cat, NULL, NULL, 0, 0, &g, &n, &err), GP_OK);
+    assert_int_equal(n, 4);
+    const char *gpus[8];
+    assert_int_equal(gp_price_group_gpus(g, n, gpus, 8), 2);
+    assert_string_equal(gpus[0], "A100-80GB");
+    assert_string_equal(gpus[1], "H100");
+    assert_int_equal(gp_price_group_gpus(g, n, gpus, 1), 1);
+    assert_close(gp_price_kind_median(g, n, "H100", GP_KIND_HYPERSCALER), 6.0, 1e-12);
+    assert_close(gp_price_kind_median(g, n, "H100", GP_KIND_NEOCLOUD), 3.0, 1e-12);
+    assert_true(isnan(gp_price_kind_median(g, n, "H100", GP_KIND_MARKETPLACE)));
+    assert_true(isnan(gp_price_kind_median(g, n, "B200", GP_KIND_HYPERSCALER)));
+    const gp_price_group *h = group(g, n, "H100", GP_KIND_HYPERSCALER, NULL);
+    assert_string_equal(gp_price_group_name(h), "hyperscaler");
+
+    /* Its values among all on-demand points: aws 5.50, gcp 6.00, azure
+     * 7.00 (aws at its cheaper region only). */
+    gp_price_point *p = NULL;
+    size_t np = 0;
+    assert_int_equal(gp_price_points(cat, NULL, 0, &p, &np, &err), GP_OK);
+    double v[8];
+    assert_int_equal(gp_price_group_values(h, p, np, v, 8), 3);
+    assert_close(v[0], 5.5, 1e-12);
+    assert_close(v[1], 6.0, 1e-12);
+    assert_close(v[2], 7.0, 1e-12);
+    assert_int_equal(gp_price_group_values(h, p, np, v, 2), 2);
+    free(g);
+
+    assert_int_equal(gp_price_groups(cat, NULL, 1, &g, &n, &err), GP_OK);
+    const gp_price_group *lam = group(g, n, "A100-80GB", -1, "lambda");
+    assert_string_equal(gp_price_group_name(lam), "lambda");
+    assert_int_equal(gp_price_group_values(lam, p, np, v, 8), 1);
+    assert_close(v[0], 3.75, 1e-12);
+    free(g);
+    free(p);
+    gp_catalog_free(cat);
+}
+
+static void provider_summaries(void **state)
+{
+    (void)state;
+    gp_catalog *cat = catalog(CATALOG);
+    gp_provider_summary *s = NULL;
+    size_t n = 0;
+    gp_error err;
+    assert_int_equal(gp_price_provider_summaries(cat, &s, &n, &err), GP_OK);
+    /* By kind, then name. */
+    assert_int_equal(n, 6);
+    static const char *const ORDER[] = {"aws", "azure", "gcp", "crusoe", "lambda", "nebius"};
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(s[i].provider, ORDER[i]);
+    const gp_provider_summary *aws = &s[0];
+    assert_int_equal(aws->kind, GP_KIND_HYPERSCALER);
+    assert_int_equal(aws->offers, 3);         /* p5 twice, p4de */
+    assert_int_equal(aws->instance_types, 2); /* p5.48xlarge, p4de.24xlarge */
+    assert_int_equal(aws->regions, 2);        /* us-east-1, us-west-2 */
+    assert_int_equal(aws->accelerator_count, 2);
+    assert_string_equal(aws->accelerators, "H100 A100-80GB");
+    assert_non_null(aws->cheapest_h100);
+    assert_string_equal(aws->cheapest_h100->region, "us-east-1"); /* $44/8 = $5.50 */
+    assert_close(gp_offer_usd_per_gpu_hour(aws->cheapest_a100), 3.5, 1e-12);
+    assert_int_equal(aws->spot_offers, 1);
+    assert_close(aws->spot_max_discount, 0.8, 1e-12); /* 8.8 of 44 */
+    const gp_provider_summary *nebius = &s[5];
+    assert_null(nebius->cheapest_h100);
+    assert_close(gp_offer_usd_per_gpu_hour(nebius->cheapest_a100), 5.0, 1e-12);
+    assert_int_equal(nebius->spot_offers, 0);
+    assert_true(isnan(nebius->spot_max_discount));
+    free(s);
+    gp_catalog_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +288,8 @@ int main(void)
         cmocka_unit_test(claims_fixture),
         cmocka_unit_test(claims_without_data),
         cmocka_unit_test(spot_verdicts),
+        cmocka_unit_test(group_helpers),
+        cmocka_unit_test(provider_summaries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
