@@ -39,6 +39,11 @@ typedef struct ctx {
     int have_header;
 } ctx;
 
+static int is_price(enum col k)
+{
+    return k == C_USD_H || k == C_USD_GPU_H || k == C_SPOT_H || k == C_SPOT_GPU_H;
+}
+
 #define bad_row(c, line, ...)                                                  \
     gp_catalog_bad_row((c)->cat, (c)->si, (c)->opts, (c)->err, (line), __VA_ARGS__)
 
@@ -121,12 +126,21 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
         if (gp_parse_plain_number(text, nums[i].dst) != 0)
             return bad_row(c, row->line, "%s '%s' is not a number",
                            COLUMN_NAMES[nums[i].k], text);
-        if (*nums[i].dst < 0)
+        /* Prices are checked by the push rules (gp_catalog_check_raw), the
+         * same for every format. */
+        if (*nums[i].dst < 0 && !is_price(nums[i].k))
             return bad_row(c, row->line, "%s '%s' is negative",
                            COLUMN_NAMES[nums[i].k], text);
     }
     if (!isnan(r.gpu_count) && r.gpu_count <= 0)
         return bad_row(c, row->line, "gpu_count must be positive");
+    /* The push rules before the price cross-check, so a negative price or
+     * an absurd count is named as such. */
+    int ok = 1;
+    gp_status st = gp_catalog_check_raw(c->cat, c->si, (unsigned)row->line, &r,
+                                        c->opts, &ok, err);
+    if (st != GP_OK || !ok)
+        return st;
     double pairs[2][2] = {{r.usd_per_hour, r.usd_per_gpu_hour},
                           {r.spot_usd_per_hour, r.spot_usd_per_gpu_hour}};
     for (int i = 0; i < 2; i++) {
@@ -149,7 +163,7 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
     if (c->col[C_AS_OF] >= 0)
         r.as_of = as_of;
     r.notes = field(row, c, C_NOTES);
-    return gp_catalog_push(c->cat, c->si, (unsigned)row->line, &r, err);
+    return gp_catalog_push(c->cat, c->si, (unsigned)row->line, &r, c->opts, err);
 }
 
 gp_status gp_load_gpuplan(gp_catalog *cat, const gp_skypilot_file *f,

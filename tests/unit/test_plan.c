@@ -304,6 +304,22 @@ static void deterministic(void **state)
     gp_plan_result_free(&b);
 }
 
+/* Regression (no_candidates_sorts_nothing): a region glob that matches no
+ * offer left the plan array NULL and the planner called qsort(NULL, 0, ...),
+ * undefined behaviour that sanitizer builds abort on. It must return GP_OK
+ * with no plans, as any other empty result does. */
+static void no_candidates_sorts_nothing(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.filter.region_glob = "nowhere-*";
+    gp_plan_result res = run(f, f->embedded, &r);
+    assert_int_equal(res.nplans, 0);
+    assert_int_equal(res.nfeasible, 0);
+    assert_int_equal(res.offers_considered, 0);
+    gp_plan_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +332,7 @@ int main(void)
         cmocka_unit_test(binding_constraint),
         cmocka_unit_test(bad_requests),
         cmocka_unit_test(deterministic),
+        cmocka_unit_test(no_candidates_sorts_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
