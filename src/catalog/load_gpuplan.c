@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "catalog/loaders.h"
 #include "catalog/push.h"
@@ -44,6 +45,16 @@ static int is_price(enum col k)
     return k == C_USD_H || k == C_USD_GPU_H || k == C_SPOT_H || k == C_SPOT_GPU_H;
 }
 
+/* The field after `first` with the same name as it (case-insensitive, as
+ * columns are found), or -1: a repeated column makes the file ambiguous. */
+static int repeated_column(const gp_csv_row *row, int first)
+{
+    for (size_t i = (size_t)first + 1; i < row->nfields; i++)
+        if (strcasecmp(row->fields[i], row->fields[first]) == 0)
+            return (int)i;
+    return -1;
+}
+
 #define bad_row(c, line, ...)                                                  \
     gp_catalog_bad_row((c)->cat, (c)->si, (c)->opts, (c)->err, (line), __VA_ARGS__)
 
@@ -69,8 +80,14 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
 {
     ctx *c = vctx;
     if (!c->have_header) {
-        for (int k = 0; k < C_NCOLS; k++)
+        for (int k = 0; k < C_NCOLS; k++) {
             c->col[k] = gp_csv_column(row, COLUMN_NAMES[k]);
+            int again = c->col[k] >= 0 ? repeated_column(row, c->col[k]) : -1;
+            if (again >= 0)
+                return gp_fail(err, GP_EDATA, c->fname, row->line,
+                               "column %s appears twice (fields %d and %d)",
+                               COLUMN_NAMES[k], c->col[k] + 1, again + 1);
+        }
         const enum col required[] = {C_PROVIDER, C_INSTANCE, C_GPU};
         for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
             if (c->col[required[i]] < 0)

@@ -647,6 +647,38 @@ static void negative_price_is_bad_data(void **state)
     assert_int_equal(n, 0);
 }
 
+/* Regression (repeated_column_is_bad_data): a header naming a column twice
+ * was read by its first field only; now both loaders refuse it, naming the
+ * column and the header line. */
+static void repeated_column_is_bad_data(void **state)
+{
+    (void)state;
+    gp_error err;
+    size_t n;
+    assert_int_equal(load_gpuplan_text("provider,instance_type,gpu,usd_per_hour,USD_per_hour\n"
+                                       "acme,a,H100,10,1\n",
+                                       &err, &n),
+                     GP_EDATA);
+    assert_string_equal(err.file, "mine.csv");
+    assert_int_equal(err.line, 1);
+    assert_non_null(strstr(err.message, "column usd_per_hour appears twice (fields 4 and 5)"));
+    assert_int_equal(load_skypilot_text("lambda",
+                                        "InstanceType,AcceleratorName,AcceleratorCount,"
+                                        "Price,Region,Price\n"
+                                        "gpu_1x_h100,H100,1,2.0,us-east-1,0.5\n",
+                                        &err, &n),
+                     GP_EDATA);
+    assert_string_equal(err.file, "vms.csv");
+    assert_int_equal(err.line, 1);
+    assert_non_null(strstr(err.message, "column Price appears twice (fields 4 and 6)"));
+    /* Repeated columns the loader does not read stay harmless. */
+    assert_int_equal(load_gpuplan_text("provider,instance_type,gpu,usd_per_hour,extra,extra\n"
+                                       "acme,a,H100,10,1,2\n",
+                                       &err, &n),
+                     GP_OK);
+    assert_int_equal(n, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -665,6 +697,7 @@ int main(void)
         cmocka_unit_test(gcp_join_is_bounded),
         cmocka_unit_test(huge_gpu_count_is_bad_data),
         cmocka_unit_test(negative_price_is_bad_data),
+        cmocka_unit_test(repeated_column_is_bad_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
