@@ -339,10 +339,10 @@ static double sum_or_nan(double a, double b)
 }
 
 /* At most this many host machine types join one GCP accelerator row
- * (accelerator, count, zone). The real catalogs have at most 2 (8 x H100:
- * a3-highgpu-8g and a3-edgegpu-8g); a file far beyond this is not a GCP
- * catalog but a fabricated or corrupted one, and its join would multiply
- * rows. docs/catalog-format.md states the limit. */
+ * (accelerator, count, zone). The embedded v7 snapshot has at most 3 (8 x
+ * H100: a3-highgpu-8g, a3-edgegpu-8g, a3-edgegpu-8g-nolssd); a file far
+ * beyond this is not a GCP catalog but a fabricated or corrupted one, and
+ * its join would multiply rows. docs/catalog-format.md states the limit. */
 #define GCP_HOSTS_PER_ACCELERATOR_MAX 64
 
 /* A GCP row as the join sorts it: interned strings compare by address. */
