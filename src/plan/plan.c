@@ -379,7 +379,24 @@ static int choose(ctx *x, const gp_offer *o, const cluster *c, double usd_per_ho
             if (best == first || HOURS_AT(best - 1, &v) > x->deadline)
                 lo = hi + 1;
         } else {
-            lo = guess + 1;
+            /* Above the guess, walk up one grid step at a time: hours do
+             * not fall monotonically there (over slow networks they reach
+             * a minimum and rise again, with bumps where the layout
+             * changes), so a bisection can land past the counts that meet
+             * the deadline and miss them all. It did: 8 x A100-80GB
+             * nodes over Ethernet took 3,072 instances where 384 meet the
+             * deadline. The walk stops at the first count that meets it,
+             * or where the job can use no more GPUs. */
+            for (int i = guess + 1; i <= last; i++) {
+                double h = HOURS_AT(i, &v);
+                if (h <= x->deadline) {
+                    best = i;
+                    break;
+                }
+                if (!v || !v->ok)
+                    break;
+            }
+            lo = hi + 1; /* no bisection */
         }
         while (lo <= hi) {
             int mid = (lo + hi) / 2;
