@@ -56,6 +56,14 @@ enum gp_offer_flag {
     GP_OFFER_COMPOSED_PRICE = 1u << 3
 };
 
+/* The most accelerators one listing (instance, node, TPU slice) may have.
+ * The largest real listing in the catalogs gpuplan reads is a TPU v4 slice
+ * of 6,144 chips (tpu-v4-6144 in SkyPilot's GCP catalog); the limit leaves
+ * a wide margin above it while keeping every count exact in an int and
+ * every per-GPU price meaningful. A loader refuses a row above it as bad
+ * data (docs/catalog-format.md). */
+#define GP_OFFER_MAX_GPUS 100000
+
 typedef struct gp_offer {
     const char *provider;      /* lower-case, e.g. "aws", "lambda" */
     gp_kind kind;

@@ -460,10 +460,55 @@ static double valid_price(double usd)
                                                                        : usd;
 }
 
+static gp_status bad_count(gp_catalog *cat, unsigned si, unsigned line,
+                           const gp_load_opts *opts, int *ok, gp_error *err,
+                           const char *what, double count)
+{
+    *ok = 0;
+    return gp_catalog_bad_row(cat, si, opts, err, line,
+                              "%s %.17g is more accelerators than one listing "
+                              "may have (%d)",
+                              what, count, GP_OFFER_MAX_GPUS);
+}
+
+gp_status gp_catalog_check_raw(gp_catalog *cat, unsigned si, unsigned line,
+                               const gp_raw_offer *raw,
+                               const gp_load_opts *opts, int *ok,
+                               gp_error *err)
+{
+    *ok = 1;
+    /* A negative price used to mean "no price" in SkyPilot files and an
+     * error in gpuplan files; one rule now: it is bad data. */
+    const struct {
+        double usd;
+        const char *what;
+    } prices[4] = {{raw->usd_per_hour, "on-demand price per hour"},
+                   {raw->usd_per_gpu_hour, "on-demand price per GPU-hour"},
+                   {raw->spot_usd_per_hour, "spot price per hour"},
+                   {raw->spot_usd_per_gpu_hour, "spot price per GPU-hour"}};
+    for (int i = 0; i < 4; i++) {
+        if (prices[i].usd < 0) {
+            *ok = 0;
+            return gp_catalog_bad_row(cat, si, opts, err, line,
+                                      "%s %g is negative", prices[i].what,
+                                      prices[i].usd);
+        }
+    }
+    if (raw->gpu_count > GP_OFFER_MAX_GPUS)
+        return bad_count(cat, si, line, opts, ok, err, "accelerator count",
+                         raw->gpu_count);
+    return GP_OK;
+}
+
 gp_status gp_catalog_push(gp_catalog *cat, unsigned si, unsigned line,
-                          const gp_raw_offer *raw, gp_error *err)
+                          const gp_raw_offer *raw, const gp_load_opts *opts,
+                          gp_error *err)
 {
     gp_source *src = &cat->sources[si];
+    int ok = 1;
+    gp_status checked = gp_catalog_check_raw(cat, si, line, raw, opts, &ok, err);
+    if (checked != GP_OK || !ok)
+        return checked;
     if (!cat->last_provider_raw || strcmp(cat->last_provider_raw, raw->provider)) {
         char lower[128];
         snprintf(lower, sizeof(lower), "%s", raw->provider);
@@ -568,6 +613,11 @@ gp_status gp_catalog_push(gp_catalog *cat, unsigned si, unsigned line,
     o->accel = r->accel;
     if (r->tpu_chips > 0)
         count = r->tpu_chips;
+    /* A TPU slice's size comes from its name (tpu-v4-6144), not the count
+     * column: the same limit holds. */
+    if (count > GP_OFFER_MAX_GPUS)
+        return bad_count(cat, si, line, opts, &ok, err, "accelerator count",
+                         count);
     o->gpu_count = count;
     o->gpu_mem_gb = r->per_gpu_memory_gb;
     if (o->accel && (isnan(o->gpu_mem_gb) || r->memory_ignored)) {

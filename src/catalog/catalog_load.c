@@ -335,7 +335,8 @@ static gp_status header_kind(const char *name, const char *data, size_t len,
         n++;
     char header[4096];
     size_t copy = n < sizeof(header) - 1 ? n : sizeof(header) - 1;
-    memcpy(header, data, copy);
+    if (copy) /* data may be NULL when len is 0 */
+        memcpy(header, data, copy);
     header[copy] = '\0';
     /* Column names never need quoting, so a plain scan is enough. */
     int has[5] = {0};
@@ -365,53 +366,117 @@ static gp_status header_kind(const char *name, const char *data, size_t len,
     return GP_OK;
 }
 
-static gp_status add_file(gp_catalog *cat, const char *path,
-                          const gp_load_opts *opts, gp_error *err)
+/* The most bytes one catalog file may have. The largest SkyPilot vms.csv
+ * is a few megabytes; the limit only stops an endless stream (/dev/zero,
+ * a runaway pipe) from eating memory. docs/catalog.md states it. */
+#define CATALOG_FILE_MAX_BYTES ((size_t)1 << 30)
+
+/* Reads a whole file or stream into *data (malloc'd, caller frees). */
+static gp_status slurp(const char *path, char **data, size_t *len,
+                       gp_error *err)
 {
+    *data = NULL;
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return gp_fail(err, GP_EIO, path, 0, "cannot open: %s", strerror(errno));
-    char head[4096];
-    size_t n = fread(head, 1, sizeof(head), f);
-    int read_error = ferror(f);
+    size_t n = 0, cap = 0;
+    char *buf = NULL;
+    gp_status st = GP_OK;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= CATALOG_FILE_MAX_BYTES) {
+                st = gp_fail(err, GP_EDATA, path, 0,
+                             "larger than %zu MiB: not a catalog",
+                             CATALOG_FILE_MAX_BYTES >> 20);
+                break;
+            }
+            size_t next = cap ? cap * 2 : 65536;
+            char *b = realloc(buf, next);
+            if (!b) {
+                st = gp_fail(err, GP_ENOMEM, path, 0, "out of memory");
+                break;
+            }
+            buf = b;
+            cap = next;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = gp_fail(err, GP_EIO, path, 0, "read error");
+            break;
+        }
+    }
     fclose(f);
-    if (read_error)
-        return gp_fail(err, GP_EIO, path, 0, "read error");
-    size_t skip = (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-    file_kind kind = FK_UNKNOWN;
-    gp_status st = header_kind(path, head + skip, n - skip, &kind, err);
+    if (st != GP_OK) {
+        free(buf);
+        return st;
+    }
+    *data = buf;
+    *len = n;
+    return GP_OK;
+}
+
+/* A single file. It is read once, into memory, and both the format sniff
+ * and the loader work on that buffer: a pipe, a FIFO, /dev/stdin or a
+ * <(...) process substitution cannot be reopened, and reading its head to
+ * sniff the format used to swallow the first 4 KB. */
+static gp_status add_file(gp_catalog *cat, const char *path,
+                          const gp_load_opts *opts, gp_error *err)
+{
+    struct stat sb;
+    int regular = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+    char *data = NULL;
+    size_t len = 0;
+    gp_status st = slurp(path, &data, &len, err);
     if (st != GP_OK)
         return st;
-    char date[16];
-    file_date(path, date, sizeof(date));
+    size_t skip = (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+    file_kind kind = FK_UNKNOWN;
+    st = header_kind(path, data + skip, len - skip, &kind, err);
+    if (st != GP_OK)
+        goto out;
+    char date[16] = "";
+    if (regular) /* a stream's date is now, not the data's */
+        file_date(path, date, sizeof(date));
     gp_skypilot_file file = {0};
     file.name = path;
-    file.path = path;
+    file.data = data;
+    file.len = len;
     file.meta.as_of = date;
     file.meta.snapshot = "";
     file.meta.licence = "";
     if (kind == FK_GPUPLAN) {
         group g = {"", &file, 1, 1, GP_REPLACE_PROVIDER, 0};
-        return load_group(cat, &g, opts, err);
+        st = load_group(cat, &g, opts, err);
+        goto out;
     }
     char dirbuf[4096], base[4096];
     snprintf(dirbuf, sizeof(dirbuf), "%s", path);
     char *slash = strrchr(dirbuf, '/');
     const char *provider = opts ? opts->provider : NULL;
-    if (!provider && slash && slash != dirbuf) {
+    /* Only a real file's folder names its provider: /dev/stdin or
+     * /dev/fd/63 would say "dev" or "fd". */
+    if (!provider && regular && slash && slash != dirbuf) {
         *slash = '\0';
         provider = base_name(dirbuf, base, sizeof(base));
         if (strcmp(provider, ".") == 0 || strcmp(provider, "..") == 0)
             provider = NULL;
     }
-    if (!provider || !*provider)
-        return gp_fail(err, GP_EINVAL, path, 0,
-                       "cannot tell which provider this SkyPilot file is "
-                       "for: keep it as <provider>/vms.csv, or name it as "
-                       "PROVIDER=%s",
-                       path);
+    if (!provider || !*provider) {
+        st = gp_fail(err, GP_EINVAL, path, 0,
+                     "cannot tell which provider this SkyPilot file is "
+                     "for: keep it as <provider>/vms.csv, or name it as "
+                     "PROVIDER=%s",
+                     path);
+        goto out;
+    }
     group g = {provider, &file, 1, 0, GP_REPLACE_PROVIDER, 0};
-    return load_group(cat, &g, opts, err);
+    st = load_group(cat, &g, opts, err);
+out:
+    free(data);
+    return st;
 }
 
 gp_status gp_catalog_add_path(gp_catalog *cat, const char *path,

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "catalog/loaders.h"
 #include "catalog/push.h"
@@ -39,6 +40,21 @@ typedef struct ctx {
     int have_header;
 } ctx;
 
+static int is_price(enum col k)
+{
+    return k == C_USD_H || k == C_USD_GPU_H || k == C_SPOT_H || k == C_SPOT_GPU_H;
+}
+
+/* The field after `first` with the same name as it (case-insensitive, as
+ * columns are found), or -1: a repeated column makes the file ambiguous. */
+static int repeated_column(const gp_csv_row *row, int first)
+{
+    for (size_t i = (size_t)first + 1; i < row->nfields; i++)
+        if (strcasecmp(row->fields[i], row->fields[first]) == 0)
+            return (int)i;
+    return -1;
+}
+
 #define bad_row(c, line, ...)                                                  \
     gp_catalog_bad_row((c)->cat, (c)->si, (c)->opts, (c)->err, (line), __VA_ARGS__)
 
@@ -64,8 +80,14 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
 {
     ctx *c = vctx;
     if (!c->have_header) {
-        for (int k = 0; k < C_NCOLS; k++)
+        for (int k = 0; k < C_NCOLS; k++) {
             c->col[k] = gp_csv_column(row, COLUMN_NAMES[k]);
+            int again = c->col[k] >= 0 ? repeated_column(row, c->col[k]) : -1;
+            if (again >= 0)
+                return gp_fail(err, GP_EDATA, c->fname, row->line,
+                               "column %s appears twice (fields %d and %d)",
+                               COLUMN_NAMES[k], c->col[k] + 1, again + 1);
+        }
         const enum col required[] = {C_PROVIDER, C_INSTANCE, C_GPU};
         for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
             if (c->col[required[i]] < 0)
@@ -121,12 +143,21 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
         if (gp_parse_plain_number(text, nums[i].dst) != 0)
             return bad_row(c, row->line, "%s '%s' is not a number",
                            COLUMN_NAMES[nums[i].k], text);
-        if (*nums[i].dst < 0)
+        /* Prices are checked by the push rules (gp_catalog_check_raw), the
+         * same for every format. */
+        if (*nums[i].dst < 0 && !is_price(nums[i].k))
             return bad_row(c, row->line, "%s '%s' is negative",
                            COLUMN_NAMES[nums[i].k], text);
     }
     if (!isnan(r.gpu_count) && r.gpu_count <= 0)
         return bad_row(c, row->line, "gpu_count must be positive");
+    /* The push rules before the price cross-check, so a negative price or
+     * an absurd count is named as such. */
+    int ok = 1;
+    gp_status st = gp_catalog_check_raw(c->cat, c->si, (unsigned)row->line, &r,
+                                        c->opts, &ok, err);
+    if (st != GP_OK || !ok)
+        return st;
     double pairs[2][2] = {{r.usd_per_hour, r.usd_per_gpu_hour},
                           {r.spot_usd_per_hour, r.spot_usd_per_gpu_hour}};
     for (int i = 0; i < 2; i++) {
@@ -149,7 +180,7 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
     if (c->col[C_AS_OF] >= 0)
         r.as_of = as_of;
     r.notes = field(row, c, C_NOTES);
-    return gp_catalog_push(c->cat, c->si, (unsigned)row->line, &r, err);
+    return gp_catalog_push(c->cat, c->si, (unsigned)row->line, &r, c->opts, err);
 }
 
 gp_status gp_load_gpuplan(gp_catalog *cat, const gp_skypilot_file *f,

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -126,6 +127,16 @@ static int push_row(rows *r, const gcp_row *g)
     return 0;
 }
 
+/* The field after `first` with the same name as it (case-insensitive, as
+ * columns are found), or -1: a repeated column makes the file ambiguous. */
+static int repeated_column(const gp_csv_row *row, int first)
+{
+    for (size_t i = (size_t)first + 1; i < row->nfields; i++)
+        if (strcasecmp(row->fields[i], row->fields[first]) == 0)
+            return (int)i;
+    return -1;
+}
+
 static gp_status on_header(ctx *c, const gp_csv_row *row, gp_error *err)
 {
     for (int k = 0; k < C_NCOLS; k++) {
@@ -134,6 +145,11 @@ static gp_status on_header(ctx *c, const gp_csv_row *row, gp_error *err)
             return gp_fail(err, GP_EDATA, c->fname, row->line,
                            "not a SkyPilot vms.csv: no %s column",
                            COLUMN_NAMES[k]);
+        int again = c->col[k] >= 0 ? repeated_column(row, c->col[k]) : -1;
+        if (again >= 0)
+            return gp_fail(err, GP_EDATA, c->fname, row->line,
+                           "column %s appears twice (fields %d and %d)",
+                           COLUMN_NAMES[k], c->col[k] + 1, again + 1);
     }
     c->ncols = row->nfields;
     c->have_header = 1;
@@ -166,6 +182,23 @@ static int num(ctx *c, const gp_csv_row *row, enum col k, double *out,
     return -1;
 }
 
+/* The push rules (negative prices, accelerator count) for a GCP row that
+ * waits for the host + accelerator join. Returns 1 to keep the row; 0 with
+ * *st GP_EDATA (stop) or GP_OK (skipped with --skip-bad-rows). */
+static int held_row_ok(ctx *c, const gp_csv_row *row, double count,
+                       double price, double spot, gp_status *st)
+{
+    gp_raw_offer r;
+    gp_raw_offer_init(&r);
+    r.gpu_count = count;
+    r.usd_per_hour = price;
+    r.spot_usd_per_hour = spot;
+    int ok = 1;
+    *st = gp_catalog_check_raw(c->cat, c->si, (unsigned)row->line, &r, c->opts,
+                               &ok, c->err);
+    return *st == GP_OK && ok;
+}
+
 static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
 {
     ctx *c = vctx;
@@ -188,6 +221,9 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
         goto out;
     if (!accel[0]) {
         if (c->is_gcp && instance[0]) {
+            /* Held back for the join: checked now, at its own line. */
+            if (!held_row_ok(c, row, NAN, price, spot, &st))
+                goto out;
             gcp_row g = {gp_catalog_intern(cat, instance),
                          gp_catalog_intern(cat, field(row, c, C_REGION)),
                          gp_catalog_intern(cat, field(row, c, C_ZONE)),
@@ -234,6 +270,8 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
         goto out;
     }
     if (c->is_gcp && !instance[0] && !is_tpu) {
+        if (!held_row_ok(c, row, count, price, spot, &st))
+            goto out;
         gcp_row g = {gp_catalog_intern(cat, accel),
                      gp_catalog_intern(cat, field(row, c, C_REGION)),
                      gp_catalog_intern(cat, field(row, c, C_ZONE)),
@@ -257,7 +295,7 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
     r.usd_per_hour = price;
     r.spot_usd_per_hour = spot;
     r.skypilot_names = 1;
-    return gp_catalog_push(cat, c->si, (unsigned)row->line, &r, err);
+    return gp_catalog_push(cat, c->si, (unsigned)row->line, &r, c->opts, err);
 out:
     if (st == GP_ENOMEM)
         return gp_fail(err, GP_ENOMEM, c->fname, row->line, "out of memory");
@@ -300,21 +338,185 @@ static double sum_or_nan(double a, double b)
     return (isnan(a) || isnan(b)) ? NAN : a + b;
 }
 
+/* At most this many host machine types join one GCP accelerator row
+ * (accelerator, count, zone). The embedded v7 snapshot has at most 3 (8 x
+ * H100: a3-highgpu-8g, a3-edgegpu-8g, a3-edgegpu-8g-nolssd); a file far
+ * beyond this is not a GCP catalog but a fabricated or corrupted one, and
+ * its join would multiply rows. docs/catalog-format.md states the limit. */
+#define GCP_HOSTS_PER_ACCELERATOR_MAX 64
+
+/* A GCP row as the join sorts it: interned strings compare by address. */
+typedef struct join_key {
+    const char *region, *zone;
+    const char *name;      /* host: accelerator its family carries */
+    double gpus;
+    size_t index;          /* the row's place in its list: ties keep order */
+} join_key;
+
+static int cmp_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+    return (x > y) - (x < y);
+}
+
+/* Place, then accelerator (case-insensitive, as the family table is
+ * matched), then count, then input order. */
+static int cmp_join(const join_key *a, const join_key *b, int with_index)
+{
+    int d = cmp_ptr(a->region, b->region);
+    if (!d)
+        d = cmp_ptr(a->zone, b->zone);
+    if (!d)
+        d = strcasecmp(a->name, b->name);
+    if (!d)
+        d = (a->gpus > b->gpus) - (a->gpus < b->gpus);
+    if (!d && with_index)
+        d = (a->index > b->index) - (a->index < b->index);
+    return d;
+}
+
+static int cmp_join_qsort(const void *a, const void *b)
+{
+    return cmp_join(a, b, 1);
+}
+
+/* Marks v[i].used on every row but the first of each (place, name, count):
+ * a repeated row is the same listing and joins once. Keys use the row's
+ * own name (host machine type or accelerator). */
+static gp_status mark_repeats(rows *r, unsigned char *repeat)
+{
+    join_key *k = malloc((r->n ? r->n : 1) * sizeof(*k));
+    if (!k)
+        return GP_ENOMEM;
+    for (size_t i = 0; i < r->n; i++)
+        k[i] = (join_key){r->v[i].region, r->v[i].zone, r->v[i].name,
+                          r->v[i].count, i};
+    if (r->n > 1)
+        qsort(k, r->n, sizeof(*k), cmp_join_qsort);
+    for (size_t i = 0; i < r->n; i++)
+        repeat[k[i].index] = i > 0 && cmp_join(&k[i - 1], &k[i], 0) == 0;
+    free(k);
+    return GP_OK;
+}
+
+static int cmp_name_then_index(const void *a, const void *b)
+{
+    const join_key *x = a, *y = b;
+    int d = cmp_ptr(x->name, y->name);
+    return d ? d : (x->index > y->index) - (x->index < y->index);
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+    const join_key *x = a, *y = b;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Accelerators with no host row: attachable GPUs (T4, V100, L4 ...) whose
+ * host VMs are not in this catalog. One line per accelerator name, at its
+ * first row, in input order; grouping by sort keeps many distinct names
+ * O(n log n). */
+static gp_status note_hostless(ctx *c, gp_error *err)
+{
+    rows *accs = c->accs;
+    join_key *k = malloc((accs->n ? accs->n : 1) * sizeof(*k));
+    if (!k)
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    size_t n = 0;
+    for (size_t a = 0; a < accs->n; a++)
+        if (!accs->v[a].used)
+            k[n++] = (join_key){NULL, NULL, accs->v[a].name, 0, a};
+    if (n > 1)
+        qsort(k, n, sizeof(*k), cmp_name_then_index);
+    /* Collapse each name to its first row, carrying the row count. */
+    size_t groups = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && k[j].name == k[i].name)
+            j++;
+        k[groups] = k[i];
+        k[groups].gpus = (double)(j - i);
+        groups++;
+        i = j;
+    }
+    if (groups > 1)
+        qsort(k, groups, sizeof(*k), cmp_index);
+    gp_status st = GP_OK;
+    for (size_t g = 0; st == GP_OK && g < groups; g++) {
+        const gcp_row *acc = &accs->v[k[g].index];
+        if (gp_catalog_diag_add(c->cat, GP_DIAG_NO_HOST, acc->si, acc->line,
+                                "gcp %s: %zu accelerator row(s) without a "
+                                "matching host-VM row in this catalog; their "
+                                "VM price is unknown, so they are not offered",
+                                acc->name, (size_t)k[g].gpus) != GP_OK)
+            st = gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    free(k);
+    return st;
+}
+
 /* Joins GCP accelerator rows with the host-VM rows of the same zone whose
- * machine family carries that accelerator in that number. */
+ * machine family carries that accelerator in that number. Each distinct
+ * (accelerator, count, zone) joins each distinct (host machine type, zone)
+ * once: repeated rows are ignored (the first wins), so the output grows
+ * with the input, never with its square. Sorting the hosts by what they
+ * carry keeps the join O(n log n) however many rows share a zone. */
 static gp_status gcp_compose(ctx *c, gp_error *err)
 {
     gp_catalog *cat = c->cat;
-    for (size_t a = 0; a < c->accs->n; a++) {
-        gcp_row *acc = &c->accs->v[a];
-        for (size_t h = 0; h < c->hosts->n; h++) {
-            gcp_row *host = &c->hosts->v[h];
-            if (host->zone != acc->zone || host->region != acc->region)
-                continue;
-            const char *fam = gcp_family_accel(cat, host->name);
-            if (!fam || strcasecmp(fam, acc->name) != 0 ||
-                gcp_machine_gpus(host->name) != acc->count)
-                continue;
+    rows *hosts = c->hosts, *accs = c->accs;
+    gp_status st = GP_OK;
+    unsigned char *host_repeat = calloc(hosts->n ? hosts->n : 1, 1);
+    unsigned char *acc_repeat = calloc(accs->n ? accs->n : 1, 1);
+    join_key *carry = malloc((hosts->n ? hosts->n : 1) * sizeof(*carry));
+    size_t ncarry = 0;
+    if (!host_repeat || !acc_repeat || !carry ||
+        mark_repeats(hosts, host_repeat) != GP_OK ||
+        mark_repeats(accs, acc_repeat) != GP_OK) {
+        st = gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+        goto out;
+    }
+    for (size_t h = 0; h < hosts->n; h++) {
+        const gcp_row *host = &hosts->v[h];
+        const char *fam = host_repeat[h] ? NULL : gcp_family_accel(cat, host->name);
+        double gpus = fam ? gcp_machine_gpus(host->name) : NAN;
+        if (fam && !isnan(gpus))
+            carry[ncarry++] = (join_key){host->region, host->zone, fam, gpus, h};
+    }
+    if (ncarry > 1)
+        qsort(carry, ncarry, sizeof(*carry), cmp_join_qsort);
+    for (size_t a = 0; a < accs->n; a++) {
+        gcp_row *acc = &accs->v[a];
+        if (acc_repeat[a]) {
+            acc->used = 1; /* its first row speaks for it */
+            continue;
+        }
+        join_key want = {acc->region, acc->zone, acc->name, acc->count, 0};
+        size_t lo = 0, hi = ncarry; /* first host key >= want */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cmp_join(&carry[mid], &want, 0) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t end = lo;
+        while (end < ncarry && cmp_join(&carry[end], &want, 0) == 0)
+            end++;
+        if (end - lo > GCP_HOSTS_PER_ACCELERATOR_MAX) {
+            acc->used = 1;
+            st = gp_catalog_bad_row(cat, acc->si, c->opts, err, acc->line,
+                                    "gcp %g x %s in %s: %zu host machine types "
+                                    "join this accelerator row; more than %d "
+                                    "is not a GCP catalog",
+                                    acc->count, acc->name, acc->zone, end - lo,
+                                    GCP_HOSTS_PER_ACCELERATOR_MAX);
+            if (st != GP_OK)
+                goto out;
+            continue;
+        }
+        for (size_t j = lo; j < end; j++) {
+            gcp_row *host = &hosts->v[carry[j].index];
             acc->used = host->used = 1;
             gp_raw_offer r;
             gp_raw_offer_init(&r);
@@ -337,32 +539,17 @@ static gp_status gcp_compose(ctx *c, gp_error *err)
                      host->name, host->line, gp_catalog_source_at(cat, host->si)->name,
                      acc->count, acc->name);
             r.notes = note;
-            gp_status st = gp_catalog_push(cat, acc->si, acc->line, &r, err);
+            st = gp_catalog_push(cat, acc->si, acc->line, &r, c->opts, err);
             if (st != GP_OK)
-                return st;
+                goto out;
         }
     }
-    /* Accelerators with no host row: attachable GPUs (T4, V100, L4 ...)
-     * whose host VMs are not in this catalog. One line per accelerator. */
-    for (size_t a = 0; a < c->accs->n; a++) {
-        gcp_row *acc = &c->accs->v[a];
-        if (acc->used)
-            continue;
-        size_t n = 0;
-        for (size_t b = a; b < c->accs->n; b++) {
-            if (!c->accs->v[b].used && c->accs->v[b].name == acc->name) {
-                c->accs->v[b].used = 1;
-                n++;
-            }
-        }
-        if (gp_catalog_diag_add(cat, GP_DIAG_NO_HOST, acc->si, acc->line,
-                                "gcp %s: %zu accelerator row(s) without a "
-                                "matching host-VM row in this catalog; their "
-                                "VM price is unknown, so they are not offered",
-                                acc->name, n) != GP_OK)
-            return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
-    }
-    return GP_OK;
+    st = note_hostless(c, err);
+out:
+    free(host_repeat);
+    free(acc_repeat);
+    free(carry);
+    return st;
 }
 
 gp_status gp_load_skypilot_group(gp_catalog *cat, const char *provider,
@@ -401,7 +588,7 @@ gp_status gp_load_skypilot_group(gp_catalog *cat, const char *provider,
     }
     if (st == GP_OK && (hosts.n || accs.n))
         st = gcp_compose(&(ctx){.cat = cat, .provider = provider,
-                                .hosts = &hosts, .accs = &accs},
+                                .opts = opts, .hosts = &hosts, .accs = &accs},
                          err);
     free(hosts.v);
     free(accs.v);

@@ -49,11 +49,23 @@ void gp_raw_offer_init(gp_raw_offer *r);
 gp_status gp_catalog_add_source(gp_catalog *cat, const gp_source *src,
                                 unsigned *index, gp_error *err);
 
-/* Normalises and appends one offer (or, for a row without any usable price,
- * records why and appends nothing). */
+/* The rules every row obeys, whatever its format: no price is negative
+ * (a negative price is a broken file, not a free offer) and no listing has
+ * more than GP_OFFER_MAX_GPUS accelerators. A row that breaks one is a bad
+ * row (gp_catalog_bad_row: GP_EDATA with FILE:LINE, or skipped with
+ * opts->skip_bad_rows); *ok says whether to keep it. gp_catalog_push()
+ * applies them; a loader that holds rows back (GCP's host + accelerator
+ * join) calls this when it reads each row, so the line is the row's own. */
+gp_status gp_catalog_check_raw(gp_catalog *cat, unsigned source_index,
+                               unsigned line, const gp_raw_offer *raw,
+                               const gp_load_opts *opts, int *ok,
+                               gp_error *err);
+
+/* Checks (gp_catalog_check_raw), normalises and appends one offer (or, for
+ * a row without any usable price, records why and appends nothing). */
 gp_status gp_catalog_push(gp_catalog *cat, unsigned source_index,
                           unsigned line, const gp_raw_offer *raw,
-                          gp_error *err);
+                          const gp_load_opts *opts, gp_error *err);
 
 /* Records a diagnostic; the message is copied. */
 gp_status gp_catalog_diag_add(gp_catalog *cat, gp_diag_kind kind,

@@ -16,7 +16,10 @@
 
 enum {
     HOURS_PER_MONTH = 730,
-    ASSUMED_GPUS_PER_NODE = 8 /* per-GPU listings: node size not published */
+    ASSUMED_GPUS_PER_NODE = 8, /* per-GPU listings: node size not published */
+    /* The most GPUs a plan may use (the --max-gpus ceiling): products of an
+     * instance count and GPUs per instance stay far inside an int. */
+    PLAN_MAX_GPUS = 10000000
 };
 
 /* Plain Ethernet between nodes, per node, when the data says nothing
@@ -244,6 +247,13 @@ static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
     memset(c, 0, sizeof(*c));
     if (!(o->gpu_count >= 1) || o->gpu_count != floor(o->gpu_count))
         return 0; /* fractional GPUs cannot train */
+    /* The loaders refuse counts above GP_OFFER_MAX_GPUS, but a catalog can
+     * be built by hand: converting a larger count to int would overflow
+     * (undefined; it once gave $0.00 per GPU-hour and ranked first). An
+     * instance larger than the planner's GPU ceiling cannot be rented in
+     * any whole number anyway. */
+    if (o->gpu_count > PLAN_MAX_GPUS)
+        return 0;
     c->per_instance = (int)o->gpu_count;
     int per_gpu_listing = (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;
     c->per_node = per_gpu_listing ? ASSUMED_GPUS_PER_NODE : c->per_instance;
@@ -260,7 +270,9 @@ static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
         c->net_basis = "assumed 100 Gb/s Ethernet per node (no fast fabric in the data)";
         c->assumed_net = 1;
     }
-    int max_gpus = x->req->max_gpus > 0 ? x->req->max_gpus : 10000000;
+    int max_gpus = x->req->max_gpus > 0 && x->req->max_gpus < PLAN_MAX_GPUS
+                       ? x->req->max_gpus
+                       : PLAN_MAX_GPUS;
     int limit = gp_terms_max_gpus(x->terms, o->provider, o->instance_type, NULL);
     if (limit > 0 && limit < max_gpus)
         max_gpus = limit;
@@ -276,7 +288,7 @@ static int count_at(int i)
     long v = 4;
     for (int k = 3; k < i; k++)
         v = (v & (v - 1)) == 0 ? v * 3 / 2 : v * 4 / 3;
-    return v > 10000000 ? 10000000 : (int)v;
+    return v > PLAN_MAX_GPUS ? PLAN_MAX_GPUS : (int)v;
 }
 
 typedef struct choice {
@@ -311,7 +323,7 @@ static int choose(ctx *x, const gp_offer *o, const cluster *c, double usd_per_ho
 {
     const gp_plan_request *req = x->req;
     int last = 0;
-    while (count_at(last + 1) <= c->max_instances && count_at(last + 1) < 10000000)
+    while (count_at(last + 1) <= c->max_instances && count_at(last + 1) < PLAN_MAX_GPUS)
         last++;
     /* The fewest instances that fit. */
     int lo = 0, hi = last, first = -1;
@@ -367,7 +379,24 @@ static int choose(ctx *x, const gp_offer *o, const cluster *c, double usd_per_ho
             if (best == first || HOURS_AT(best - 1, &v) > x->deadline)
                 lo = hi + 1;
         } else {
-            lo = guess + 1;
+            /* Above the guess, walk up one grid step at a time: hours do
+             * not fall monotonically there (over slow networks they reach
+             * a minimum and rise again, with bumps where the layout
+             * changes), so a bisection can land past the counts that meet
+             * the deadline and miss them all. It did: 8 x A100-80GB
+             * nodes over Ethernet took 3,072 instances where 384 meet the
+             * deadline. The walk stops at the first count that meets it,
+             * or where the job can use no more GPUs. */
+            for (int i = guess + 1; i <= last; i++) {
+                double h = HOURS_AT(i, &v);
+                if (h <= x->deadline) {
+                    best = i;
+                    break;
+                }
+                if (!v || !v->ok)
+                    break;
+            }
+            lo = hi + 1; /* no bisection */
         }
         while (lo <= hi) {
             int mid = (lo + hi) / 2;
@@ -1137,8 +1166,11 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
         out->nfeasible += (size_t)(p->meets_deadline && p->meets_budget);
     }
     gp_plan_mark_pareto(x.plans, x.nplans);
-    qsort(x.plans, x.nplans, sizeof(*x.plans),
-          req->objective == GP_OBJECTIVE_COST ? cmp_by_cost : cmp_by_time);
+    /* No candidates leaves x.plans NULL: qsort(NULL, 0, ...) is undefined
+     * behaviour (C17 7.22.5), so sort only when there is something to sort. */
+    if (x.nplans > 1)
+        qsort(x.plans, x.nplans, sizeof(*x.plans),
+              req->objective == GP_OBJECTIVE_COST ? cmp_by_cost : cmp_by_time);
     for (size_t i = 0; i < x.nplans; i++)
         x.plans[i].rank = (int)i + 1;
     out->plans = x.plans;

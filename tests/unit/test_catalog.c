@@ -445,6 +445,240 @@ static void stated_counts(void **state)
     assert_true(isnan(gp_instance_stated_gpus("gpu_2x_a100x4"))); /* ambiguous */
 }
 
+/* ---- catalog and planner defects (package B) -------------------------- */
+
+/* A growable text buffer for generated catalogs. */
+typedef struct text {
+    char *p;
+    size_t n, cap;
+} text;
+
+static void text_add(text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int need = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    assert_true(need >= 0);
+    if (t->n + (size_t)need + 1 > t->cap) {
+        t->cap = (t->n + (size_t)need + 1) * 2;
+        t->p = realloc(t->p, t->cap);
+        assert_non_null(t->p);
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->p + t->n, t->cap - t->n, fmt, ap);
+    va_end(ap);
+    t->n += (size_t)need;
+}
+
+static const char GCP_HEADER[] =
+    "InstanceType,vCPUs,MemoryGiB,AcceleratorName,AcceleratorCount,GpuInfo,"
+    "Region,AvailabilityZone,Price,SpotPrice\n";
+
+/* Regression (gcp_join_repeats_join_once): 300 host rows and 300
+ * accelerator rows of one machine type in one zone joined each with each,
+ * 90,000 offers (a 2.1 MB vms.csv made 50,000,000). Repeated rows are one
+ * listing: one offer, priced from the first of each. */
+static void gcp_join_repeats_join_once(void **state)
+{
+    (void)state;
+    text t = {0};
+    text_add(&t, "%s", GCP_HEADER);
+    for (int i = 0; i < 300; i++)
+        text_add(&t, "a3-highgpu-8g,208.0,1872.0,,,,us-central1,us-central1-a,"
+                     "%d.5,1.0\n", 10 + (i > 0));
+    for (int i = 0; i < 300; i++)
+        text_add(&t, ",,,H100,8,,us-central1,us-central1-a,%d.0,2.0\n",
+                 80 + (i > 0));
+    gp_catalog *cat = new_catalog();
+    gp_error err;
+    assert_int_equal(gp_catalog_add_skypilot_buffer(cat, "gcp/vms.csv", "gcp",
+                                                    t.p, t.n, NULL, &err),
+                     GP_OK);
+    assert_int_equal(gp_catalog_offer_count(cat), 1);
+    const gp_offer *o = gp_catalog_offers(cat);
+    assert_close(o->usd_per_hour, 10.5 + 80.0, 1e-12); /* first rows */
+    assert_int_equal(o->line, 302); /* the first accelerator row */
+    gp_catalog_free(cat);
+    free(t.p);
+}
+
+/* Distinct host machine types still join, up to a limit per accelerator
+ * row; beyond it the file is bad data at the accelerator row's line. */
+static void gcp_join_is_bounded(void **state)
+{
+    (void)state;
+    for (int hosts = 64; hosts <= 65; hosts++) {
+        text t = {0};
+        text_add(&t, "%s", GCP_HEADER);
+        for (int i = 0; i < hosts; i++)
+            text_add(&t, "a3-highgpu-8g-x%d,208.0,1872.0,,,,us-central1,"
+                         "us-central1-a,10.0,1.0\n", i);
+        text_add(&t, ",,,H100,8,,us-central1,us-central1-a,80.0,2.0\n");
+        gp_catalog *cat = new_catalog();
+        gp_error err;
+        gp_status st = gp_catalog_add_skypilot_buffer(cat, "gcp/vms.csv", "gcp",
+                                                      t.p, t.n, NULL, &err);
+        if (hosts == 64) {
+            assert_int_equal(st, GP_OK);
+            assert_int_equal(gp_catalog_offer_count(cat), 64);
+        } else {
+            assert_int_equal(st, GP_EDATA);
+            assert_string_equal(err.file, "gcp/vms.csv");
+            assert_int_equal(err.line, hosts + 2);
+            assert_non_null(strstr(err.message, "65 host machine types"));
+            assert_int_equal(gp_catalog_offer_count(cat), 0);
+        }
+        gp_catalog_free(cat);
+        free(t.p);
+    }
+}
+
+static gp_status load_gpuplan_text(const char *csv, gp_error *err,
+                                   size_t *offers)
+{
+    gp_catalog *cat = new_catalog();
+    gp_error_clear(err);
+    gp_status st = gp_catalog_add_gpuplan_buffer(cat, "mine.csv", csv,
+                                                 strlen(csv), NULL, err);
+    *offers = gp_catalog_offer_count(cat);
+    gp_catalog_free(cat);
+    return st;
+}
+
+static gp_status load_skypilot_text(const char *provider, const char *csv,
+                                    gp_error *err, size_t *offers)
+{
+    gp_catalog *cat = new_catalog();
+    gp_error_clear(err);
+    gp_status st = gp_catalog_add_skypilot_buffer(cat, "vms.csv", provider, csv,
+                                                  strlen(csv), NULL, err);
+    *offers = gp_catalog_offer_count(cat);
+    gp_catalog_free(cat);
+    return st;
+}
+
+/* Regression (huge_gpu_count_is_bad_data): "1e20 x H100" overflowed the
+ * planner's int and ranked first at $0.00 per GPU-hour. Both formats
+ * refuse a count above GP_OFFER_MAX_GPUS with file and line, and keep one
+ * at the limit. */
+static void huge_gpu_count_is_bad_data(void **state)
+{
+    (void)state;
+    gp_error err;
+    size_t n;
+    assert_int_equal(load_gpuplan_text("provider,instance_type,gpu,gpu_count,usd_per_hour\n"
+                                       "acme,big,H100,1e20,10\n",
+                                       &err, &n),
+                     GP_EDATA);
+    assert_string_equal(err.file, "mine.csv");
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.message, "100000"));
+    assert_int_equal(load_gpuplan_text("provider,instance_type,gpu,gpu_count,usd_per_hour\n"
+                                       "acme,big,H100,100001,10\n",
+                                       &err, &n),
+                     GP_EDATA);
+    assert_int_equal(load_gpuplan_text("provider,instance_type,gpu,gpu_count,usd_per_hour\n"
+                                       "acme,big,H100,100000,10\n",
+                                       &err, &n),
+                     GP_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(load_skypilot_text("lambda",
+                                        "InstanceType,AcceleratorName,AcceleratorCount,"
+                                        "Price,Region\n"
+                                        "gpu_1x_h100,H100,1,2.0,us-east-1\n"
+                                        "gpu_big_h100,H100,2147483648,2.0,us-east-1\n",
+                                        &err, &n),
+                     GP_EDATA);
+    assert_string_equal(err.file, "vms.csv");
+    assert_int_equal(err.line, 3);
+    /* GCP accelerator rows wait for the join: checked at their own line. */
+    char gcp[512];
+    snprintf(gcp, sizeof(gcp),
+             "%sa3-highgpu-8g,208.0,1872.0,,,,us-central1,us-central1-a,10.0,1.0\n"
+             ",,,H100,1e9,,us-central1,us-central1-a,80.0,2.0\n",
+             GCP_HEADER);
+    assert_int_equal(load_skypilot_text("gcp", gcp, &err, &n), GP_EDATA);
+    assert_int_equal(err.line, 3);
+}
+
+/* Regression (negative_price_is_bad_data): a negative price was "no
+ * price" in SkyPilot files and an error in gpuplan files. One rule: bad
+ * data with file and line, in every price column of both formats. */
+static void negative_price_is_bad_data(void **state)
+{
+    (void)state;
+    static const char *const GPUPLAN[] = {
+        "provider,instance_type,gpu,gpu_count,usd_per_hour\nacme,a,H100,8,-1\n",
+        "provider,instance_type,gpu,gpu_count,usd_per_gpu_hour\nacme,a,H100,8,-0.5\n",
+        "provider,instance_type,gpu,gpu_count,usd_per_hour,spot_usd_per_hour\n"
+        "acme,a,H100,8,10,-2\n",
+        "provider,instance_type,gpu,gpu_count,usd_per_hour,spot_usd_per_gpu_hour\n"
+        "acme,a,H100,8,10,-0.25\n"};
+    gp_error err;
+    size_t n;
+    for (size_t i = 0; i < sizeof(GPUPLAN) / sizeof(GPUPLAN[0]); i++) {
+        assert_int_equal(load_gpuplan_text(GPUPLAN[i], &err, &n), GP_EDATA);
+        assert_int_equal(err.line, 2);
+        assert_non_null(strstr(err.message, "is negative"));
+    }
+    static const char SKY_HEAD[] =
+        "InstanceType,AcceleratorName,AcceleratorCount,Price,SpotPrice,Region\n";
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%sgpu_8x_h100,H100,8,-23.92,,us-east-1\n", SKY_HEAD);
+    assert_int_equal(load_skypilot_text("lambda", buf, &err, &n), GP_EDATA);
+    assert_string_equal(err.file, "vms.csv");
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.message, "on-demand price per hour -23.92 is negative"));
+    snprintf(buf, sizeof(buf), "%sgpu_8x_h100,H100,8,23.92,-1,us-east-1\n", SKY_HEAD);
+    assert_int_equal(load_skypilot_text("lambda", buf, &err, &n), GP_EDATA);
+    assert_non_null(strstr(err.message, "spot price per hour -1 is negative"));
+    /* A GCP host row is never pushed on its own; it is checked as read. */
+    char gcp[512];
+    snprintf(gcp, sizeof(gcp),
+             "%sa3-highgpu-8g,208.0,1872.0,,,,us-central1,us-central1-a,-10.0,1.0\n"
+             ",,,H100,8,,us-central1,us-central1-a,80.0,2.0\n",
+             GCP_HEADER);
+    assert_int_equal(load_skypilot_text("gcp", gcp, &err, &n), GP_EDATA);
+    assert_int_equal(err.line, 2);
+    /* Zero is still "no price" (reported, not offered), not bad data. */
+    snprintf(buf, sizeof(buf), "%sgpu_8x_h100,H100,8,0,,us-east-1\n", SKY_HEAD);
+    assert_int_equal(load_skypilot_text("lambda", buf, &err, &n), GP_OK);
+    assert_int_equal(n, 0);
+}
+
+/* Regression (repeated_column_is_bad_data): a header naming a column twice
+ * was read by its first field only; now both loaders refuse it, naming the
+ * column and the header line. */
+static void repeated_column_is_bad_data(void **state)
+{
+    (void)state;
+    gp_error err;
+    size_t n;
+    assert_int_equal(load_gpuplan_text("provider,instance_type,gpu,usd_per_hour,USD_per_hour\n"
+                                       "acme,a,H100,10,1\n",
+                                       &err, &n),
+                     GP_EDATA);
+    assert_string_equal(err.file, "mine.csv");
+    assert_int_equal(err.line, 1);
+    assert_non_null(strstr(err.message, "column usd_per_hour appears twice (fields 4 and 5)"));
+    assert_int_equal(load_skypilot_text("lambda",
+                                        "InstanceType,AcceleratorName,AcceleratorCount,"
+                                        "Price,Region,Price\n"
+                                        "gpu_1x_h100,H100,1,2.0,us-east-1,0.5\n",
+                                        &err, &n),
+                     GP_EDATA);
+    assert_string_equal(err.file, "vms.csv");
+    assert_int_equal(err.line, 1);
+    assert_non_null(strstr(err.message, "column Price appears twice (fields 4 and 6)"));
+    /* Repeated columns the loader does not read stay harmless. */
+    assert_int_equal(load_gpuplan_text("provider,instance_type,gpu,usd_per_hour,extra,extra\n"
+                                       "acme,a,H100,10,1,2\n",
+                                       &err, &n),
+                     GP_OK);
+    assert_int_equal(n, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +693,11 @@ int main(void)
         cmocka_unit_test(gpuplan_format),
         cmocka_unit_test(names_follow_their_catalog),
         cmocka_unit_test(stated_counts),
+        cmocka_unit_test(gcp_join_repeats_join_once),
+        cmocka_unit_test(gcp_join_is_bounded),
+        cmocka_unit_test(huge_gpu_count_is_bad_data),
+        cmocka_unit_test(negative_price_is_bad_data),
+        cmocka_unit_test(repeated_column_is_bad_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

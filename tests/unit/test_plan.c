@@ -304,6 +304,72 @@ static void deterministic(void **state)
     gp_plan_result_free(&b);
 }
 
+/* Regression (no_candidates_sorts_nothing): a region glob that matches no
+ * offer left the plan array NULL and the planner called qsort(NULL, 0, ...),
+ * undefined behaviour that sanitizer builds abort on. It must return GP_OK
+ * with no plans, as any other empty result does. */
+static void no_candidates_sorts_nothing(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.filter.region_glob = "nowhere-*";
+    gp_plan_result res = run(f, f->embedded, &r);
+    assert_int_equal(res.nplans, 0);
+    assert_int_equal(res.nfeasible, 0);
+    assert_int_equal(res.offers_considered, 0);
+    gp_plan_result_free(&res);
+}
+
+/* Regression (fewest_instances_when_hours_rise): over Ethernet the wall
+ * time of lambda's 8 x A100-80GB nodes falls to a minimum and rises again
+ * with more nodes; the count search bisected past the counts that meet
+ * the deadline and took 3,072 instances (24,576 GPUs, $36.2M) where fewer
+ * meet it. The chosen count must meet the deadline and the grid count
+ * below it must not. */
+static void fewest_instances_when_hours_rise(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-3-70b", 1.4e12);
+    r.spot = GP_ALLOW_NEVER;
+    r.reserved = GP_ALLOW_NEVER;
+    const char *prov[1] = {"lambda"};
+    r.filter.providers = prov;
+    r.filter.nproviders = 1;
+    gp_plan_result res = run(f, f->embedded, &r);
+    const gp_plan *p = NULL;
+    for (size_t i = 0; i < res.nplans && !p; i++)
+        if (strcmp(res.plans[i].offer->instance_type, "8x NVIDIA A100 SXM 80 GB") == 0)
+            p = &res.plans[i];
+    assert_non_null(p);
+    /* The planner's cluster for it: no fabric data, so 100 Gb/s Ethernet
+     * per 8-GPU node. */
+    assert_true(isnan(p->offer->fabric_gbps));
+    assert_int_equal((int)p->offer->gpu_count, 8);
+    gp_job job = r.job;
+    job.accel = p->offer->accel;
+    job.gpus_per_node = 8;
+    job.internode_gbps = 100.0 / 8;
+    job.skip_count_search = 1;
+    job.no_assumptions = 1;
+    gp_estimate e;
+    gp_error err;
+    job.gpus = p->gpus;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_OK);
+    assert_close(e.wall_hours, p->hours, 1e-9);
+    assert_true(p->meets_deadline && p->hours <= r.deadline_hours);
+    static const int GRID[] = {1,   2,   3,   4,   6,    8,    12,   16,   24,  32,
+                               48,  64,  96,  128, 192,  256,  384,  512,  768, 1024,
+                               1536, 2048, 3072, 4096};
+    size_t k = 0;
+    while (k < sizeof(GRID) / sizeof(GRID[0]) && GRID[k] != p->instances)
+        k++;
+    assert_true(k > 0 && k < sizeof(GRID) / sizeof(GRID[0]));
+    job.gpus = GRID[k - 1] * 8;
+    assert_int_equal(gp_job_estimate(&job, &e, &err), GP_OK);
+    assert_true(!e.fits || e.wall_hours > r.deadline_hours);
+    gp_plan_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +382,8 @@ int main(void)
         cmocka_unit_test(binding_constraint),
         cmocka_unit_test(bad_requests),
         cmocka_unit_test(deterministic),
+        cmocka_unit_test(no_candidates_sorts_nothing),
+        cmocka_unit_test(fewest_instances_when_hours_rise),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
