@@ -145,8 +145,6 @@ static int family_matches(const char *family, const char *want)
 static int run(const gp_cmd *cmd, gp_args *args)
 {
     (void)cmd;
-    if (args->npositional)
-        return gp_usage_error("models", "unexpected argument '%s'", args->positional[0]);
     gp_model_table *t = NULL;
     gp_error err;
     gp_error_clear(&err);

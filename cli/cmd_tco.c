@@ -277,10 +277,14 @@ static const char *break_even_text(char *buf, size_t cap, const option_row *r, i
     }
     if (isnan(r->break_even))
         return strcpy(buf, "never (price below energy)");
+    /* gp_fmt_pct: a huge capex needs a utilisation of 1e296%, which %.0f
+     * would print as 297 digits cut off by the cell. */
+    char pct[32];
+    gp_fmt_pct(pct, sizeof(pct), r->break_even);
     if (r->break_even > 1)
-        snprintf(buf, cap, "never (needs %.0f%%)", 100 * r->break_even);
+        snprintf(buf, cap, "never (needs %s)", pct);
     else
-        snprintf(buf, cap, "owning cheaper above %.0f%%", 100 * r->break_even);
+        snprintf(buf, cap, "owning cheaper above %s", pct);
     return buf;
 }
 
@@ -448,8 +452,6 @@ static void tco_table(const tco_run *t, gp_format fmt, int wide)
 static int run(const gp_cmd *cmd, gp_args *args)
 {
     (void)cmd;
-    if (args->npositional)
-        return gp_usage_error("tco", "unexpected argument '%s'", args->positional[0]);
     if (!gp_arg_set(args, "gpu"))
         return gp_usage_error("tco", "--gpu is required: the accelerator of the server, "
                               "e.g. --gpu H100");

@@ -1,5 +1,6 @@
 #include "out.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -310,10 +311,19 @@ void gp_csv_end(FILE *out) { fputc('\n', out); }
 
 /* ---- numbers ------------------------------------------------------------- */
 
+/* Beyond this, digits stop meaning anything to a reader (and %.0f would
+ * print up to 309 of them into a cell-sized buffer, cut off mid-number):
+ * the formatters switch to scientific notation, 1.00e+300. */
+#define GP_FMT_SCI_FROM 1e15
+
+static int too_big(double v) { return fabs(v) >= GP_FMT_SCI_FROM; }
+
 const char *gp_fmt_usd(char *buf, size_t cap, double usd)
 {
     if (isnan(usd)) {
         snprintf(buf, cap, "-");
+    } else if (too_big(usd)) {
+        snprintf(buf, cap, "%s$%.2e", usd < 0 ? "-" : "", fabs(usd));
     } else if (fabs(usd) >= 1000) {
         char digits[64];
         gp_fmt_int(digits, sizeof(digits), usd);
@@ -328,6 +338,8 @@ const char *gp_fmt_num(char *buf, size_t cap, double v, int decimals)
 {
     if (isnan(v))
         snprintf(buf, cap, "-");
+    else if (too_big(v))
+        snprintf(buf, cap, "%.2e", v);
     else
         snprintf(buf, cap, "%.*f", decimals, v);
     return buf;
@@ -348,10 +360,15 @@ const char *gp_fmt_int(char *buf, size_t cap, double v)
         snprintf(buf, cap, "-");
         return buf;
     }
+    if (too_big(v)) {
+        snprintf(buf, cap, "%.2e", v);
+        return buf;
+    }
     char digits[64];
     snprintf(digits, sizeof(digits), "%.0f", fabs(v));
     size_t n = strlen(digits), o = 0;
-    if (v < 0 && o + 1 < cap)
+    /* -0.4 rounds to "0": no minus sign in front of it. */
+    if (v < 0 && strcmp(digits, "0") != 0 && o + 1 < cap)
         buf[o++] = '-';
     for (size_t i = 0; i < n && o + 1 < cap; i++) {
         if (i > 0 && (n - i) % 3 == 0 && o + 1 < cap)
@@ -388,6 +405,8 @@ const char *gp_fmt_pct(char *buf, size_t cap, double fraction)
 {
     if (isnan(fraction))
         snprintf(buf, cap, "-");
+    else if (too_big(fraction * 100.0))
+        snprintf(buf, cap, "%.2e%%", fraction * 100.0);
     else
         snprintf(buf, cap, "%.0f%%", fraction * 100.0);
     return buf;
@@ -421,15 +440,37 @@ json_t *gp_json_str(const char *s)
 
 int gp_json_print(json_t *root)
 {
-    if (!root)
+    if (!root) {
+        /* The only way a builder gives NULL; a write error, by contrast, is
+         * left on stdout's error flag for gp_output_check to report. */
+        fputs("gpuplan: out of memory\n", stderr);
         return -1;
+    }
     int rc = json_dumpf(root, stdout,
                         JSON_INDENT(2) | JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII);
     json_decref(root);
-    if (rc != 0)
-        return -1;
+    /* The newline goes out even after a failed dump: left in the buffer, it
+     * makes gp_output_check's flush fail again and say why (jansson stops at
+     * the first failed write and leaves the buffer empty). */
     fputc('\n', stdout);
-    return 0;
+    return rc != 0 ? -1 : 0;
+}
+
+int gp_output_check(int rc)
+{
+    /* Whatever the format, the bytes only leave on this flush: a full disk
+     * or a closed stdout shows up here (or earlier, on stdout's error flag)
+     * and must not pass for success, nor fail without a word. */
+    errno = 0;
+    int flush_failed = fflush(stdout) != 0;
+    int saved = errno;
+    if (!flush_failed && !ferror(stdout))
+        return rc;
+    /* An earlier buffered write failed but the last flush had nothing left
+     * to say why: EIO is the honest generic answer. */
+    fprintf(stderr, "gpuplan: cannot write output: %s\n",
+            strerror(flush_failed && saved ? saved : EIO));
+    return rc == 0 ? 1 : rc;
 }
 
 /* Prints text wrapped to `width`, every line indented by `indent`, the first

@@ -49,7 +49,8 @@ void gp_csv_cell(FILE *out, const char *s, int first);
 void gp_csv_num(FILE *out, double v, int first);
 void gp_csv_end(FILE *out);
 
-/* Text formatting into buf; NAN gives "-". */
+/* Text formatting into buf; NAN gives "-". From 1e15 up, usd, num, int and
+ * pct print in scientific notation ($1.00e+300), never a cut-off number. */
 const char *gp_fmt_usd(char *buf, size_t cap, double usd);
 const char *gp_fmt_num(char *buf, size_t cap, double v, int decimals);
 /* A count without trailing zeros: 8, 0.5, 1.25. */
@@ -66,8 +67,16 @@ const char *gp_fmt_pct(char *buf, size_t cap, double fraction);
 json_t *gp_json_num(double v);
 json_t *gp_json_str(const char *s);
 /* Writes a JSON document to stdout followed by a newline; consumes root.
- * Returns 0, or -1 when it could not be written. */
+ * Returns 0, or -1 when it could not be written (root NULL: out of memory,
+ * said on stderr; a write error: left on stdout for gp_output_check). */
 int gp_json_print(json_t *root);
+
+/* The one check that output reached its destination, for every format:
+ * flushes stdout and, on a write error now or earlier, prints "gpuplan:
+ * cannot write output: <strerror>" on stderr and returns 1 (or rc when rc
+ * already says failure); otherwise returns rc. cmd.c calls it once after
+ * every command. */
+int gp_output_check(int rc);
 
 /* Prints text wrapped to `width`, every line indented by `indent`, the
  * first line starting at column `col`; ends the line. */
