@@ -75,6 +75,32 @@ gp_table *gp_table_new(const gp_col *cols, size_t ncols)
     return t;
 }
 
+/* A copy of a cell fit for one table line: a catalog field may hold a
+ * newline (quoted CSV), a tab or an escape sequence, which would break the
+ * row or restyle the terminal. Control characters become visible escapes
+ * (\n, \t, \r, \x1b); Markdown then escapes the backslash in turn. */
+static char *display_copy(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p < 0x20 || *p == 0x7f) ? 4 : 1;
+    char *out = malloc(n + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f)
+            *o++ = (char)*p;
+        else if (*p == '\n' || *p == '\t' || *p == '\r') {
+            *o++ = '\\';
+            *o++ = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+        } else {
+            o += snprintf(o, 5, "\\x%02x", *p);
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 int gp_table_add(gp_table *t, const char *const *cells)
 {
     if (t->nrows == t->cap) {
@@ -87,7 +113,7 @@ int gp_table_add(gp_table *t, const char *const *cells)
     }
     char **row = &t->cells[t->nrows * t->ncols];
     for (size_t i = 0; i < t->ncols; i++) {
-        row[i] = strdup(cells[i] ? cells[i] : "-");
+        row[i] = display_copy(cells[i] ? cells[i] : "-");
         if (!row[i]) {
             while (i-- > 0)
                 free(row[i]);

@@ -32,7 +32,9 @@ typedef struct gp_col {
 typedef struct gp_table gp_table;
 
 gp_table *gp_table_new(const gp_col *cols, size_t ncols);
-/* Copies ncols cells; NULL cells print as "-". Returns -1 out of memory. */
+/* Copies ncols cells; NULL cells print as "-"; control characters in them
+ * (a newline from a quoted CSV field) print as visible escapes: \n, \t,
+ * \x1b. Returns -1 out of memory. */
 int gp_table_add(gp_table *t, const char *const *cells);
 size_t gp_table_rows(const gp_table *t);
 /* Prints aligned to fit `width` columns (0: no limit). */
