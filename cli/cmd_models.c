@@ -117,11 +117,9 @@ static int table_out(const gp_model *const *ms, size_t n, gp_format fmt, int wid
     }
     gp_table_show(t, fmt, wide);
     if (fmt != FMT_MD) {
-        gp_style st = gp_style_for(stdout);
-        printf("%sHEADS: query/key-value heads where they differ. FFN: MLP width, or "
-               "experts x expert width. TOKENS: published pretraining tokens. "
-               "* parameter count computed from the shape.%s\n",
-               st.dim, st.reset);
+        gp_note("HEADS: query/key-value heads where they differ. FFN: MLP width, or "
+                "experts x expert width. TOKENS: published pretraining tokens. "
+                "* parameter count computed from the shape.");
     }
     gp_table_free(t);
     return GP_EXIT_OK;

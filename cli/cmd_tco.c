@@ -380,7 +380,7 @@ static void tco_table(const tco_run *t, gp_format fmt, int wide)
     gp_style st = gp_style_for(stdout);
     char capex[32], opex[32], used[32], energy[32], fixed[32];
     char line[512];
-    size_t width = fmt == FMT_MD ? 100000 : gp_terminal_width();
+    size_t width = fmt == FMT_MD ? 0 : gp_prose_width();
     snprintf(line, sizeof(line),
              "Owning %d x %s for %g years at %.0f%% utilisation: %s up front, %s/year opex, "
              "%g kW x PUE %g at $%g/kWh.",

@@ -499,48 +499,79 @@ int gp_output_check(int rc)
     return rc == 0 ? 1 : rc;
 }
 
+size_t gp_prose_width(void)
+{
+    /* On a terminal, prose fits the window; into a pipe or a file it stays
+     * one record per line, so grep and diff see whole sentences. */
+    return isatty(STDOUT_FILENO) ? gp_terminal_width() : 0;
+}
+
 /* Prints text wrapped to `width`, every line indented by `indent`, the first
- * line starting at column `col`. */
+ * line starting at column `col`. A space is written only in front of the
+ * word that follows it on the same line: none is left at a line's end, and
+ * none is lost where a line ends exactly at `width` ("for a" once came out
+ * as "fora" there). */
 void gp_wrap(const char *text, size_t col, size_t indent, size_t width)
 {
     const char *p = text;
+    size_t spaces = 0;
     while (*p) {
         if (*p == '\n') {
             printf("\n%*s", (int)indent, "");
             col = indent;
+            spaces = 0;
+            p++;
+            continue;
+        }
+        if (*p == ' ') {
+            spaces++;
             p++;
             continue;
         }
         size_t wl = strcspn(p, " \n");
-        if (col > indent && col + wl > width) {
+        size_t ww = 0; /* display width: UTF-8 code points */
+        for (size_t i = 0; i < wl; i++)
+            ww += ((unsigned char)p[i] & 0xC0) != 0x80;
+        if (width && col > indent && col + spaces + ww > width) {
             printf("\n%*s", (int)indent, "");
             col = indent;
+            spaces = 0;
         }
-        printf("%.*s", (int)wl, p);
-        col += wl;
+        printf("%*s%.*s", (int)spaces, "", (int)wl, p);
+        col += spaces + ww;
+        spaces = 0;
         p += wl;
-        if (*p == ' ') {
-            if (col + 1 < width) {
-                putchar(' ');
-                col++;
-            }
-            p++;
-        }
     }
     putchar('\n');
 }
 
-void gp_note(const char *fmt, ...)
+static void note_v(const char *bullet, const char *fmt, va_list ap)
 {
     char text[4096];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
     gp_style st = gp_style_for(stdout);
     fputs(st.dim, stdout);
-    size_t width = gp_terminal_width();
-    gp_wrap(text, 0, 0, width > 20 ? width : 80);
+    fputs(bullet, stdout);
+    size_t indent = 0;
+    for (const char *b = bullet; *b; b++)
+        indent += ((unsigned char)*b & 0xC0) != 0x80;
+    gp_wrap(text, indent, indent, gp_prose_width());
     /* gp_wrap ended the line; close the style after it. */
     fputs(st.reset, stdout);
+}
+
+void gp_note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note_v("", fmt, ap);
+    va_end(ap);
+}
+
+void gp_note_item(const char *bullet, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note_v(bullet, fmt, ap);
+    va_end(ap);
 }

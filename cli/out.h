@@ -80,12 +80,21 @@ int gp_json_print(json_t *root);
  * every command. */
 int gp_output_check(int rc);
 
-/* Prints text wrapped to `width`, every line indented by `indent`, the
- * first line starting at column `col`; ends the line. */
+/* Prints text wrapped to `width` (0: never wrapped), every line indented by
+ * `indent`, the first line starting at column `col`; ends the line. An
+ * '\n' in text starts a new (indented) line. */
 void gp_wrap(const char *text, size_t col, size_t indent, size_t width);
-/* A footnote under a table: formatted, dim on a terminal, wrapped to its
- * width. */
+/* The width prose (notes, assumptions, footers) wraps to: the terminal's
+ * on a terminal, 0 (no wrapping: one record per line) when stdout is a
+ * pipe or a file. Tables fit gp_terminal_width() either way. */
+size_t gp_prose_width(void);
+/* A footnote under a table: formatted, dim on a terminal, wrapped to
+ * gp_prose_width(). */
 void gp_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A list item of notes ("  - " an assumption): the bullet, then the text
+ * with a hanging indent under it, wrapped like gp_note. */
+void gp_note_item(const char *bullet, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Text styles (empty strings when colour is off). */
 typedef struct gp_style {
