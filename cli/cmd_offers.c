@@ -86,8 +86,12 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
         {"SPOT/GPU-H", 1, 0, 0, 0}, {"$/PFLOP-H", 1, 0, 0, 1},
     };
     size_t ncols = pflop ? 10 : 9;
-    if (gp_arg_set(args, "all-regions"))
+    if (gp_arg_set(args, "all-regions")) {
         cols[3].comfort = 24; /* region and zone: the point of the listing */
+        cols[3].drop = -1;
+    }
+    if (pflop)
+        cols[9].drop = -1; /* the sort key stays */
     gp_table *t = gp_table_new(cols, ncols);
     if (!t)
         return GP_EXIT_FAIL;

@@ -401,7 +401,7 @@ static void tco_table(const tco_run *t, gp_format fmt, int wide)
     gp_wrap(line, 0, 0, width);
     putchar('\n');
     const gp_col cols[] = {{"OPTION", 0, 0, 0, 0},         {"$/USED GPU-H", 1, 0, 0, 0},
-                           {"OVER THE LIFE", 1, 0, 0, 2},  {"BREAK-EVEN", 0, 0, 0, 0},
+                           {"OVER THE LIFE", 1, 0, 0, -1},  {"BREAK-EVEN", 0, 0, 0, 0},
                            {"OFFER", 0, 60, 20, 0}};
     gp_table *tab = gp_table_new(cols, 5);
     if (!tab)

@@ -230,21 +230,30 @@ void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
         }
     }
     /* To fit: shorten long columns to a comfortable width, then drop the
-     * least useful columns, then shorten to the minimum. */
+     * least useful columns, then shorten to the minimum, and only then drop
+     * the columns that carry the answer (negative `drop`): a cut-off
+     * instance name costs less than a missing price. */
     while (width && shown_width(t, w, shown, COLUMN_GAP) > width) {
         if (shrink_one(t, w, shown, 0))
             continue;
         size_t drop = t->ncols;
         for (size_t c = 0; c < t->ncols; c++)
-            if (shown[c] && t->cols[c].drop &&
+            if (shown[c] && t->cols[c].drop > 0 &&
                 (drop == t->ncols || t->cols[c].drop > t->cols[drop].drop))
                 drop = c;
         if (drop < t->ncols) {
             shown[drop] = 0;
             continue;
         }
-        if (!shrink_one(t, w, shown, 1))
+        if (shrink_one(t, w, shown, 1))
+            continue;
+        for (size_t c = 0; c < t->ncols; c++)
+            if (shown[c] && t->cols[c].drop < 0 &&
+                (drop == t->ncols || t->cols[c].drop < t->cols[drop].drop))
+                drop = c;
+        if (drop == t->ncols)
             break; /* nothing more to give: let the terminal wrap */
+        shown[drop] = 0;
     }
     size_t last = 0;
     for (size_t c = 0; c < t->ncols; c++)
@@ -262,6 +271,21 @@ void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
         print_row(out, t, (const char *const *)&t->cells[r * t->ncols], w, shown, last);
         fputc('\n', out);
     }
+    /* A dropped column must not pass for an absent one: name it. */
+    char dropped[512] = "";
+    size_t ndropped = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (shown[c])
+            continue;
+        size_t used = strlen(dropped);
+        snprintf(dropped + used, sizeof(dropped) - used, "%s%s", ndropped ? ", " : "",
+                 t->cols[c].header);
+        ndropped++;
+    }
+    if (ndropped)
+        fprintf(out, "%s(not shown at %zu columns: %s; --wide or a wider terminal shows "
+                "%s)%s\n", color ? "\033[2m" : "", width, dropped,
+                ndropped == 1 ? "it" : "them", reset);
 }
 
 void gp_table_show(const gp_table *t, gp_format fmt, int wide)

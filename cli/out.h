@@ -26,7 +26,9 @@ typedef struct gp_col {
     size_t min;       /* ... and, after dropping columns, down to this;
                          0: never shortened */
     int drop;         /* 0: always shown; higher numbers are dropped first
-                         when the table does not fit */
+                         when the table does not fit. Negative: a column
+                         that carries the answer, dropped only after every
+                         column is at its minimum width (-3 before -1) */
 } gp_col;
 
 typedef struct gp_table gp_table;
@@ -37,7 +39,10 @@ gp_table *gp_table_new(const gp_col *cols, size_t ncols);
  * \x1b. Returns -1 out of memory. */
 int gp_table_add(gp_table *t, const char *const *cells);
 size_t gp_table_rows(const gp_table *t);
-/* Prints aligned to fit `width` columns (0: no limit). */
+/* Prints aligned to fit `width` columns (0: no limit): long columns shrink,
+ * then the columns with the highest `drop` go; a line under the table then
+ * names them ("(not shown at 80 columns: REGION; --wide or a wider terminal
+ * shows it)"). */
 void gp_table_print(const gp_table *t, FILE *out, size_t width, int color);
 /* Prints as a GitHub-flavoured Markdown table (cells escaped). */
 void gp_table_print_md(const gp_table *t, FILE *out);
