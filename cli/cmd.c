@@ -1,10 +1,14 @@
 /* The command table and top-level dispatch: `gpuplan CMD ...`,
  * `gpuplan help [CMD]`, `gpuplan --help`, `gpuplan --version`. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "main.h"
+#include "out.h"
 
 extern const gp_cmd gp_cmd_offers;
 extern const gp_cmd gp_cmd_gpus;
@@ -93,19 +97,26 @@ const gp_cmd gp_cmd_help_cmd = {
     run_help,
 };
 
-static int finish(int rc)
+/* A full disk or a closed stdout must not pass for success: one check
+ * for every command and format (out.c). */
+static int finish(int rc) { return gp_output_check(rc); }
+
+/* Run with stdout closed (`gpuplan ... >&-`), the first file gpuplan opens
+ * (a catalog) would become fd 1. Holding fd 1 with a read-only /dev/null
+ * keeps it from being taken, and makes every write to it fail (EBADF), so
+ * gp_output_check reports it. */
+static void hold_closed_stdout(void)
 {
-    /* A full disk or a closed pipe must not pass for success. */
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        if (rc == GP_EXIT_OK)
-            fputs("gpuplan: error writing to standard output\n", stderr);
-        return rc == GP_EXIT_OK ? GP_EXIT_FAIL : rc;
+    if (fcntl(STDOUT_FILENO, F_GETFD) == -1 && errno == EBADF) {
+        int fd = open("/dev/null", O_RDONLY);
+        if (fd >= 0 && fd != STDOUT_FILENO)
+            close(fd); /* fd 1 was taken meanwhile: nothing to hold */
     }
-    return rc;
 }
 
 int gp_main(int argc, char **argv)
 {
+    hold_closed_stdout();
     if (argc < 2)
         return gp_usage_error(NULL, "missing command; usage: gpuplan COMMAND "
                               "[OPTIONS] (see 'gpuplan --help')");

@@ -25,7 +25,7 @@ typedef enum gp_opt_kind {
     OPT_CHOICE,   /* one of `choices` ("a|b|c") */
     OPT_COUNT,    /* human count: 7B, 1.4T, 2e12, 8 */
     OPT_HOURS,    /* duration: 30d, 72h */
-    OPT_USD,      /* money: $500k */
+    OPT_USD,      /* money: 500k, '$500k' (quoted: bash expands $5) */
     OPT_FRACTION, /* 12% or 0.12 */
     OPT_GB,       /* size: 500GB, 2TB */
     OPT_NUMBER    /* plain non-negative number */

@@ -210,7 +210,6 @@ static int info(const gp_catalog *cat, const gp_args *args, gp_format fmt)
         return GP_EXIT_OK;
     }
     int wide = gp_arg_set(args, "wide");
-    gp_style st = gp_style_for(stdout);
     const gp_col scols[] = {
         {"SOURCE", 0, 40, 20, 0}, {"AS OF", 0, 0, 0, 0},    {"ROWS", 1, 0, 0, 0},
         {"OFFERS", 1, 0, 0, 0},   {"REPLACED", 1, 0, 0, 1}, {"NO PRICE", 1, 0, 0, 2},
@@ -265,8 +264,7 @@ static int info(const gp_catalog *cat, const gp_args *args, gp_format fmt)
         }
     printf("%s%s\n", any ? "" : " none", any ? "" : "");
     if (any)
-        printf("%sDetails, one line per row: gpuplan catalog check%s\n", st.dim,
-               st.reset);
+        gp_note("Details, one line per row: gpuplan catalog check");
     free(pi);
     return GP_EXIT_OK;
 }

@@ -251,7 +251,7 @@ static void print_table(const gp_estimate *e, const gp_cli_job *cj)
     }
     printf("\n%sAssumptions%s\n", st.bold, st.reset);
     for (size_t i = 0; i < e->nassumptions; i++)
-        printf("%s  - %s%s\n", st.dim, e->assumptions[i], st.reset);
+        gp_note_item("  - ", "%s", e->assumptions[i]);
 }
 
 static void md_escape(const char *s)

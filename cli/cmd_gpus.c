@@ -123,14 +123,12 @@ static int table_out(const gp_gpu_summary *s, size_t n, gp_format fmt,
     }
     gp_table_show(t, fmt, gp_arg_set(args, "wide"));
     if (fmt != FMT_MD) {
-        gp_style st = gp_style_for(stdout);
-        printf("%sBF16 TF: peak dense TFLOPS (* fp16 where the chip has no bf16). "
-               "$/H: per GPU-hour, on-demand, each (provider, instance type) "
-               "counted once at its cheapest region.%s\n",
-               st.dim, st.reset);
+        gp_note("BF16 TF: peak dense TFLOPS (* fp16 where the chip has no bf16). "
+                "$/H: per GPU-hour, on-demand, each (provider, instance type) "
+                "counted once at its cheapest region.");
         if (hidden)
-            printf("%s%zu accelerator names in the catalog have no specs; "
-                   "--all lists them.%s\n", st.dim, hidden, st.reset);
+            gp_note("%zu accelerator names in the catalog have no specs; --all lists "
+                    "them.", hidden);
     }
     gp_table_free(t);
     return GP_EXIT_OK;

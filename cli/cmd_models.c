@@ -117,11 +117,9 @@ static int table_out(const gp_model *const *ms, size_t n, gp_format fmt, int wid
     }
     gp_table_show(t, fmt, wide);
     if (fmt != FMT_MD) {
-        gp_style st = gp_style_for(stdout);
-        printf("%sHEADS: query/key-value heads where they differ. FFN: MLP width, or "
-               "experts x expert width. TOKENS: published pretraining tokens. "
-               "* parameter count computed from the shape.%s\n",
-               st.dim, st.reset);
+        gp_note("HEADS: query/key-value heads where they differ. FFN: MLP width, or "
+                "experts x expert width. TOKENS: published pretraining tokens. "
+                "* parameter count computed from the shape.");
     }
     gp_table_free(t);
     return GP_EXIT_OK;
@@ -145,8 +143,6 @@ static int family_matches(const char *family, const char *want)
 static int run(const gp_cmd *cmd, gp_args *args)
 {
     (void)cmd;
-    if (args->npositional)
-        return gp_usage_error("models", "unexpected argument '%s'", args->positional[0]);
     gp_model_table *t = NULL;
     gp_error err;
     gp_error_clear(&err);

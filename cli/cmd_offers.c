@@ -86,8 +86,12 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
         {"SPOT/GPU-H", 1, 0, 0, 0}, {"$/PFLOP-H", 1, 0, 0, 1},
     };
     size_t ncols = pflop ? 10 : 9;
-    if (gp_arg_set(args, "all-regions"))
+    if (gp_arg_set(args, "all-regions")) {
         cols[3].comfort = 24; /* region and zone: the point of the listing */
+        cols[3].drop = -1;
+    }
+    if (pflop)
+        cols[9].drop = -1; /* the sort key stays */
     gp_table *t = gp_table_new(cols, ncols);
     if (!t)
         return GP_EXIT_FAIL;
@@ -134,33 +138,28 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
         gp_table_free(t);
         return GP_EXIT_OK;
     }
-    gp_style st = gp_style_for(stdout);
     if (n == 0)
         printf("No offers match.\n");
     else
         gp_table_show(t, fmt, gp_arg_set(args, "wide"));
-    printf("%s%zu offer%s", st.dim, n, n == 1 ? "" : "s");
-    if (gp_arg_set(args, "per-provider"))
-        printf(", the cheapest of each provider");
-    else if (!gp_arg_set(args, "all-regions"))
-        printf(", cheapest region of each instance type (--all-regions: all)");
-    printf(". Ordered by %s.", spot_sort ? "spot $/GPU-h"
-                                         : gp_arg_text(args, "sort", "gpu-price"));
-    printf(" On-demand USD unless marked.%s\n", st.reset);
+    gp_note("%zu offer%s%s. Ordered by %s. On-demand USD unless marked.", n,
+            n == 1 ? "" : "s",
+            gp_arg_set(args, "per-provider")   ? ", the cheapest of each provider"
+            : !gp_arg_set(args, "all-regions") ? ", cheapest region of each instance "
+                                                 "type (--all-regions: all)"
+                                               : "",
+            spot_sort ? "spot $/GPU-h" : gp_arg_text(args, "sort", "gpu-price"));
     if (any_per_gpu)
-        printf("%s* priced per GPU; the source does not say how many GPUs a "
-               "node has.%s\n", st.dim, st.reset);
+        gp_note("* priced per GPU; the source does not say how many GPUs a node has.");
     if (hidden)
-        printf("%s%zu per-GPU listing%s (node size not published) left out by "
-               "the per-instance count; drop :COUNT to see %s.%s\n",
-               st.dim, hidden, hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them",
-               st.reset);
+        gp_note("%zu per-GPU listing%s (node size not published) left out by the "
+                "per-instance count; drop :COUNT to see %s.",
+                hidden, hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them");
     if (any_spot_above)
-        printf("%s! the source lists a spot price above on-demand.%s\n", st.dim,
-               st.reset);
+        gp_note("! the source lists a spot price above on-demand.");
     if (pflop)
-        printf("%s$/PFLOP-H = $/GPU-h / peak dense bf16 PFLOPS (fp16 where "
-               "there is no bf16).%s\n", st.dim, st.reset);
+        gp_note("$/PFLOP-H = $/GPU-h / peak dense bf16 PFLOPS (fp16 where there is "
+                "no bf16).");
     gp_table_free(t);
     return GP_EXIT_OK;
 }

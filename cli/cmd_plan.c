@@ -16,7 +16,8 @@
 #include "svg.h"
 
 static const gp_opt OPTS[] = {
-    {"budget", 0, OPT_USD, 0, "USD", NULL, "the most the run may cost, e.g. $250k"},
+    {"budget", 0, OPT_USD, 0, "USD", NULL,
+     "the most the run may cost, e.g. 250k (a dollar sign needs quotes: '$250k')"},
     {"ckpt-gbps", 0, OPT_NUMBER, 0, "GBPS", NULL,
      "checkpoint write/read bandwidth per node, Gb/s (default 8: about 1 GB/s, as "
      "Llama 3's storage per node)"},
@@ -296,8 +297,8 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
     const gp_col cols[] = {
         {"#", 1, 0, 0, 0},          {"PROVIDER", 0, 12, 8, 0}, {"INSTANCE", 0, 18, 10, 0},
         {"GPUS", 1, 0, 0, 0},       {"TERM", 0, 0, 0, 0},     {"DAYS", 1, 0, 0, 0},
-        {"P90", 1, 0, 0, 1},        {"COST", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, 2},
-        {"MFU", 1, 0, 0, 3},        {"OK", 0, 0, 0, 0},
+        {"P90", 1, 0, 0, -1},       {"COST", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, -2},
+        {"MFU", 1, 0, 0, -3},        {"OK", 0, 0, 0, 0},
     };
     gp_table *t = gp_table_new(cols, sizeof(cols) / sizeof(cols[0]));
     if (!t)
@@ -391,10 +392,9 @@ static int text_out(const plan_cli *pc, gp_format fmt, int wide)
     int rc = table_out(pc, fmt, wide);
     if (rc)
         return rc;
-    printf("%sDAYS: expected wall clock; P90: 90th percentile (spot: simulated). COST: "
-           "whole run with storage, egress and serving. OK: meets deadline and budget "
-           "(late, over); * on the cost-time frontier.%s\n",
-           st.dim, st.reset);
+    gp_note("DAYS: expected wall clock; P90: 90th percentile (spot: simulated). COST: "
+            "whole run with storage, egress and serving. OK: meets deadline and budget "
+            "(late, over); * on the cost-time frontier.");
     if (r->binding[0])
         printf("\n%sNo plan meets the constraints: %s.%s\n", st.yellow, r->binding, st.reset);
     print_breakdown(pc, fmt);
@@ -421,13 +421,13 @@ static int text_out(const plan_cli *pc, gp_format fmt, int wide)
     printf("\n%sAssumptions%s\n", st.bold, st.reset);
     const char *bullet = fmt == FMT_MD ? "- " : "  - ";
     for (size_t i = 0; i < n; i++)
-        printf("%s%s%s%s\n", st.dim, bullet, lines[i], st.reset);
+        gp_note_item(bullet, "%s", lines[i]);
     const gp_estimate *e = &r->best_estimate;
     for (size_t i = 0; i < e->nassumptions; i++)
-        printf("%s%s%s%s\n", st.dim, bullet, e->assumptions[i], st.reset);
+        gp_note_item(bullet, "%s", e->assumptions[i]);
     if (r->offers_too_small || r->offers_without_specs)
-        printf("%s%s%zu instance types cannot hold the job at any size; %zu have no specs.%s\n",
-               st.dim, bullet, r->offers_too_small, r->offers_without_specs, st.reset);
+        gp_note_item(bullet, "%zu instance types cannot hold the job at any size; %zu have "
+                     "no specs.", r->offers_too_small, r->offers_without_specs);
     return GP_EXIT_OK;
 }
 
@@ -625,7 +625,7 @@ const gp_cmd gp_cmd_plan = {
     OPTS,
     sizeof(OPTS) / sizeof(OPTS[0]),
     "gpuplan plan --model llama-3-70b --tokens 1.4T --deadline 30d\n"
-    "gpuplan plan --model llama-2-7b --budget $100k --objective time --spot never\n"
+    "gpuplan plan --model llama-2-7b --budget 100k --objective time --spot never\n"
     "gpuplan plan --params 13B --chinchilla --gpu H100 --provider aws,lambda --svg plans.svg\n"
     "gpuplan plan --model llama-3-8b --serve-on aws --serve-months 6 --format json",
     run,

@@ -277,10 +277,14 @@ static const char *break_even_text(char *buf, size_t cap, const option_row *r, i
     }
     if (isnan(r->break_even))
         return strcpy(buf, "never (price below energy)");
+    /* gp_fmt_pct: a huge capex needs a utilisation of 1e296%, which %.0f
+     * would print as 297 digits cut off by the cell. */
+    char pct[32];
+    gp_fmt_pct(pct, sizeof(pct), r->break_even);
     if (r->break_even > 1)
-        snprintf(buf, cap, "never (needs %.0f%%)", 100 * r->break_even);
+        snprintf(buf, cap, "never (needs %s)", pct);
     else
-        snprintf(buf, cap, "owning cheaper above %.0f%%", 100 * r->break_even);
+        snprintf(buf, cap, "owning cheaper above %s", pct);
     return buf;
 }
 
@@ -376,7 +380,7 @@ static void tco_table(const tco_run *t, gp_format fmt, int wide)
     gp_style st = gp_style_for(stdout);
     char capex[32], opex[32], used[32], energy[32], fixed[32];
     char line[512];
-    size_t width = fmt == FMT_MD ? 100000 : gp_terminal_width();
+    size_t width = fmt == FMT_MD ? 0 : gp_prose_width();
     snprintf(line, sizeof(line),
              "Owning %d x %s for %g years at %.0f%% utilisation: %s up front, %s/year opex, "
              "%g kW x PUE %g at $%g/kWh.",
@@ -397,7 +401,7 @@ static void tco_table(const tco_run *t, gp_format fmt, int wide)
     gp_wrap(line, 0, 0, width);
     putchar('\n');
     const gp_col cols[] = {{"OPTION", 0, 0, 0, 0},         {"$/USED GPU-H", 1, 0, 0, 0},
-                           {"OVER THE LIFE", 1, 0, 0, 2},  {"BREAK-EVEN", 0, 0, 0, 0},
+                           {"OVER THE LIFE", 1, 0, 0, -1},  {"BREAK-EVEN", 0, 0, 0, 0},
                            {"OFFER", 0, 60, 20, 0}};
     gp_table *tab = gp_table_new(cols, 5);
     if (!tab)
@@ -448,8 +452,6 @@ static void tco_table(const tco_run *t, gp_format fmt, int wide)
 static int run(const gp_cmd *cmd, gp_args *args)
 {
     (void)cmd;
-    if (args->npositional)
-        return gp_usage_error("tco", "unexpected argument '%s'", args->positional[0]);
     if (!gp_arg_set(args, "gpu"))
         return gp_usage_error("tco", "--gpu is required: the accelerator of the server, "
                               "e.g. --gpu H100");

@@ -92,8 +92,6 @@ int gp_cli_job_parse(const gp_args *args, const char *gpu_option, int cluster,
     const char *cmd = args->cmd_name;
     memset(cj, 0, sizeof(*cj));
     gp_job_init(&cj->job);
-    if (args->npositional)
-        return gp_usage_error(cmd, "unexpected argument '%s'", args->positional[0]);
     gp_error err;
     gp_error_clear(&err);
     gp_status st = gp_model_table_load_default(&cj->models, &err);

@@ -8,6 +8,8 @@
 
 #include "cmd.h"
 #include "out.h"
+#include "gpuplan/accel.h"
+#include "gpuplan/model.h"
 #include "gpuplan/query.h"
 #include "gpuplan/units.h"
 
@@ -192,6 +194,116 @@ static int set_value(const gp_cmd *cmd, const gp_opt *opt, gp_opt_value *v,
     return 0;
 }
 
+/* Whether a command reads words that are not options: its usage says so
+ * right after the name ("catalog info|check|export", "help [COMMAND]");
+ * "[OPTIONS]", "--gpu NAME" or "(--model NAME | ...)" there means none. */
+static int takes_positional(const gp_cmd *cmd)
+{
+    const char *p = cmd->usage + strcspn(cmd->usage, " ");
+    while (*p == ' ')
+        p++;
+    if (!*p || *p == '-' || *p == '(')
+        return 0;
+    return !(strncmp(p, "[OPTIONS]", 9) == 0 || strncmp(p, "[-", 2) == 0);
+}
+
+/* The options a stray word most plausibly belongs to (a forgotten --gpu
+ * before "H100"): a choice it is one of, else a model preset or an
+ * accelerator the embedded tables know, else the typed options whose parser
+ * accepts it ("30d" for the durations). Fills up to `cap` indexes; returns
+ * how many. Plain counts and text are left out: nearly anything is one. */
+static size_t owners_of(const gp_cmd *cmd, const char *word, int *found, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cmd->nopts; i++)
+        if (cmd->opts[i].kind == OPT_CHOICE && choice_ok(cmd->opts[i].choices, word)) {
+            found[0] = (int)i;
+            return 1;
+        }
+    int model = find_long(cmd, "model", 5), gpu = find_long(cmd, "gpu", 3);
+    gp_error err;
+    if (model >= 0) {
+        gp_model_table *mt = NULL;
+        int known = gp_model_table_load_default(&mt, &err) == GP_OK &&
+                    gp_model_find(mt, word) != NULL;
+        gp_model_table_free(mt);
+        if (known) {
+            found[0] = model;
+            return 1;
+        }
+    }
+    if (gpu >= 0) {
+        char name[128];
+        snprintf(name, sizeof(name), "%s", word);
+        name[strcspn(name, ":")] = '\0'; /* H100:8 */
+        gp_accel_table *at = NULL;
+        int known = gp_accel_table_load_default(&at, &err) == GP_OK &&
+                    gp_accel_resolve(at, name, NULL, NAN, NULL) != NULL;
+        gp_accel_table_free(at);
+        if (known) {
+            found[0] = gpu;
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < cmd->nopts && n < cap; i++) {
+        double v;
+        gp_status st = GP_EINVAL;
+        switch (cmd->opts[i].kind) {
+        case OPT_HOURS: st = gp_parse_hours(word, &v, &err); break;
+        case OPT_USD: st = gp_parse_usd(word, &v, &err); break;
+        case OPT_FRACTION: st = gp_parse_fraction(word, 0, &v, &err); break;
+        case OPT_GB: st = gp_parse_gb(word, &v, &err); break;
+        default: break;
+        }
+        if (st == GP_OK)
+            found[n++] = (int)i;
+    }
+    return n;
+}
+
+/* "gpuplan offers: unexpected argument 'H100'; did you mean --gpu H100?" */
+static int unexpected_argument(const gp_cmd *cmd, const char *word)
+{
+    int found[8];
+    size_t n = owners_of(cmd, word, found, 8);
+    if (n == 1)
+        return gp_usage_error(cmd->name, "unexpected argument '%s'; did you mean --%s %s?",
+                              word, cmd->opts[found[0]].name, word);
+    char names[512] = "";
+    if (n > 1) {
+        for (size_t k = 0; k < n; k++) {
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof(names) - used, "%s--%s %s",
+                     k == 0 ? "" : k + 1 == n ? " or " : ", ", cmd->opts[found[k]].name,
+                     word);
+        }
+        return gp_usage_error(cmd->name, "unexpected argument '%s'; did you mean %s?", word,
+                              names);
+    }
+    /* No clue from the word: name the options that take a value, when they
+     * are few enough to read in one line. */
+    size_t nvalue = 0;
+    for (size_t k = 0; k < cmd->nopts; k++)
+        if (cmd->opts[k].kind != OPT_FLAG) {
+            if (nvalue < 8)
+                found[nvalue] = (int)k;
+            nvalue++;
+        }
+    if (nvalue > 0 && nvalue <= 6) {
+        for (size_t k = 0; k < nvalue; k++) {
+            const gp_opt *o = &cmd->opts[found[k]];
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof(names) - used, "%s--%s %s", k ? ", " : "",
+                     o->name, o->metavar ? o->metavar : "VALUE");
+        }
+        return gp_usage_error(cmd->name, "unexpected argument '%s'; %s takes only options, "
+                              "each value after its option: %s", word, cmd->name, names);
+    }
+    return gp_usage_error(cmd->name, "unexpected argument '%s'; %s takes only options, "
+                          "each value after its option (see 'gpuplan %s --help')", word,
+                          cmd->name, cmd->name);
+}
+
 void gp_args_free(gp_args *args)
 {
     if (!args->values)
@@ -277,6 +389,12 @@ int gp_args_parse(const gp_cmd *cmd, int argc, char **argv, gp_args *out)
             gp_args_free(out);
             return rc;
         }
+    }
+    /* Checked after every option, so a --help anywhere still shows help. */
+    if (out->npositional && !takes_positional(cmd)) {
+        int rc = unexpected_argument(cmd, out->positional[0]);
+        gp_args_free(out);
+        return rc;
     }
     return 0;
 }

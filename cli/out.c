@@ -1,5 +1,6 @@
 #include "out.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -74,6 +75,32 @@ gp_table *gp_table_new(const gp_col *cols, size_t ncols)
     return t;
 }
 
+/* A copy of a cell fit for one table line: a catalog field may hold a
+ * newline (quoted CSV), a tab or an escape sequence, which would break the
+ * row or restyle the terminal. Control characters become visible escapes
+ * (\n, \t, \r, \x1b); Markdown then escapes the backslash in turn. */
+static char *display_copy(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p < 0x20 || *p == 0x7f) ? 4 : 1;
+    char *out = malloc(n + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f)
+            *o++ = (char)*p;
+        else if (*p == '\n' || *p == '\t' || *p == '\r') {
+            *o++ = '\\';
+            *o++ = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+        } else {
+            o += snprintf(o, 5, "\\x%02x", *p);
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 int gp_table_add(gp_table *t, const char *const *cells)
 {
     if (t->nrows == t->cap) {
@@ -86,7 +113,7 @@ int gp_table_add(gp_table *t, const char *const *cells)
     }
     char **row = &t->cells[t->nrows * t->ncols];
     for (size_t i = 0; i < t->ncols; i++) {
-        row[i] = strdup(cells[i] ? cells[i] : "-");
+        row[i] = display_copy(cells[i] ? cells[i] : "-");
         if (!row[i]) {
             while (i-- > 0)
                 free(row[i]);
@@ -203,21 +230,30 @@ void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
         }
     }
     /* To fit: shorten long columns to a comfortable width, then drop the
-     * least useful columns, then shorten to the minimum. */
+     * least useful columns, then shorten to the minimum, and only then drop
+     * the columns that carry the answer (negative `drop`): a cut-off
+     * instance name costs less than a missing price. */
     while (width && shown_width(t, w, shown, COLUMN_GAP) > width) {
         if (shrink_one(t, w, shown, 0))
             continue;
         size_t drop = t->ncols;
         for (size_t c = 0; c < t->ncols; c++)
-            if (shown[c] && t->cols[c].drop &&
+            if (shown[c] && t->cols[c].drop > 0 &&
                 (drop == t->ncols || t->cols[c].drop > t->cols[drop].drop))
                 drop = c;
         if (drop < t->ncols) {
             shown[drop] = 0;
             continue;
         }
-        if (!shrink_one(t, w, shown, 1))
+        if (shrink_one(t, w, shown, 1))
+            continue;
+        for (size_t c = 0; c < t->ncols; c++)
+            if (shown[c] && t->cols[c].drop < 0 &&
+                (drop == t->ncols || t->cols[c].drop < t->cols[drop].drop))
+                drop = c;
+        if (drop == t->ncols)
             break; /* nothing more to give: let the terminal wrap */
+        shown[drop] = 0;
     }
     size_t last = 0;
     for (size_t c = 0; c < t->ncols; c++)
@@ -235,6 +271,21 @@ void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
         print_row(out, t, (const char *const *)&t->cells[r * t->ncols], w, shown, last);
         fputc('\n', out);
     }
+    /* A dropped column must not pass for an absent one: name it. */
+    char dropped[512] = "";
+    size_t ndropped = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (shown[c])
+            continue;
+        size_t used = strlen(dropped);
+        snprintf(dropped + used, sizeof(dropped) - used, "%s%s", ndropped ? ", " : "",
+                 t->cols[c].header);
+        ndropped++;
+    }
+    if (ndropped)
+        fprintf(out, "%s(not shown at %zu columns: %s; --wide or a wider terminal shows "
+                "%s)%s\n", color ? "\033[2m" : "", width, dropped,
+                ndropped == 1 ? "it" : "them", reset);
 }
 
 void gp_table_show(const gp_table *t, gp_format fmt, int wide)
@@ -310,10 +361,19 @@ void gp_csv_end(FILE *out) { fputc('\n', out); }
 
 /* ---- numbers ------------------------------------------------------------- */
 
+/* Beyond this, digits stop meaning anything to a reader (and %.0f would
+ * print up to 309 of them into a cell-sized buffer, cut off mid-number):
+ * the formatters switch to scientific notation, 1.00e+300. */
+#define GP_FMT_SCI_FROM 1e15
+
+static int too_big(double v) { return fabs(v) >= GP_FMT_SCI_FROM; }
+
 const char *gp_fmt_usd(char *buf, size_t cap, double usd)
 {
     if (isnan(usd)) {
         snprintf(buf, cap, "-");
+    } else if (too_big(usd)) {
+        snprintf(buf, cap, "%s$%.2e", usd < 0 ? "-" : "", fabs(usd));
     } else if (fabs(usd) >= 1000) {
         char digits[64];
         gp_fmt_int(digits, sizeof(digits), usd);
@@ -328,6 +388,8 @@ const char *gp_fmt_num(char *buf, size_t cap, double v, int decimals)
 {
     if (isnan(v))
         snprintf(buf, cap, "-");
+    else if (too_big(v))
+        snprintf(buf, cap, "%.2e", v);
     else
         snprintf(buf, cap, "%.*f", decimals, v);
     return buf;
@@ -348,10 +410,15 @@ const char *gp_fmt_int(char *buf, size_t cap, double v)
         snprintf(buf, cap, "-");
         return buf;
     }
+    if (too_big(v)) {
+        snprintf(buf, cap, "%.2e", v);
+        return buf;
+    }
     char digits[64];
     snprintf(digits, sizeof(digits), "%.0f", fabs(v));
     size_t n = strlen(digits), o = 0;
-    if (v < 0 && o + 1 < cap)
+    /* -0.4 rounds to "0": no minus sign in front of it. */
+    if (v < 0 && strcmp(digits, "0") != 0 && o + 1 < cap)
         buf[o++] = '-';
     for (size_t i = 0; i < n && o + 1 < cap; i++) {
         if (i > 0 && (n - i) % 3 == 0 && o + 1 < cap)
@@ -388,6 +455,8 @@ const char *gp_fmt_pct(char *buf, size_t cap, double fraction)
 {
     if (isnan(fraction))
         snprintf(buf, cap, "-");
+    else if (too_big(fraction * 100.0))
+        snprintf(buf, cap, "%.2e%%", fraction * 100.0);
     else
         snprintf(buf, cap, "%.0f%%", fraction * 100.0);
     return buf;
@@ -421,59 +490,112 @@ json_t *gp_json_str(const char *s)
 
 int gp_json_print(json_t *root)
 {
-    if (!root)
+    if (!root) {
+        /* The only way a builder gives NULL; a write error, by contrast, is
+         * left on stdout's error flag for gp_output_check to report. */
+        fputs("gpuplan: out of memory\n", stderr);
         return -1;
+    }
     int rc = json_dumpf(root, stdout,
                         JSON_INDENT(2) | JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII);
     json_decref(root);
-    if (rc != 0)
-        return -1;
+    /* The newline goes out even after a failed dump: left in the buffer, it
+     * makes gp_output_check's flush fail again and say why (jansson stops at
+     * the first failed write and leaves the buffer empty). */
     fputc('\n', stdout);
-    return 0;
+    return rc != 0 ? -1 : 0;
+}
+
+int gp_output_check(int rc)
+{
+    /* Whatever the format, the bytes only leave on this flush: a full disk
+     * or a closed stdout shows up here (or earlier, on stdout's error flag)
+     * and must not pass for success, nor fail without a word. */
+    errno = 0;
+    int flush_failed = fflush(stdout) != 0;
+    int saved = errno;
+    if (!flush_failed && !ferror(stdout))
+        return rc;
+    /* An earlier buffered write failed but the last flush had nothing left
+     * to say why: EIO is the honest generic answer. */
+    fprintf(stderr, "gpuplan: cannot write output: %s\n",
+            strerror(flush_failed && saved ? saved : EIO));
+    return rc == 0 ? 1 : rc;
+}
+
+size_t gp_prose_width(void)
+{
+    /* On a terminal, prose fits the window; into a pipe or a file it stays
+     * one record per line, so grep and diff see whole sentences. */
+    return isatty(STDOUT_FILENO) ? gp_terminal_width() : 0;
 }
 
 /* Prints text wrapped to `width`, every line indented by `indent`, the first
- * line starting at column `col`. */
+ * line starting at column `col`. A space is written only in front of the
+ * word that follows it on the same line: none is left at a line's end, and
+ * none is lost where a line ends exactly at `width` ("for a" once came out
+ * as "fora" there). */
 void gp_wrap(const char *text, size_t col, size_t indent, size_t width)
 {
     const char *p = text;
+    size_t spaces = 0;
     while (*p) {
         if (*p == '\n') {
             printf("\n%*s", (int)indent, "");
             col = indent;
+            spaces = 0;
+            p++;
+            continue;
+        }
+        if (*p == ' ') {
+            spaces++;
             p++;
             continue;
         }
         size_t wl = strcspn(p, " \n");
-        if (col > indent && col + wl > width) {
+        size_t ww = 0; /* display width: UTF-8 code points */
+        for (size_t i = 0; i < wl; i++)
+            ww += ((unsigned char)p[i] & 0xC0) != 0x80;
+        if (width && col > indent && col + spaces + ww > width) {
             printf("\n%*s", (int)indent, "");
             col = indent;
+            spaces = 0;
         }
-        printf("%.*s", (int)wl, p);
-        col += wl;
+        printf("%*s%.*s", (int)spaces, "", (int)wl, p);
+        col += spaces + ww;
+        spaces = 0;
         p += wl;
-        if (*p == ' ') {
-            if (col + 1 < width) {
-                putchar(' ');
-                col++;
-            }
-            p++;
-        }
     }
     putchar('\n');
 }
 
-void gp_note(const char *fmt, ...)
+static void note_v(const char *bullet, const char *fmt, va_list ap)
 {
     char text[4096];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
     gp_style st = gp_style_for(stdout);
     fputs(st.dim, stdout);
-    size_t width = gp_terminal_width();
-    gp_wrap(text, 0, 0, width > 20 ? width : 80);
+    fputs(bullet, stdout);
+    size_t indent = 0;
+    for (const char *b = bullet; *b; b++)
+        indent += ((unsigned char)*b & 0xC0) != 0x80;
+    gp_wrap(text, indent, indent, gp_prose_width());
     /* gp_wrap ended the line; close the style after it. */
     fputs(st.reset, stdout);
+}
+
+void gp_note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note_v("", fmt, ap);
+    va_end(ap);
+}
+
+void gp_note_item(const char *bullet, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note_v(bullet, fmt, ap);
+    va_end(ap);
 }

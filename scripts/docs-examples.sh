@@ -3,7 +3,7 @@
 # what the page shows. An example is a ```console block whose first line is
 # "$ gpuplan ..."; the lines after it are the expected output (stdout and
 # stderr, in that order). Examples run from the source root with LC_ALL=C,
-# NO_COLOR=1, COLUMNS=100 and no GPUPLAN_CATALOG.
+# NO_COLOR=1, COLUMNS=80 and no GPUPLAN_CATALOG.
 #
 # Usage: docs-examples.sh GPUPLAN_BINARY SOURCE_ROOT
 #        UPDATE=1 docs-examples.sh ...   rewrites the outputs in the pages
@@ -14,7 +14,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 mkdir "$T/bin"
 ln -s "$BIN" "$T/bin/gpuplan"
-export PATH="$T/bin:$PATH" LC_ALL=C NO_COLOR=1 COLUMNS=100 TZ=UTC
+export PATH="$T/bin:$PATH" LC_ALL=C NO_COLOR=1 COLUMNS=80 TZ=UTC
 unset GPUPLAN_CATALOG TERM
 cd "$ROOT" || exit 1
 failed=0
