@@ -48,8 +48,12 @@ static void main_help(void)
            "many, for how long, at what cost: a dated, sourced catalog of GPU\n"
            "cloud offers, queried offline.\n\n"
            "Commands:\n");
-    for (size_t i = 0; i < gp_command_count; i++)
-        printf("  %-10s %s\n", gp_commands[i]->name, gp_commands[i]->summary);
+    for (size_t i = 0; i < gp_command_count; i++) {
+        /* Help is read in a terminal: summaries wrap at 80 under their
+         * column, whatever the output is. */
+        printf("  %-10s ", gp_commands[i]->name);
+        gp_wrap(gp_commands[i]->summary, 13, 13, 80);
+    }
     printf("\nOptions:\n"
            "  -h, --help     show this help (also: gpuplan help COMMAND)\n"
            "  -V, --version  show the version and the data it carries\n\n"

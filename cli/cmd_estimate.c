@@ -313,7 +313,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
 
 const gp_cmd gp_cmd_estimate = {
     "estimate",
-    "Estimate a training job: FLOPs, memory per GPU, layout, time, GPU-hours.",
+    "Estimate a training job: FLOPs, memory, layout, time, GPU-hours.",
     "estimate (--model NAME | --params N) [--tokens N | --chinchilla] [OPTIONS]",
     "From a model and a token budget to compute, memory per GPU, a parallel "
     "layout (tensor, pipeline, data parallelism, ZeRO stage, recomputation), "

@@ -198,7 +198,7 @@ out:
 
 const gp_cmd gp_cmd_gpus = {
     "gpus",
-    "List accelerators: specs, and how many providers offer them at what price.",
+    "List accelerators: specs, and who offers them at what price.",
     "gpus [OPTIONS]",
     "One row per accelerator of data/accelerators.csv (peak dense TFLOPS per "
     "precision, memory, bandwidth, interconnect, TDP, each with its source), "

@@ -296,9 +296,9 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
 {
     const gp_col cols[] = {
         {"#", 1, 0, 0, 0},          {"PROVIDER", 0, 12, 8, 0}, {"INSTANCE", 0, 18, 10, 0},
-        {"GPUS", 1, 0, 0, 0},       {"TERM", 0, 0, 0, 0},     {"DAYS", 1, 0, 0, 0},
+        {"GPUS", 1, 0, 0, 0},       {"TERM", 0, 0, 0, 0},     {"DAYS", 1, 0, 0, 2},
         {"P90", 1, 0, 0, -1},       {"COST", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, -2},
-        {"MFU", 1, 0, 0, -3},        {"OK", 0, 0, 0, 0},
+        {"MFU", 1, 0, 0, -3},        {"OK", 0, 0, 0, 1},
     };
     gp_table *t = gp_table_new(cols, sizeof(cols) / sizeof(cols[0]));
     if (!t)
@@ -613,7 +613,7 @@ out:
 
 const gp_cmd gp_cmd_plan = {
     "plan",
-    "Price a training job on every offer: the cheapest plan that meets a deadline.",
+    "Price a training job on every offer, under a deadline and a budget.",
     "plan (--model NAME | --params N) [--tokens N] [OPTIONS]",
     "Runs the job model (see `gpuplan estimate`) on every instance type of the "
     "catalog that can hold the job, picks for each the fewest instances that "

@@ -512,7 +512,7 @@ out:
 
 const gp_cmd gp_cmd_tco = {
     "tco",
-    "Own or rent: one accelerator server against the cheapest cloud offers.",
+    "Own or rent: one server against the cheapest cloud offers.",
     "tco --gpu NAME --capex USD --years N --power-kw KW --usd-per-kwh USD "
     "--opex-per-year USD --utilization PCT [OPTIONS]",
     "The cost per used GPU-hour of owning one server (capex, opex and energy "

@@ -67,7 +67,7 @@ int gp_market_claims(const gp_market_view *v)
             printf("%s%d. \"%s\"%s  %s%s%s\n", s.bold, i + 1, c[i].text, s.reset, colour,
                    gp_verdict_name(c[i].verdict), s.reset);
             char line[GP_EVIDENCE_LEN + 32];
-            size_t width = gp_terminal_width();
+            size_t width = gp_prose_width();
             snprintf(line, sizeof(line), "evidence: %s", c[i].evidence);
             fputs("   ", stdout);
             gp_wrap(line, 3, 13, width);

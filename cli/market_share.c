@@ -353,7 +353,7 @@ static int summary_table(const gp_market *m, const share_sel *s, const gp_share_
         if (fmt == FMT_MD)
             printf("\n%s\n", line);
         else
-            gp_wrap(line, 0, 4, gp_terminal_width());
+            gp_wrap(line, 0, 4, gp_prose_width());
     }
     if (fmt != FMT_MD) {
         gp_note("TOP-3: * = the three largest named shares added up (else the source's own "

@@ -19,7 +19,7 @@ fail() {
     failed=1
 }
 
-commands=$("$BIN" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/^Commands:/ {print $1}')
+commands=$("$BIN" --help | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z]/ {print $1}')
 [ -n "$commands" ] || fail "no commands in 'gpuplan --help'"
 
 # Long options listed in a command's --help (lines of its Options section).
