@@ -87,6 +87,7 @@ typedef struct gp_job_constants {
     double memory_reserve_gb;      /* CUDA context, NCCL buffers */
     double default_global_batch_tokens; /* the default batch's floor */
     double default_batch_tokens_per_gpu; /* the default batch grows so */
+    double default_batch_tokens_max;     /* ... up to this */
     double default_target_days;
     double default_internode_gbps; /* when the accelerator has no data */
     int default_gpus_per_node;

@@ -53,6 +53,10 @@ static const gp_job_constants DEFAULTS = {
      * 15,360 x 4,096 on 2,048 H800 (30,720 per GPU, arXiv:2412.19437
      * section 4.2). The default is the smallest of these per GPU. */
     .default_batch_tokens_per_gpu = 1024.0,
+    /* ... up to DeepSeek-V3's final 15,360 sequences of 4,096 tokens, the
+     * largest published pretraining batch we found (arXiv:2412.19437
+     * section 4.2). */
+    .default_batch_tokens_max = 15360.0 * 4096.0,
     .default_target_days = 30.0,
     .default_internode_gbps = 200.0,
     .default_gpus_per_node = 8,
@@ -301,7 +305,9 @@ static double seqs_at(const gp_job_ctx *x, int n)
 {
     if (x->batch_given)
         return x->seqs;
-    double grown = ceil(n * x->k->default_batch_tokens_per_gpu / x->seq);
+    double tokens = fmin(n * x->k->default_batch_tokens_per_gpu,
+                         x->k->default_batch_tokens_max);
+    double grown = ceil(tokens / x->seq);
     return grown > x->seqs ? grown : x->seqs;
 }
 
@@ -454,9 +460,8 @@ static int max_gpus(const gp_job_ctx *x)
     if (x->job->tp > 0)
         t = x->job->tp;
     int pp = x->job->pp > 0 ? x->job->pp : x->m->layers;
-    if (!x->batch_given)
-        return 10000000; /* the default batch grows with the cluster */
-    double most = x->seqs * t * pp;
+    /* The default batch grows with the cluster up to its cap. */
+    double most = seqs_at(x, 10000000) * t * pp;
     return most > 1e7 ? 10000000 : (int)most;
 }
 
@@ -609,8 +614,9 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
     else
         note(e, "global batch %.0f tokens = %.0f sequences of %.0f (default: the larger of "
                 "4M tokens, Llama 1-2, and %.0f tokens per GPU, Llama 3 405B's 16M on "
-                "16,384 GPUs; --global-batch sets it)",
-             seqs * x->seq, seqs, x->seq, k->default_batch_tokens_per_gpu);
+                "16,384 GPUs, up to DeepSeek-V3's %.0fM; --global-batch sets it)",
+             seqs * x->seq, seqs, x->seq, k->default_batch_tokens_per_gpu,
+             k->default_batch_tokens_max / 1e6);
     note(e, "FlashAttention: attention scores are never stored; no dropout masks");
     double w, g, o;
     int fp32 = x->precision == GP_PREC_FP32 || x->precision == GP_PREC_TF32;
@@ -704,7 +710,7 @@ gp_status gp_job_estimate_with(const gp_job *job, const gp_job_constants *k,
         return gp_fail(err, GP_ERANGE, "", 0,
                        "the job can use at most %d GPUs (%.0f sequences per step x "
                        "TP x PP); use fewer GPUs or a larger --global-batch",
-                       e->max_gpus, x.seqs);
+                       e->max_gpus, seqs_at(&x, 10000000));
     if (job->gpus > 0 && (job->tp > 0 || job->pp > 0) &&
         job->gpus % ((job->tp > 0 ? job->tp : 1) * (job->pp > 0 ? job->pp : 1)))
         return gp_fail(err, GP_ERANGE, "", 0,
