@@ -654,9 +654,9 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
         note(e, "derived shape: %d experts with %d active of width %d (a guess from the "
                 "active share)", m->experts, m->experts_active, m->moe_ffn);
     if (m->derived & (GP_DERIVED_LAYERS | GP_DERIVED_HIDDEN | GP_DERIVED_HEADS))
-        note(e, "derived shape: %d layers x hidden %d, %d heads, SwiGLU MLP %d "
-                "(Llama aspect ratio hidden = 128 x layers)",
-             m->layers, m->hidden, m->heads, m->ffn);
+        note(e, "derived shape: %d layers x hidden %d, %d heads (%d KV), SwiGLU MLP %d "
+                "(width interpolated between published configs, data/model-shapes.csv)",
+             m->layers, m->hidden, m->heads, m->kv_heads, m->ffn);
     if (m->derived & (GP_DERIVED_VOCAB | GP_DERIVED_SEQ_LEN))
         note(e, "derived shape: vocabulary %d, sequence length %d (Llama 2 defaults)",
              m->vocab, m->seq_len);
