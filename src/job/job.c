@@ -53,10 +53,13 @@ static const gp_job_constants DEFAULTS = {
      * 15,360 x 4,096 on 2,048 H800 (30,720 per GPU, arXiv:2412.19437
      * section 4.2). The default is the smallest of these per GPU. */
     .default_batch_tokens_per_gpu = 1024.0,
-    /* ... up to DeepSeek-V3's final 15,360 sequences of 4,096 tokens, the
-     * largest published pretraining batch we found (arXiv:2412.19437
-     * section 4.2). */
-    .default_batch_tokens_max = 15360.0 * 4096.0,
+    /* ... up to Llama 3 405B's 16M tokens, the largest dense pretraining
+     * batch we found (arXiv:2407.21783 section 3.4.1). DeepSeek-V3 ramped
+     * to 15,360 x 4,096 = 63M (arXiv:2412.19437 section 4.2), an MoE run;
+     * --global-batch gives such batches. A higher cap also lets the
+     * planner's count search run on to millions of GPUs (bench_plan 0.7 s
+     * with 63M, 0.19 s with 16M). */
+    .default_batch_tokens_max = 16777216.0,
     .default_target_days = 30.0,
     .default_internode_gbps = 200.0,
     .default_gpus_per_node = 8,
@@ -614,9 +617,9 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
     else
         note(e, "global batch %.0f tokens = %.0f sequences of %.0f (default: the larger of "
                 "4M tokens, Llama 1-2, and %.0f tokens per GPU, Llama 3 405B's 16M on "
-                "16,384 GPUs, up to DeepSeek-V3's %.0fM; --global-batch sets it)",
+                "16,384 GPUs, up to its %.0fM; --global-batch sets it)",
              seqs * x->seq, seqs, x->seq, k->default_batch_tokens_per_gpu,
-             k->default_batch_tokens_max / 1e6);
+             k->default_batch_tokens_max / 1048576.0);
     note(e, "FlashAttention: attention scores are never stored; no dropout masks");
     double w, g, o;
     int fp32 = x->precision == GP_PREC_FP32 || x->precision == GP_PREC_TF32;
