@@ -1,16 +1,24 @@
 /* bench/accuracy: the job model against published training runs.
  *
- * Reads bench/data/runs.csv (calibration rows from the shared calibration
- * file, validation rows from other published runs), estimates each with
- * the library, and prints estimate, reported figure and error per row,
- * then the median and largest absolute error per set. The calibration
- * rows' reported figures are checked against bench/data/calibration.csv.
+ * Two sets in two files, chosen before fitting (bench/README.md says how a
+ * run may move between them):
+ *   data/runs-calibration.csv  the rows the model's choices may be tuned on
+ *   data/runs-validation.csv   rows never used to choose anything
+ * Each row is estimated three ways:
+ *   preset    the model preset (data/models.csv or data/models-extra.csv)
+ *             with the configuration the source states (batch, TP, PP ...);
+ *             the template when the run has no preset
+ *   template  what a user types: --params N [--active-params N] --tokens D
+ *             --gpu G [--gpus N] [--precision P]; everything else derived
+ *   rule      6 x N_active x D at 30% of the dense 16-bit peak
+ * and scored by the median |error| = exp(median |ln ratio|) - 1, the share
+ * within 2x and within 25% (ratio in [0.8, 1.25]), and the median ratio
+ * (bias), for each set, by accelerator generation and by size.
  *
- *   accuracy [--data DIR] [--fit]
+ *   accuracy [--data DIR] [--rows] [--fit]
  *
- * --fit searches the two calibrated constants (software and production
- * efficiency) over a grid on the calibration rows only and prints the
- * best, which is how src/job.c's values were chosen. */
+ * --rows prints every row; --fit searches the two calibrated constants
+ * over a grid on the calibration rows (preset inputs) only. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,16 +28,26 @@
 #include "core/csvread.h"
 #include "gpuplan/gpuplan.h"
 
-enum { MAX_RUNS = 200, F = 18 };
+enum { MAX_RUNS = 200, F = 19 };
+
+enum field {
+    R_ID, R_MODEL, R_PARAMS, R_ACTIVE, R_TOKENS, R_GPU, R_GPUS, R_PREC, R_SEQ,
+    R_BATCH, R_MICRO, R_TP, R_PP, R_ZERO, R_RECOMPUTE, R_METRIC, R_REPORTED,
+    R_SOURCE, R_NOTE
+};
 
 static const char *const COLS[F] = {
-    "id", "set", "model", "tokens", "gpu", "gpus", "precision", "seq_len",
-    "global_batch_tokens", "micro_batch", "tp", "pp", "zero", "recompute",
+    "id", "model", "params", "active_params", "tokens", "gpu", "gpus", "precision",
+    "seq_len", "global_batch_tokens", "micro_batch", "tp", "pp", "zero", "recompute",
     "metric", "reported", "source", "note"};
+
+enum mode { M_PRESET, M_TEMPLATE, M_RULE, M_COUNT };
+static const char *const MODE_NAMES[M_COUNT] = {"preset", "template", "30% rule"};
 
 typedef struct run {
     char f[F][256];
     long line;
+    int set; /* 0 calibration, 1 validation */
 } run;
 
 typedef struct runs {
@@ -37,6 +55,7 @@ typedef struct runs {
     int n;
     int col[F];
     int header;
+    int set;
 } runs;
 
 static gp_status on_run(const gp_csv_row *row, void *ctx, gp_error *err)
@@ -55,6 +74,7 @@ static gp_status on_run(const gp_csv_row *row, void *ctx, gp_error *err)
         return GP_OK;
     run *r = &rs->r[rs->n++];
     r->line = row->line;
+    r->set = rs->set;
     for (int i = 0; i < F; i++)
         snprintf(r->f[i], sizeof(r->f[i]), "%s",
                  (size_t)rs->col[i] < row->nfields ? row->fields[rs->col[i]] : "");
@@ -122,51 +142,29 @@ static double num(const char *s)
     return *s ? atof(s) : 0;
 }
 
-/* Estimates one run; returns the predicted figure (NAN on failure). */
-static double predict(const tables *t, const run *r, const gp_job_constants *k,
-                      gp_estimate *e, char *why, size_t cap)
+static const gp_model *preset_of(const tables *t, const run *r)
 {
-    const gp_model *m = gp_model_find(t->extra, r->f[2]);
-    if (!m)
-        m = gp_model_find(t->presets, r->f[2]);
-    if (!m) {
-        snprintf(why, cap, "unknown model %s", r->f[2]);
-        return NAN;
-    }
-    gp_model model = *m;
-    if (*r->f[7])
-        model.seq_len = atoi(r->f[7]);
-    gp_job job;
-    gp_job_init(&job);
-    job.model = &model;
-    job.tokens = *r->f[3] ? atof(r->f[3]) : 1e12; /* throughput rows: any */
-    job.accel = gp_accel_find(t->accels, r->f[4]);
-    if (!job.accel) {
-        snprintf(why, cap, "unknown accelerator %s", r->f[4]);
-        return NAN;
-    }
-    job.gpus = (int)num(r->f[5]);
-    if (*r->f[6])
-        job.precision = gp_precision_parse(r->f[6]);
-    job.global_batch_tokens = num(r->f[8]);
-    job.micro_batch = (int)num(r->f[9]);
-    job.tp = (int)num(r->f[10]);
-    job.pp = (int)num(r->f[11]);
-    if (*r->f[12])
-        job.zero = atoi(r->f[12]);
-    if (*r->f[13])
-        job.recompute = (gp_recompute)gp_recompute_parse(r->f[13]);
-    gp_error err;
-    gp_error_clear(&err);
-    if (gp_job_estimate_with(&job, k, e, &err) != GP_OK) {
-        snprintf(why, cap, "%s", err.message);
-        return NAN;
-    }
-    if (!e->fits) {
-        snprintf(why, cap, "does not fit");
-        return NAN;
-    }
-    const char *metric = r->f[14];
+    if (!*r->f[R_MODEL])
+        return NULL;
+    const gp_model *m = gp_model_find(t->extra, r->f[R_MODEL]);
+    return m ? m : gp_model_find(t->presets, r->f[R_MODEL]);
+}
+
+/* The parameter counts a user would type: the row's, else the preset's. */
+static int counts_of(const tables *t, const run *r, double *total, double *active)
+{
+    const gp_model *m = preset_of(t, r);
+    *total = *r->f[R_PARAMS] ? atof(r->f[R_PARAMS]) : m ? m->params_total : NAN;
+    *active = *r->f[R_ACTIVE] ? atof(r->f[R_ACTIVE])
+              : *r->f[R_PARAMS] ? *total
+              : m               ? m->params_active
+                                : NAN;
+    return !isnan(*total) && !isnan(*active);
+}
+
+static double metric_of(const run *r, const gp_estimate *e)
+{
+    const char *metric = r->f[R_METRIC];
     if (!strcmp(metric, "gpu_hours"))
         return e->gpu_hours;
     if (!strcmp(metric, "wall_days"))
@@ -177,8 +175,108 @@ static double predict(const tables *t, const run *r, const gp_job_constants *k,
         return e->hfu;
     if (!strcmp(metric, "tflops_per_gpu"))
         return e->tokens_per_second_per_gpu * e->model_flops_per_token / 1e12;
+    return NAN;
+}
+
+/* 6 N D at 30% of the dense 16-bit peak. MFU against the run's own
+ * precision's peak; HFU is the same 30% (the rule knows no recomputation). */
+static double rule(const tables *t, const run *r, char *why, size_t cap)
+{
+    const gp_accel *a = gp_accel_find(t->accels, r->f[R_GPU]);
+    double total, active;
+    if (!a || !counts_of(t, r, &total, &active)) {
+        snprintf(why, cap, "unknown model or accelerator");
+        return NAN;
+    }
+    double p16 = a->tflops[GP_PREC_BF16] > 0 ? a->tflops[GP_PREC_BF16] : a->tflops[GP_PREC_FP16];
+    int prec = *r->f[R_PREC] ? gp_precision_parse(r->f[R_PREC]) : GP_PREC_BF16;
+    double pp = prec >= 0 && a->tflops[prec] > 0 ? a->tflops[prec] : p16;
+    const char *metric = r->f[R_METRIC];
+    double tokens = num(r->f[R_TOKENS]);
+    double hours = 6.0 * active * tokens / (0.30 * p16 * 1e12) / 3600.0;
+    if (!strcmp(metric, "gpu_hours"))
+        return hours;
+    if (!strcmp(metric, "wall_days"))
+        return num(r->f[R_GPUS]) > 0 ? hours / num(r->f[R_GPUS]) / 24.0 : NAN;
+    if (!strcmp(metric, "mfu"))
+        return 0.30 * p16 / pp;
+    if (!strcmp(metric, "hfu"))
+        return 0.30 * p16 / pp;
+    if (!strcmp(metric, "tflops_per_gpu"))
+        return 0.30 * p16;
     snprintf(why, cap, "unknown metric %s", metric);
     return NAN;
+}
+
+/* Estimates one run in one mode; returns the predicted figure (NAN on
+ * failure, with the reason in why). */
+static double predict(const tables *t, const run *r, enum mode mode,
+                      const gp_job_constants *k, gp_estimate *e, char *why, size_t cap)
+{
+    if (mode == M_RULE)
+        return rule(t, r, why, cap);
+    const gp_model *m = preset_of(t, r);
+    if (*r->f[R_MODEL] && !m) {
+        snprintf(why, cap, "unknown model %s", r->f[R_MODEL]);
+        return NAN;
+    }
+    gp_model model;
+    gp_error err;
+    gp_error_clear(&err);
+    int template = mode == M_TEMPLATE || !m;
+    if (template) {
+        gp_model_spec spec = {0};
+        double total, active;
+        if (!counts_of(t, r, &total, &active)) {
+            snprintf(why, cap, "no parameter count");
+            return NAN;
+        }
+        spec.params = total;
+        spec.active_params = active < total ? active : 0;
+        if (gp_model_derive(&spec, &model, &err) != GP_OK) {
+            snprintf(why, cap, "%s", err.message);
+            return NAN;
+        }
+    } else {
+        model = *m;
+        if (*r->f[R_SEQ])
+            model.seq_len = atoi(r->f[R_SEQ]);
+    }
+    gp_job job;
+    gp_job_init(&job);
+    job.model = &model;
+    job.tokens = *r->f[R_TOKENS] ? atof(r->f[R_TOKENS]) : 1e12; /* throughput rows: any */
+    job.accel = gp_accel_find(t->accels, r->f[R_GPU]);
+    if (!job.accel) {
+        snprintf(why, cap, "unknown accelerator %s", r->f[R_GPU]);
+        return NAN;
+    }
+    job.gpus = (int)num(r->f[R_GPUS]);
+    if (*r->f[R_PREC])
+        job.precision = gp_precision_parse(r->f[R_PREC]);
+    if (!template) {
+        job.global_batch_tokens = num(r->f[R_BATCH]);
+        job.micro_batch = (int)num(r->f[R_MICRO]);
+        job.tp = (int)num(r->f[R_TP]);
+        job.pp = (int)num(r->f[R_PP]);
+        if (*r->f[R_ZERO])
+            job.zero = atoi(r->f[R_ZERO]);
+        if (*r->f[R_RECOMPUTE])
+            job.recompute = (gp_recompute)gp_recompute_parse(r->f[R_RECOMPUTE]);
+    }
+    job.no_assumptions = 1;
+    if (gp_job_estimate_with(&job, k, e, &err) != GP_OK) {
+        snprintf(why, cap, "%s", err.message);
+        return NAN;
+    }
+    if (!e->fits) {
+        snprintf(why, cap, "does not fit");
+        return NAN;
+    }
+    double p = metric_of(r, e);
+    if (isnan(p))
+        snprintf(why, cap, "unknown metric %s", r->f[R_METRIC]);
+    return p;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -195,80 +293,161 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Median and max absolute error over one set; *failed counts rows that
- * could not be estimated. */
-static double last_mean; /* mean |error| of the last score() */
+/* ln(estimate / reported) per row and mode; NAN when not estimated. */
+static double lnr[M_COUNT][MAX_RUNS];
 
-static void score(const tables *t, const runs *rs, const char *set,
-                  const gp_job_constants *k, double *med, double *max, int *n,
-                  int *failed)
+static const char *generation(const run *r)
 {
-    double errs[MAX_RUNS];
-    int m = 0;
-    double sum = 0;
-    *failed = 0;
-    *max = 0;
+    const char *g = r->f[R_GPU];
+    if (!strncasecmp(g, "A100", 4))
+        return "A100";
+    if (!strncasecmp(g, "H100", 4) || !strncasecmp(g, "H800", 4) ||
+        !strncasecmp(g, "H200", 4) || !strncasecmp(g, "GH200", 5))
+        return "H100/H800/H200";
+    if (!strncasecmp(g, "B200", 4) || !strncasecmp(g, "GB200", 5))
+        return "B200/GB200";
+    if (!strncasecmp(g, "TPU", 3))
+        return "TPU";
+    return "other";
+}
+
+static const char *size_class(const tables *t, const run *r)
+{
+    double total, active;
+    if (!counts_of(t, r, &total, &active))
+        return "?";
+    if (active < total)
+        return "MoE";
+    return total < 2e9 ? "< 2B" : total < 20e9 ? "2-20B" : total < 100e9 ? "20-100B"
+                                                                          : ">= 100B";
+}
+
+typedef struct score_t {
+    int n, failed;
+    double med, within2, within25, bias;
+} score_t;
+
+/* Scores mode `mode` over the rows of set `set` whose group matches
+ * (group NULL: all). */
+static score_t score(const tables *t, const runs *rs, int set, enum mode mode,
+                     const char *(*group_of)(const tables *, const run *),
+                     const char *group)
+{
+    double abs_l[MAX_RUNS], l[MAX_RUNS];
+    score_t s = {0};
+    int w2 = 0, w25 = 0;
     for (int i = 0; i < rs->n; i++) {
-        if (strcmp(rs->r[i].f[1], set))
+        if (rs->r[i].set != set)
             continue;
-        gp_estimate e;
-        char why[256];
-        double p = predict(t, &rs->r[i], k, &e, why, sizeof(why));
-        if (isnan(p)) {
-            (*failed)++;
+        if (group && strcmp(group_of(t, &rs->r[i]), group))
+            continue;
+        double v = lnr[mode][i];
+        if (isnan(v)) {
+            s.failed++;
             continue;
         }
-        double err = fabs(p / atof(rs->r[i].f[15]) - 1);
-        errs[m++] = err;
-        sum += err;
-        if (err > *max)
-            *max = err;
+        abs_l[s.n] = fabs(v);
+        l[s.n] = v;
+        w2 += fabs(v) <= log(2.0) + 1e-12;
+        w25 += v <= log(1.25) + 1e-12 && v >= log(0.8) - 1e-12;
+        s.n++;
     }
-    *n = m;
-    last_mean = m ? sum / m : NAN;
-    *med = median(errs, m);
+    s.med = exp(median(abs_l, s.n)) - 1;
+    s.bias = exp(median(l, s.n));
+    s.within2 = s.n ? (double)w2 / s.n : NAN;
+    s.within25 = s.n ? (double)w25 / s.n : NAN;
+    return s;
+}
+
+static const char *gen_of(const tables *t, const run *r)
+{
+    (void)t;
+    return generation(r);
+}
+
+static void fill(const tables *t, const runs *rs, const gp_job_constants *k, int only_set)
+{
+    for (int i = 0; i < rs->n; i++)
+        for (int mo = 0; mo < M_COUNT; mo++) {
+            if (only_set >= 0 && rs->r[i].set != only_set) {
+                lnr[mo][i] = NAN;
+                continue;
+            }
+            gp_estimate e;
+            char why[256];
+            double p = predict(t, &rs->r[i], (enum mode)mo, k, &e, why, sizeof(why));
+            double rep = atof(rs->r[i].f[R_REPORTED]);
+            lnr[mo][i] = isnan(p) || !(p > 0) || !(rep > 0) ? NAN : log(p / rep);
+        }
 }
 
 static void fit(const tables *t, const runs *rs)
 {
     gp_job_constants k = *gp_job_constants_default();
-    double best_mean = INFINITY, best_med = 0, best_max = 0, bs = 0, bp = 0;
+    double best = INFINITY, bs = 0, bp = 0;
     printf("grid: software efficiency 0.60-1.00, production efficiency 0.50-1.00 "
-           "(calibration rows only; ranked by mean absolute error)\n");
-    for (int si = 60; si <= 100; si += 2) {
-        for (int pi = 50; pi <= 100; pi += 2) {
+           "(calibration rows, preset inputs; ranked by median |ln ratio|)\n");
+    for (int si = 60; si <= 100; si += 4) {
+        for (int pi = 50; pi <= 100; pi += 4) {
             k.software_efficiency = si / 100.0;
             k.production_efficiency = pi / 100.0;
-            double med, max;
-            int n, failed;
-            score(t, rs, "calibration", &k, &med, &max, &n, &failed);
-            if (failed)
-                continue;
-            if (last_mean < best_mean) {
-                best_mean = last_mean;
-                best_med = med;
-                best_max = max;
+            fill(t, rs, &k, 0);
+            score_t s = score(t, rs, 0, M_PRESET, NULL, NULL);
+            if (s.failed == 0 && s.med < best) {
+                best = s.med;
                 bs = k.software_efficiency;
                 bp = k.production_efficiency;
             }
         }
     }
-    printf("best: software_efficiency %.2f, production_efficiency %.2f: mean %.1f%%, "
-           "median %.1f%%, max %.1f%%\n", bs, bp, 100 * best_mean, 100 * best_med,
-           100 * best_max);
+    printf("best: software_efficiency %.2f, production_efficiency %.2f: median %.1f%%\n",
+           bs, bp, 100 * best);
+}
+
+static int load_runs(const char *dir, const char *file, int set, runs *rs)
+{
+    char path[1024];
+    size_t len;
+    gp_error err;
+    gp_error_clear(&err);
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    char *text = slurp(path, &len);
+    rs->header = 0;
+    rs->set = set;
+    if (!text || gp_csv_parse(path, text, len, on_run, rs, &err) != GP_OK) {
+        fprintf(stderr, "accuracy: %s: %s\n", path, err.message[0] ? err.message : "unreadable");
+        free(text);
+        return 1;
+    }
+    free(text);
+    return 0;
+}
+
+static void print_score_line(const char *label, const score_t *s)
+{
+    if (s->n == 0) {
+        printf("  %-22s %4d rows\n", label, 0);
+        return;
+    }
+    printf("  %-22s %4d rows  median |error| %6.1f%%  within 2x %5.1f%%  within 25%% %5.1f%%  "
+           "median ratio %.2f%s\n",
+           label, s->n, 100 * s->med, 100 * s->within2, 100 * s->within25, s->bias,
+           s->failed ? "  (some not estimated)" : "");
 }
 
 int main(int argc, char **argv)
 {
     const char *dir = GP_BENCH_DATA;
-    int do_fit = 0;
+    int do_fit = 0, rows = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--fit"))
             do_fit = 1;
+        else if (!strcmp(argv[i], "--rows"))
+            rows = 1;
         else if (!strcmp(argv[i], "--data") && i + 1 < argc)
             dir = argv[++i];
         else {
-            fprintf(stderr, "usage: accuracy [--data DIR] [--fit]\n");
+            fprintf(stderr, "usage: accuracy [--data DIR] [--rows] [--fit]\n");
             return 2;
         }
     }
@@ -291,15 +470,12 @@ int main(int argc, char **argv)
     }
     free(text);
     static runs rs;
-    snprintf(path, sizeof(path), "%s/runs.csv", dir);
-    if (!(text = slurp(path, &len)) ||
-        gp_csv_parse(path, text, len, on_run, &rs, &err) != GP_OK) {
-        fprintf(stderr, "accuracy: %s: %s\n", path, err.message[0] ? err.message : "unreadable");
+    if (load_runs(dir, "runs-calibration.csv", 0, &rs) ||
+        load_runs(dir, "runs-validation.csv", 1, &rs))
         return 1;
-    }
-    free(text);
 
-    /* The calibration rows must carry the shared file's figures. */
+    /* The calibration rows that come from the shared calibration file must
+     * carry its figures. */
     static calib cal;
     snprintf(path, sizeof(path), "%s/calibration.csv", dir);
     if (!(text = slurp(path, &len)) ||
@@ -311,18 +487,18 @@ int main(int argc, char **argv)
     int bad = 0, checked = 0;
     for (int i = 0; i < rs.n; i++) {
         const run *r = &rs.r[i];
-        if (strcmp(r->f[1], "calibration"))
+        if (strcmp(r->f[R_SOURCE], "calibration.csv"))
             continue;
         int j = 0;
-        while (j < cal.n && strcmp(cal.id[j], r->f[0]))
+        while (j < cal.n && strcmp(cal.id[j], r->f[R_ID]))
             j++;
         double want = j == cal.n ? NAN
-                      : !strcmp(r->f[14], "gpu_hours") ? cal.hours[j]
-                      : !strcmp(r->f[14], "wall_days") ? cal.days[j]
-                                                       : cal.mfu[j];
-        if (isnan(want) || fabs(want - atof(r->f[15])) > 1e-9 * fabs(want)) {
-            fprintf(stderr, "accuracy: runs.csv:%ld: %s does not match calibration.csv\n",
-                    r->line, r->f[0]);
+                      : !strcmp(r->f[R_METRIC], "gpu_hours") ? cal.hours[j]
+                      : !strcmp(r->f[R_METRIC], "wall_days") ? cal.days[j]
+                                                             : cal.mfu[j];
+        if (isnan(want) || fabs(want - atof(r->f[R_REPORTED])) > 1e-9 * fabs(want)) {
+            fprintf(stderr, "accuracy: line %ld: %s does not match calibration.csv\n",
+                    r->line, r->f[R_ID]);
             bad = 1;
         }
         checked++;
@@ -336,33 +512,64 @@ int main(int argc, char **argv)
     }
 
     const gp_job_constants *k = gp_job_constants_default();
-    printf("%-30s %-11s %-14s %12s %12s %8s  %s\n", "RUN", "SET", "METRIC", "REPORTED",
-           "ESTIMATE", "ERROR", "LAYOUT (GPUS TPxPPxDP ZeRO recompute)");
-    for (int i = 0; i < rs.n; i++) {
-        const run *r = &rs.r[i];
-        gp_estimate e;
-        char why[256] = "";
-        double p = predict(&t, r, k, &e, why, sizeof(why));
-        double rep = atof(r->f[15]);
-        if (isnan(p)) {
-            printf("%-30s %-11s %-14s %12.4g %12s %8s  %s\n", r->f[0], r->f[1], r->f[14],
-                   rep, "-", "-", why);
-            continue;
+    fill(&t, &rs, k, -1);
+    static const char *const SETS[2] = {"calibration", "validation"};
+    if (rows) {
+        printf("%-30s %-4s %-14s %11s %9s %9s %9s  %s\n", "RUN", "SET", "METRIC",
+               "REPORTED", "PRESET", "TEMPLATE", "RULE", "PRESET LAYOUT (GPUS TPxPPxDP ZeRO recompute)");
+        for (int i = 0; i < rs.n; i++) {
+            const run *r = &rs.r[i];
+            char cell[M_COUNT][16];
+            for (int mo = 0; mo < M_COUNT; mo++) {
+                if (isnan(lnr[mo][i]))
+                    snprintf(cell[mo], sizeof(cell[mo]), "-");
+                else
+                    snprintf(cell[mo], sizeof(cell[mo]), "%+.0f%%", 100 * (exp(lnr[mo][i]) - 1));
+            }
+            gp_estimate e;
+            char why[256] = "";
+            double p = predict(&t, r, M_PRESET, k, &e, why, sizeof(why));
+            char lay[96];
+            if (isnan(p))
+                snprintf(lay, sizeof(lay), "%s", why);
+            else
+                snprintf(lay, sizeof(lay), "%d %dx%dx%d Z%d %s", e.gpus, e.layout.tp,
+                         e.layout.pp, e.layout.dp, e.layout.zero,
+                         gp_recompute_name(e.layout.recompute));
+            printf("%-30s %-4.4s %-14s %11.4g %9s %9s %9s  %s\n", r->f[R_ID], SETS[r->set],
+                   r->f[R_METRIC], atof(r->f[R_REPORTED]), cell[0], cell[1], cell[2], lay);
         }
-        printf("%-30s %-11s %-14s %12.4g %12.4g %+7.1f%%  %d %dx%dx%d Z%d %s\n", r->f[0],
-               r->f[1], r->f[14], rep, p, 100 * (p / rep - 1), e.gpus, e.layout.tp,
-               e.layout.pp, e.layout.dp, e.layout.zero,
-               gp_recompute_name(e.layout.recompute));
+        printf("\n");
     }
-    printf("\n(calibration figures checked against calibration.csv: %d rows)\n", checked);
-    static const char *const sets[] = {"calibration", "validation"};
-    for (int s = 0; s < 2; s++) {
-        double med, max;
-        int n, failed;
-        score(&t, &rs, sets[s], k, &med, &max, &n, &failed);
-        printf("%-11s rows %2d  median |error| %5.1f%%  mean %5.1f%%  max %5.1f%%  "
-               "not estimated %d\n", sets[s], n, 100 * med, 100 * last_mean, 100 * max,
-               failed);
+    printf("(%d calibration figures checked against calibration.csv)\n", checked);
+    static const char *const GENS[] = {"A100", "H100/H800/H200", "B200/GB200", "TPU", "other"};
+    static const char *const SIZES[] = {"< 2B", "2-20B", "20-100B", ">= 100B", "MoE"};
+    for (int set = 0; set < 2; set++) {
+        printf("\n%s\n", SETS[set]);
+        for (int mo = 0; mo < M_COUNT; mo++) {
+            score_t s = score(&t, &rs, set, (enum mode)mo, NULL, NULL);
+            char label[64];
+            snprintf(label, sizeof(label), "%s", MODE_NAMES[mo]);
+            print_score_line(label, &s);
+        }
+        for (int mo = 0; mo < M_COUNT; mo++) {
+            printf(" %s, by accelerator and size:\n", MODE_NAMES[mo]);
+            for (size_t g = 0; g < sizeof(GENS) / sizeof(GENS[0]); g++) {
+                score_t s = score(&t, &rs, set, (enum mode)mo, gen_of, GENS[g]);
+                if (s.n || s.failed)
+                    print_score_line(GENS[g], &s);
+            }
+            for (size_t z = 0; z < sizeof(SIZES) / sizeof(SIZES[0]); z++) {
+                score_t s = score(&t, &rs, set, (enum mode)mo, size_class, SIZES[z]);
+                if (s.n || s.failed)
+                    print_score_line(SIZES[z], &s);
+            }
+        }
+        for (int mo = 0; mo < M_COUNT; mo++) {
+            score_t s = score(&t, &rs, set, (enum mode)mo, NULL, NULL);
+            if (s.failed)
+                printf("  %s: %d rows not estimated\n", MODE_NAMES[mo], s.failed);
+        }
     }
     gp_model_table_free(t.presets);
     gp_model_table_free(t.extra);

@@ -47,7 +47,8 @@ typedef struct gp_job {
     int zero;                    /* ZeRO stage 0-3; -1: choose */
     gp_recompute recompute;
     int micro_batch;             /* sequences per micro-batch; 0: choose */
-    double global_batch_tokens;  /* 0: the default (4Mi tokens) */
+    double global_batch_tokens;  /* 0: the default (4Mi tokens, or 1,024
+                                    per GPU when that is more) */
     int tp, pp;                  /* 0: choose */
     double mfu;                  /* NAN: modelled; else this steady MFU */
     double goodput;              /* NAN: modelled; else this whole-run share */
@@ -84,7 +85,9 @@ typedef struct gp_job_constants {
     double default_matmul_efficiency_fp8;
     double memory_usable_fraction; /* of device memory, for the allocator */
     double memory_reserve_gb;      /* CUDA context, NCCL buffers */
-    double default_global_batch_tokens;
+    double default_global_batch_tokens; /* the default batch's floor */
+    double default_batch_tokens_per_gpu; /* the default batch grows so */
+    double default_batch_tokens_max;     /* ... up to this */
     double default_target_days;
     double default_internode_gbps; /* when the accelerator has no data */
     int default_gpus_per_node;

@@ -43,8 +43,23 @@ static const gp_job_constants DEFAULTS = {
     .default_matmul_efficiency_fp8 = 0.709,
     .memory_usable_fraction = 0.90,
     .memory_reserve_gb = 1.5,
-    /* Llama 1, 2 and 3 pretraining used 4M-token batches. */
+    /* Llama 1 and 2 pretraining used 4M-token batches (LLaMA paper
+     * arXiv:2302.13971 Table 2; Llama 2 arXiv:2307.09288 section 2.2): the
+     * smallest default batch. */
     .default_global_batch_tokens = 4194304.0,
+    /* Large clusters run larger batches: Llama 3 405B 16M tokens on 16,384
+     * H100 (arXiv:2407.21783 Table 4: 1,024 tokens per GPU), Nemotron-4
+     * 340B 2,304 x 4,096 tokens on 6,144 H100 (1,536 per GPU), DeepSeek-V3
+     * 15,360 x 4,096 on 2,048 H800 (30,720 per GPU, arXiv:2412.19437
+     * section 4.2). The default is the smallest of these per GPU. */
+    .default_batch_tokens_per_gpu = 1024.0,
+    /* ... up to Llama 3 405B's 16M tokens, the largest dense pretraining
+     * batch we found (arXiv:2407.21783 section 3.4.1). DeepSeek-V3 ramped
+     * to 15,360 x 4,096 = 63M (arXiv:2412.19437 section 4.2), an MoE run;
+     * --global-batch gives such batches. A higher cap also lets the
+     * planner's count search run on to millions of GPUs (bench_plan 0.7 s
+     * with 63M, 0.19 s with 16M). */
+    .default_batch_tokens_max = 16777216.0,
     .default_target_days = 30.0,
     .default_internode_gbps = 200.0,
     .default_gpus_per_node = 8,
@@ -246,8 +261,9 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
 
     /* Batch. */
     x->seq = m->seq_len;
-    x->global_tokens = job->global_batch_tokens > 0 ? job->global_batch_tokens
-                                                    : k->default_global_batch_tokens;
+    x->batch_given = job->global_batch_tokens > 0;
+    x->global_tokens = x->batch_given ? job->global_batch_tokens
+                                      : k->default_global_batch_tokens;
     x->seqs = floor(x->global_tokens / x->seq);
     if (x->seqs < 1)
         return gp_fail(err, GP_ERANGE, "", 0,
@@ -284,6 +300,18 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
     x->act_tok_none = gp_job_act_per_token(m, 0);
     x->act_tok_selective = gp_job_act_per_token(m, 1);
     return GP_OK;
+}
+
+/* Sequences per step on n GPUs: the given batch, or the default, which
+ * grows with the cluster (default_batch_tokens_per_gpu; job.c DEFAULTS). */
+static double seqs_at(const gp_job_ctx *x, int n)
+{
+    if (x->batch_given)
+        return x->seqs;
+    double tokens = fmin(n * x->k->default_batch_tokens_per_gpu,
+                         x->k->default_batch_tokens_max);
+    double grown = ceil(tokens / x->seq);
+    return grown > x->seqs ? grown : x->seqs;
 }
 
 /* ---- the layout search -------------------------------------------------- */
@@ -340,7 +368,7 @@ static int try_layouts(const gp_job_ctx *x, int n, int feasible_only, search *s,
         size_t nb = job->micro_batch > 0 || z < 3 || feasible_only ? 1 : sizeof(BS) / sizeof(BS[0]);
         for (size_t bi = 0; bi < nb; bi++) {
             int b = job->micro_batch > 0 ? job->micro_batch : BS[bi];
-            double mbs = floor(x->seqs / ((double)dp * b));
+            double mbs = floor(seqs_at(x, n) / ((double)dp * b));
             if (mbs < 1 || (vp > 1 && mbs < pp))
                 continue;
             for (int rec = rec_lo; rec <= rec_hi; rec++) {
@@ -402,7 +430,7 @@ static void search_layouts(const gp_job_ctx *x, int n, int feasible_only,
             if (rest % pp || (job->pp > 0 && pp != job->pp))
                 continue;
             int dp = rest / pp;
-            if (dp > x->seqs)
+            if (dp > seqs_at(x, n))
                 continue;
             int ep_max = m->experts > 0 ? largest_pow2_dividing(dp, m->experts) : 1;
             for (int ep = 1; ep <= ep_max; ep *= 2) {
@@ -435,7 +463,8 @@ static int max_gpus(const gp_job_ctx *x)
     if (x->job->tp > 0)
         t = x->job->tp;
     int pp = x->job->pp > 0 ? x->job->pp : x->m->layers;
-    double most = x->seqs * t * pp;
+    /* The default batch grows with the cluster up to its cap. */
+    double most = seqs_at(x, 10000000) * t * pp;
     return most > 1e7 ? 10000000 : (int)most;
 }
 
@@ -538,6 +567,7 @@ static void fill_from(const gp_job_ctx *x, const gp_job_cand *c, int n,
     e->memory = c->mem;
     e->fits = c->fits;
     e->gpus = n;
+    e->global_batch_tokens = seqs_at(x, n) * x->seq;
     if (!c->fits) {
         e->step = (gp_step){NAN, NAN, NAN, NAN, NAN, NAN};
         e->mfu = e->hfu = e->tokens_per_second = e->tokens_per_second_per_gpu = NAN;
@@ -580,9 +610,16 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
     if (x->precision == GP_PREC_FP8)
         note(e, "fp8 covers the matrix multiplies only; attention runs at the 16-bit rate, "
                 "weights and optimizer state are kept as in bf16 training");
-    note(e, "global batch %.0f tokens = %.0f sequences of %.0f%s", x->seqs * x->seq,
-         x->seqs, x->seq,
-         job->global_batch_tokens > 0 ? "" : " (default: the 4M-token batches of Llama 1-3)");
+    double seqs = e->gpus > 0 ? seqs_at(x, e->gpus) : x->seqs;
+    if (job->global_batch_tokens > 0)
+        note(e, "global batch %.0f tokens = %.0f sequences of %.0f", seqs * x->seq, seqs,
+             x->seq);
+    else
+        note(e, "global batch %.0f tokens = %.0f sequences of %.0f (default: the larger of "
+                "4M tokens, Llama 1-2, and %.0f tokens per GPU, Llama 3 405B's 16M on "
+                "16,384 GPUs, up to its %.0fM; --global-batch sets it)",
+             seqs * x->seq, seqs, x->seq, k->default_batch_tokens_per_gpu,
+             k->default_batch_tokens_max / 1048576.0);
     note(e, "FlashAttention: attention scores are never stored; no dropout masks");
     double w, g, o;
     int fp32 = x->precision == GP_PREC_FP32 || x->precision == GP_PREC_TF32;
@@ -620,9 +657,9 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
         note(e, "derived shape: %d experts with %d active of width %d (a guess from the "
                 "active share)", m->experts, m->experts_active, m->moe_ffn);
     if (m->derived & (GP_DERIVED_LAYERS | GP_DERIVED_HIDDEN | GP_DERIVED_HEADS))
-        note(e, "derived shape: %d layers x hidden %d, %d heads, SwiGLU MLP %d "
-                "(Llama aspect ratio hidden = 128 x layers)",
-             m->layers, m->hidden, m->heads, m->ffn);
+        note(e, "derived shape: %d layers x hidden %d, %d heads (%d KV), SwiGLU MLP %d "
+                "(width interpolated between published configs, data/model-shapes.csv)",
+             m->layers, m->hidden, m->heads, m->kv_heads, m->ffn);
     if (m->derived & (GP_DERIVED_VOCAB | GP_DERIVED_SEQ_LEN))
         note(e, "derived shape: vocabulary %d, sequence length %d (Llama 2 defaults)",
              m->vocab, m->seq_len);
@@ -676,7 +713,7 @@ gp_status gp_job_estimate_with(const gp_job *job, const gp_job_constants *k,
         return gp_fail(err, GP_ERANGE, "", 0,
                        "the job can use at most %d GPUs (%.0f sequences per step x "
                        "TP x PP); use fewer GPUs or a larger --global-batch",
-                       e->max_gpus, x.seqs);
+                       e->max_gpus, seqs_at(&x, 10000000));
     if (job->gpus > 0 && (job->tp > 0 || job->pp > 0) &&
         job->gpus % ((job->tp > 0 ? job->tp : 1) * (job->pp > 0 ? job->pp : 1)))
         return gp_fail(err, GP_ERANGE, "", 0,

@@ -25,7 +25,8 @@ typedef struct gp_job_ctx {
     double scaleup_bw;          /* B/s per GPU, one direction, in a node */
     double net_bw;              /* B/s per GPU between nodes */
     int node;                   /* GPUs per node (NVLink domain) */
-    double global_tokens;       /* per step */
+    double global_tokens;       /* per step (the default's floor) */
+    int batch_given;            /* 1: --global-batch; 0: grows with n */
     double seqs;                /* sequences per step */
     double seq;                 /* sequence length */
     double params_dense;        /* parameters replicated across experts' EP */

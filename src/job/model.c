@@ -319,26 +319,120 @@ double gp_model_count_params(const gp_model *m, double *active)
     return base + moe_layers * moe_all;
 }
 
-/* Solves 12 h^3 / 128 + 2 V h = n (Llama aspect: layers = hidden / 128) by
- * bisection; the left side grows with h. */
-static double hidden_for(double n, double vocab)
+/* ---- shapes from a parameter count ------------------------------------
+ *
+ * data/model-shapes.csv lists published dense configurations (Pythia,
+ * Llama 2/3/3.1/3.2, Qwen2.5, GPT-3, PaLM, Megatron 1T), each with its
+ * source. A count between two of them gets a hidden size interpolated in
+ * log-log space (the families' depth/width aspect), rounded the way real
+ * shapes are: a multiple of 128 below 1,024, of 256 below 2,048, of 1,024
+ * above; head width 128 (64 below hidden 2,048, as Pythia and Llama 3.2
+ * 1B); 8 KV heads (grouped-query attention, Llama 3) when the heads divide
+ * by 8; a SwiGLU MLP whose width is the median ffn/hidden of the table's
+ * SwiGLU rows; and as many layers as the count then holds. */
+
+enum { SHAPES_MAX = 64 };
+
+typedef struct shape_row {
+    double params, hidden, ffn_ratio;
+    int swiglu;
+} shape_row;
+
+typedef struct shape_table {
+    shape_row r[SHAPES_MAX];
+    int n, col[5], have_header;
+} shape_table;
+
+static gp_status shape_row_cb(const gp_csv_row *row, void *ctx, gp_error *err)
 {
-    double lo = 1, hi = 1e6;
-    for (int i = 0; i < 200; i++) {
-        double mid = 0.5 * (lo + hi);
-        double f = 12.0 * mid * mid * mid / 128.0 + 2.0 * vocab * mid;
-        if (f < n)
-            lo = mid;
-        else
-            hi = mid;
+    static const char *const names[5] = {"params", "hidden", "ffn", "mlp", "source"};
+    shape_table *t = ctx;
+    if (!t->have_header) {
+        for (int i = 0; i < 5; i++)
+            if ((t->col[i] = gp_csv_column(row, names[i])) < 0)
+                return gp_fail(err, GP_EDATA, "model-shapes.csv", row->line,
+                               "missing column %s", names[i]);
+        t->have_header = 1;
+        return GP_OK;
     }
-    return lo;
+    if (t->n >= SHAPES_MAX)
+        return GP_OK;
+    double v[3];
+    for (int i = 0; i < 3; i++) {
+        int c = t->col[i];
+        const char *text = (size_t)c < row->nfields ? row->fields[c] : "";
+        if (gp_parse_plain_number(text, &v[i]) != 0 || !(v[i] > 0))
+            return gp_fail(err, GP_EDATA, "model-shapes.csv", row->line,
+                           "%s is not a positive number: '%s'", names[i], text);
+    }
+    int c = t->col[3];
+    shape_row *r = &t->r[t->n++];
+    r->params = v[0];
+    r->hidden = v[1];
+    r->ffn_ratio = v[2] / v[1];
+    r->swiglu = (size_t)c < row->nfields && strcasecmp(row->fields[c], "gelu") != 0;
+    if (t->n > 1 && !(r->params > t->r[t->n - 2].params))
+        return gp_fail(err, GP_EDATA, "model-shapes.csv", row->line,
+                       "rows must be sorted by params");
+    return GP_OK;
 }
 
-static int round_to(double v, int step)
+static gp_status load_shapes(shape_table *t, gp_error *err)
 {
-    double r = floor(v / step + 0.5) * step;
-    return r < step ? step : (int)r;
+    memset(t, 0, sizeof(*t));
+    const gp_embedded_file *f = gp_embedded_find("model-shapes.csv");
+    if (!f)
+        return gp_fail(err, GP_EIO, "model-shapes.csv", 0, "not compiled into this build");
+    gp_status st = gp_csv_parse("embedded:model-shapes.csv", f->data, f->len,
+                                shape_row_cb, t, err);
+    if (st == GP_OK && t->n < 2)
+        st = gp_fail(err, GP_EDATA, "model-shapes.csv", 0, "needs two rows or more");
+    return st;
+}
+
+/* Hidden size for n parameters: piecewise linear in log-log between the
+ * table's rows, the end segments extended. */
+static double table_hidden(const shape_table *t, double n)
+{
+    int i = 0;
+    while (i < t->n - 2 && n > t->r[i + 1].params)
+        i++;
+    double x0 = log(t->r[i].params), x1 = log(t->r[i + 1].params);
+    double y0 = log(t->r[i].hidden), y1 = log(t->r[i + 1].hidden);
+    return exp(y0 + (y1 - y0) * (log(n) - x0) / (x1 - x0));
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double table_ffn_ratio(const shape_table *t)
+{
+    double v[SHAPES_MAX];
+    int n = 0;
+    for (int i = 0; i < t->n; i++)
+        if (t->r[i].swiglu)
+            v[n++] = t->r[i].ffn_ratio;
+    if (n == 0)
+        return 8.0 / 3.0;
+    qsort(v, (size_t)n, sizeof(v[0]), cmp_dbl);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Real hidden sizes: multiples of 128, 256 or 1,024 by size. */
+static int round_hidden(double h)
+{
+    int step = h < 1024 ? 128 : h < 2048 ? 256 : 1024;
+    double r = floor(h / step + 0.5) * step;
+    return r < 128 ? 128 : (int)r;
+}
+
+/* Parameters of one dense SwiGLU layer with these widths. */
+static double layer_params(double h, int heads, int kv, int hd, int ffn)
+{
+    return 2.0 * h * heads * hd + 2.0 * h * kv * hd + 3.0 * h * ffn + 2.0 * h;
 }
 
 gp_status gp_model_derive(const gp_model_spec *spec, gp_model *out,
@@ -352,10 +446,14 @@ gp_status gp_model_derive(const gp_model_spec *spec, gp_model *out,
     if (act > n)
         return gp_fail(err, GP_ERANGE, "", 0,
                        "active parameters (%.4g) exceed the total (%.4g)", act, n);
+    shape_table shapes;
+    gp_status st = load_shapes(&shapes, err);
+    if (st != GP_OK)
+        return st;
     gp_model *m = out;
     m->name = "custom";
     m->family = "";
-    m->source = "derived from the parameter count (Llama-style shape)";
+    m->source = "derived from the parameter count (data/model-shapes.csv)";
     m->params_total = n;
     m->params_active = act;
     m->tokens = NAN;
@@ -365,22 +463,62 @@ gp_status gp_model_derive(const gp_model_spec *spec, gp_model *out,
     if (spec->vocab <= 0) m->derived |= GP_DERIVED_VOCAB;
     if (spec->seq_len <= 0) m->derived |= GP_DERIVED_SEQ_LEN;
     double v = m->vocab;
+    double ratio = table_ffn_ratio(&shapes);
     /* The dense-equivalent size sets the shape: for an MoE model, the
      * parameters one token uses (Mixtral 8x7B has Mistral 7B's width). */
     double shape_n = act;
     if (spec->hidden > 0) {
         m->hidden = spec->hidden;
     } else if (spec->layers > 0) {
-        double L = spec->layers;
-        double h = (-2.0 * v + sqrt(4.0 * v * v + 48.0 * L * shape_n)) / (24.0 * L);
-        m->hidden = round_to(h, 64);
+        /* The width whose L layers (queries and output h x h each, 8 KV
+         * heads of 128, the SwiGLU MLP) and embeddings hold the count, by
+         * bisection; then rounded to a multiple of 256 (the depth is the
+         * user's, so the width is fitted finely). */
+        double L = spec->layers, lo = 64, hi = 1e6;
+        for (int i = 0; i < 100; i++) {
+            double mid = 0.5 * (lo + hi);
+            double f = L * (2.0 * mid * mid + 2.0 * mid * 1024.0 + 3.0 * ratio * mid * mid) +
+                       2.0 * v * mid;
+            if (f < shape_n)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        double step = lo < 1024 ? 128 : 256;
+        double hr = floor(lo / step + 0.5) * step;
+        m->hidden = hr < 128 ? 128 : (int)hr;
         m->derived |= GP_DERIVED_HIDDEN;
     } else {
-        m->hidden = round_to(hidden_for(shape_n, v), 128);
+        m->hidden = round_hidden(table_hidden(&shapes, shape_n));
         m->derived |= GP_DERIVED_HIDDEN;
     }
     double h = m->hidden;
-    double body = shape_n - 2.0 * v * h;
+    if (spec->heads > 0) {
+        if (m->hidden % spec->heads)
+            return gp_fail(err, GP_ERANGE, "", 0,
+                           "%d heads do not divide hidden size %d", spec->heads,
+                           m->hidden);
+        m->heads = spec->heads;
+        m->kv_heads = m->heads;
+    } else {
+        int hd = m->hidden >= 2048 ? 128 : 64;
+        m->heads = m->hidden % hd == 0 ? m->hidden / hd : 1;
+        /* Grouped-query attention with 8 KV heads (Llama 3, Mistral,
+         * Qwen2.5), or the largest divisor of the heads below 8; below
+         * hidden 2,048 (Pythia-sized) one KV head per query head. */
+        m->kv_heads = m->heads;
+        if (m->hidden >= 2048) {
+            m->kv_heads = 8;
+            while (m->heads % m->kv_heads)
+                m->kv_heads--;
+        }
+        m->derived |= GP_DERIVED_HEADS;
+    }
+    m->head_dim = m->v_head_dim = m->hidden / m->heads;
+    m->ffn = (int)(ceil(ratio * h / 256.0) * 256.0);
+    m->derived |= GP_DERIVED_FFN;
+    double per_layer = layer_params(h, m->heads, m->kv_heads, m->head_dim, m->ffn);
+    double body = shape_n - 2.0 * v * h - h;
     if (!(body > 0))
         return gp_fail(err, GP_ERANGE, "", 0,
                        "%.4g parameters cannot hold the embeddings alone "
@@ -388,54 +526,38 @@ gp_status gp_model_derive(const gp_model_spec *spec, gp_model *out,
     if (spec->layers > 0) {
         m->layers = spec->layers;
     } else {
-        double L = floor(body / (12.0 * h * h) + 0.5);
+        double L = floor(body / per_layer + 0.5);
         m->layers = L < 1 ? 1 : (int)L;
         m->derived |= GP_DERIVED_LAYERS;
     }
-    if (12.0 * m->layers * h * h > 1.5 * body + 12.0 * h * h)
+    if (m->layers * per_layer > 1.5 * body + per_layer)
         return gp_fail(err, GP_ERANGE, "", 0,
                        "%d layers of hidden size %d need about %.3g parameters, "
                        "far more than %.4g", m->layers, m->hidden,
-                       12.0 * m->layers * h * h + 2.0 * v * h, shape_n);
-    if (spec->heads > 0) {
-        if (m->hidden % spec->heads)
-            return gp_fail(err, GP_ERANGE, "", 0,
-                           "%d heads do not divide hidden size %d", spec->heads,
-                           m->hidden);
-        m->heads = spec->heads;
-    } else {
-        m->heads = m->hidden >= 128 && m->hidden % 128 == 0 ? m->hidden / 128
-                   : m->hidden % 64 == 0                    ? m->hidden / 64
-                                                            : 1;
-        m->derived |= GP_DERIVED_HEADS;
-    }
-    m->kv_heads = m->heads;
-    m->head_dim = m->v_head_dim = m->hidden / m->heads;
-    m->ffn = (int)(ceil(8.0 * h / 3.0 / 256.0) * 256.0);
-    m->derived |= GP_DERIVED_FFN;
+                       m->layers * per_layer + 2.0 * v * h, shape_n);
     if (act < n) {
         /* Attention and embeddings are shared; the rest of the total is
          * experts, of which the active share runs per token. */
         double L = m->layers;
-        double attn = 4.0 * h * h;
-        double shared = 2.0 * v * h + L * (attn + 2.0 * h);
+        double attn = per_layer - 3.0 * h * m->ffn;
+        double shared = 2.0 * v * h + h + L * attn;
         double expert_all = (n - shared) / L;
         double expert_used = (act - shared) / L;
         if (!(expert_used > 0) || !(expert_all > expert_used))
             return gp_fail(err, GP_ERANGE, "", 0,
                            "cannot split %.4g active of %.4g parameters into "
                            "attention and experts", act, n);
-        double ratio = expert_used / expert_all;
+        double share = expert_used / expert_all;
         static const int choices[] = {8, 16, 32, 64, 128, 256};
         m->experts = 256;
         for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
-            double k = floor(choices[i] * ratio + 0.5);
-            if (k >= 1 && fabs(k / choices[i] - ratio) <= 0.15 * ratio) {
+            double k = floor(choices[i] * share + 0.5);
+            if (k >= 1 && fabs(k / choices[i] - share) <= 0.15 * share) {
                 m->experts = choices[i];
                 break;
             }
         }
-        double k = floor(m->experts * ratio + 0.5);
+        double k = floor(m->experts * share + 0.5);
         m->experts_active = k < 1 ? 1 : (int)k;
         double f = expert_used / (3.0 * h * m->experts_active);
         m->moe_ffn = f < 1 ? 1 : (int)floor(f + 0.5);

@@ -104,14 +104,17 @@ static void derive_dense(void **state)
     gp_error err;
     gp_model_spec spec = {.params = 7e9};
     assert_int_equal(gp_model_derive(&spec, &m, &err), GP_OK);
-    /* hidden = 128 x layers: 12 h^3 / 128 + 2 x 32000 h = 7e9 gives h ~ 4158,
-     * which rounds to 4096; layers = (7e9 - 2 x 32000 x 4096) / (12 x
-     * 4096^2) = 33.5 -> 33 (floor(x + 0.5) of 33.47); heads 4096 / 128;
-     * MLP 8/3 x 4096 = 10923 rounded up to 43 x 256 = 11008. */
+    /* data/model-shapes.csv: 7e9 lies between Llama 3.2 3B (3,072) and
+     * Llama 3 8B (4,096); log-log interpolation gives ~3,900, which rounds
+     * to 4,096 (multiples of 1,024 from 2,048 up); heads of 128: 32, with
+     * 8 KV heads; the median SwiGLU ffn/hidden of the table is 3.5 (Llama 3
+     * 8B and 70B), so ffn 14,336; layers = (7e9 - 2 x 32000 x 4096 - 4096)
+     * / 218.1M per layer = 30.9 -> 31. */
     assert_int_equal(m.hidden, 4096);
-    assert_int_equal(m.layers, 33);
+    assert_int_equal(m.layers, 31);
     assert_int_equal(m.heads, 32);
-    assert_int_equal(m.ffn, 11008);
+    assert_int_equal(m.kv_heads, 8);
+    assert_int_equal(m.ffn, 14336);
     assert_true(m.params_total == 7e9 && m.params_active == 7e9);
     assert_true(m.derived & GP_DERIVED_HIDDEN);
     assert_true(m.derived & GP_DERIVED_VOCAB);
@@ -124,6 +127,33 @@ static void derive_dense(void **state)
     assert_int_equal(m.seq_len, 2048);
     assert_false(m.derived & GP_DERIVED_LAYERS);
     assert_close(gp_model_count_params(&m, NULL), 7e9, 0.05);
+}
+
+/* Issue 10, fix 1: --params 405B once gave 127 heads (prime), so no
+ * tensor parallelism was possible. Llama 3.1 405B (huggingface.co/
+ * meta-llama/Llama-3.1-405B config.json; arXiv:2407.21783 Table 3) is
+ * 126 layers x 16,384 with 128 heads and 8 KV heads: the derived shape
+ * must have its width, heads and KV heads, and a depth within 10%. */
+static void derive_published_widths(void **state)
+{
+    (void)state;
+    gp_model m;
+    gp_error err;
+    gp_model_spec l405 = {.params = 405e9};
+    assert_int_equal(gp_model_derive(&l405, &m, &err), GP_OK);
+    assert_int_equal(m.hidden, 16384);
+    assert_int_equal(m.heads, 128);
+    assert_int_equal(m.kv_heads, 8);
+    assert_int_equal(m.head_dim, 128);
+    assert_true(m.layers >= 113 && m.layers <= 139);
+    /* Every derived size from 1B up has heads that TP 8 divides. */
+    for (double n = 2e9; n < 2e12; n *= 1.37) {
+        gp_model_spec s = {.params = n};
+        assert_int_equal(gp_model_derive(&s, &m, &err), GP_OK);
+        assert_int_equal(m.hidden % 1024, 0);
+        assert_int_equal(m.heads % 8, 0);
+        assert_close(gp_model_count_params(&m, NULL), n, 0.15);
+    }
 }
 
 static void derive_moe(void **state)
@@ -219,6 +249,7 @@ int main(void)
         cmocka_unit_test(counts_by_hand),
         cmocka_unit_test(find_ignores_spelling),
         cmocka_unit_test(derive_dense),
+        cmocka_unit_test(derive_published_widths),
         cmocka_unit_test(derive_moe),
         cmocka_unit_test(derive_errors),
         cmocka_unit_test(malformed_files),
