@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "catalog/accel_name.h"
+#include "core/numparse.h"
 
 enum { MAX_WORDS = 24, WORD_MAX = 32 };
 
@@ -55,7 +56,7 @@ static double memory_of(const char *w)
     char *end = NULL;
     if (!isdigit((unsigned char)w[0]))
         return NAN;
-    double v = strtod(w, &end);
+    double v = gp_strtod_c(w, &end); /* '.' whatever the locale */
     if (strcmp(end, "gb") == 0 || strcmp(end, "gib") == 0 ||
         strcmp(end, "g") == 0)
         return v > 0 ? v : NAN;
@@ -123,7 +124,7 @@ void gp_accel_name_parse(const char *raw, gp_accel_name *out)
             continue;
         }
         if (tpu && i == 2 && isdigit((unsigned char)w[0])) {
-            out->tpu_cores = atoi(w);
+            out->tpu_cores = gp_parse_digits_max(w, 1000000, 0); /* slices stay far below 1M */
             continue;
         }
         const char *word = w;

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/fail.h"
+#include "core/numparse.h"
 
 enum { MAX_DEPTH = 24 };
 
@@ -89,7 +90,7 @@ static double token_number(const char *s)
     if (!*s)
         return NAN;
     char *endp = NULL;
-    double v = strtod(s, &endp);
+    double v = gp_strtod_c(s, &endp); /* '.' whatever the locale */
     if (endp == s || *endp || !isfinite(v))
         return NAN;
     return v;

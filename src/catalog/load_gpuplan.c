@@ -16,6 +16,7 @@
 #include "core/csvread.h"
 #include "core/fail.h"
 #include "core/numparse.h"
+#include "gpuplan/units.h"
 
 enum col {
     C_PROVIDER, C_KIND, C_INSTANCE, C_REGION, C_ZONE, C_GPU, C_COUNT,
@@ -66,14 +67,7 @@ static const char *field(const gp_csv_row *row, const ctx *c, enum col k)
 
 static int valid_date(const char *s)
 {
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return 0;
-    int month = (s[5] - '0') * 10 + (s[6] - '0');
-    int day = (s[8] - '0') * 10 + (s[9] - '0');
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+    return gp_parse_iso_date(s, NULL, NULL, NULL, NULL) == GP_OK; /* day fits its month */
 }
 
 static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)

@@ -30,24 +30,13 @@
  * is one comparison. */
 enum { C_PLAIN = 0, C_SPACE, C_COMMA, C_NL, C_CR, C_QUOTE, C_NUL };
 
-static const unsigned char *byte_class(void)
-{
-    static unsigned char table[256];
-    static int ready;
-    if (!ready) {
-        /* Computed the same every time: a benign idempotent cache. */
-        memset(table, C_PLAIN, sizeof(table));
-        table[','] = C_COMMA;
-        table['\n'] = C_NL;
-        table['\r'] = C_CR;
-        table['"'] = C_QUOTE;
-        table['\0'] = C_NUL;
-        table[' '] = C_SPACE;
-        table['\t'] = C_SPACE;
-        ready = 1;
-    }
-    return table;
-}
+/* A constant table, so several threads may parse at once: it used to be
+ * filled on first use, a data race when two threads started together. */
+static const unsigned char BYTE_CLASS[256] = {
+    ['\0'] = C_NUL, ['\t'] = C_SPACE, ['\n'] = C_NL, ['\r'] = C_CR,
+    [' '] = C_SPACE, ['"'] = C_QUOTE,  [','] = C_COMMA,
+    /* every other byte is C_PLAIN (0) */
+};
 
 typedef struct reader {
     const char *name;
@@ -98,13 +87,31 @@ static int reserve(reader *r, size_t more)
 
 typedef enum step { STEP_ROW, STEP_NEED_MORE, STEP_ERROR } step;
 
+/* Line breaks inside a quoted run: "\n", "\r\n" and a lone "\r" each end a
+ * line, as they end rows. Counting only "\n" gave CR-only files (old Mac
+ * exports) wrong line numbers after a multi-line field. A "\r" ending the
+ * run is followed by a quote (or, at the buffer's end, is re-read with more
+ * data), so it is a lone CR; one at data_end counts too. */
+static long line_breaks(const char *s, size_t n, const char *data_end)
+{
+    /* memchr per break, not a test per byte: quoted runs can be long */
+    long lines = 0;
+    const char *end = s + n;
+    for (const char *nl = memchr(s, '\n', n); nl; nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1)))
+        lines++;
+    for (const char *cr = memchr(s, '\r', n); cr; cr = memchr(cr + 1, '\r', (size_t)(end - cr - 1)))
+        if (!(cr + 1 < data_end && cr[1] == '\n'))
+            lines++; /* a lone CR; "\r\n" was counted at its "\n" */
+    return lines;
+}
+
 /* Parses one row starting at *pos. On STEP_ROW the row's fields are in r
  * and *pos is past its end. STEP_NEED_MORE: the row may continue past
  * `len` (only when !final); nothing is consumed. */
 static step parse_row(reader *r, const char *data, size_t len, size_t *pos,
                       int final, gp_status *st)
 {
-    const unsigned char *cls = byte_class();
+    const unsigned char *cls = BYTE_CLASS;
     size_t p = *pos;
     long line = r->line;
     r->nfields = 0;
@@ -132,9 +139,7 @@ static step parse_row(reader *r, const char *data, size_t len, size_t *pos,
                                   "a field contains a NUL byte");
                     return STEP_ERROR;
                 }
-                for (const char *nl = memchr(data + p, '\n', run); nl;
-                     nl = memchr(nl + 1, '\n', (size_t)(data + p + run - nl - 1)))
-                    line++;
+                line += line_breaks(data + p, run, data + len);
                 if (reserve(r, run + 2) != 0)
                     goto oom;
                 memcpy(r->buf + r->buf_len, data + p, run);
@@ -592,11 +597,38 @@ gp_status gp_csv_parse_file(const char *path, gp_csv_row_fn fn, void *ctx,
     return st;
 }
 
+/* ASCII case-insensitive equality: strcasecmp follows the locale (in a
+ * Turkish one 'I' does not lower to 'i', so "PRICE" != "price"). */
+static int same_name(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
+        char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
+        if (x != y)
+            return 0;
+        if (!x)
+            return 1;
+    }
+}
+
 int gp_csv_column(const gp_csv_row *header, const char *name)
 {
     for (size_t i = 0; i < header->nfields; i++) {
-        if (strcasecmp(header->fields[i], name) == 0)
+        if (same_name(header->fields[i], name))
             return (int)i;
+    }
+    return -1;
+}
+
+int gp_csv_duplicate_column(const gp_csv_row *header)
+{
+    /* quadratic, but headers are tens of columns and read once a file */
+    for (size_t i = 1; i < header->nfields; i++) {
+        if (!header->fields[i][0])
+            continue;
+        for (size_t j = 0; j < i; j++)
+            if (same_name(header->fields[i], header->fields[j]))
+                return (int)i;
     }
     return -1;
 }
@@ -618,6 +650,12 @@ static gp_status on_named_row(const gp_csv_row *row, void *ctx, gp_error *err)
 {
     named_reader *r = ctx;
     if (!r->have_header) {
+        /* With two "price" columns, gp_csv_column would silently pick the
+         * first: the file is ambiguous, so say so. */
+        int dup = gp_csv_duplicate_column(row);
+        if (dup >= 0)
+            return gp_fail(err, GP_EDATA, r->name, row->line,
+                           "duplicate column '%s' in the header", row->fields[dup]);
         for (int i = 0; i < r->ncols; i++)
             if ((r->col[i] = gp_csv_column(row, r->columns[i])) < 0)
                 return gp_fail(err, GP_EDATA, r->name, row->line, "missing column %s",

@@ -32,12 +32,19 @@ gp_status gp_csv_parse(const char *name, const char *data, size_t len,
 gp_status gp_csv_parse_file(const char *path, gp_csv_row_fn fn, void *ctx,
                             gp_error *err);
 
-/* Index of `name` in a header row (case-insensitive), or -1. */
+/* Index of `name` in a header row (case-insensitive), or -1. With a
+ * duplicated name it finds the first: check gp_csv_duplicate_column first. */
 int gp_csv_column(const gp_csv_row *header, const char *name);
+
+/* Index of the first header field whose name (case-insensitive, as
+ * gp_csv_column matches) repeats an earlier one, or -1 when all differ.
+ * Empty names are not compared (",," in a header names nothing). */
+int gp_csv_duplicate_column(const gp_csv_row *header);
 
 /* A small file read by column names: the header must name every one of
  * `columns` (at most GP_CSV_NAMED_MAX; GP_EDATA "missing column X"
- * otherwise, and "empty file" when there is no header); each row's fields,
+ * otherwise, "duplicate column X" when the header names one twice, and
+ * "empty file" when there is no header); each row's fields,
  * in the order of `columns` ("" where a row is short), are copied into
  * `arena` and handed to `fn` with the row's line. */
 enum { GP_CSV_NAMED_MAX = 16 };

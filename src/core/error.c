@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/fail.h"
+#include "core/numparse.h"
 
 const char *gp_strerror(gp_status status)
 {
@@ -39,7 +40,9 @@ gp_status gp_fail(gp_error *err, gp_status status, const char *file,
     err->line = line;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    /* Messages quote numbers back to the user ("write 0.12"); they must read
+     * the way the parsers read them, whatever locale the program set. */
+    gp_vsnprintf_c(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
     return status;
 }

@@ -9,6 +9,7 @@
 #include "core/csvread.h"
 #include "core/embedded.h"
 #include "core/fail.h"
+#include "core/numparse.h"
 #include "market/market_internal.h"
 
 enum { HOURS_PER_YEAR = 8760 };
@@ -96,7 +97,7 @@ static gp_status default_row(void *ctx, const char *const *v, long line, gp_erro
     if (strcasecmp(v[0], r->want) != 0)
         return GP_OK;
     char *end = NULL;
-    double x = strtod(v[1], &end);
+    double x = gp_strtod_c(v[1], &end); /* '.' whatever the locale */
     if (end == v[1] || *end || !isfinite(x))
         return gp_fail(err, GP_EDATA, "embedded:tco-defaults.csv", line,
                        "value is not a number: '%s'", v[1]);

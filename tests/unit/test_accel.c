@@ -136,6 +136,30 @@ static void tpu_slices(void **state)
     assert_int_equal(gp_accel_tpu_slice("TPU-v5p", name, sizeof(name), &chips), 0);
 }
 
+/* Bug: the slice size was read with atoi, undefined past INT_MAX (a
+ * crafted "tpu-v5p-99999999999" gave garbage, even a negative count). Sizes
+ * above 1,000,000 are not a TPU slice. */
+static void tpu_slice_count_overflow(void **state)
+{
+    (void)state;
+    char name[32];
+    double chips = -1;
+    assert_int_equal(gp_accel_tpu_slice("tpu-v5p-99999999999", name, sizeof(name), &chips), 0);
+    assert_int_equal(gp_accel_tpu_slice("tpu-v5p-4294967328", name, sizeof(name), &chips), 0);
+    assert_int_equal(gp_accel_tpu_slice("tpu-v5p-1000001", name, sizeof(name), &chips), 0);
+    assert_true(chips == -1); /* untouched when not a slice */
+    assert_int_equal(gp_accel_tpu_slice("tpu-v5p-1000000", name, sizeof(name), &chips), 1);
+    assert_true(chips == 500000);
+    /* large slices read as before: TensorCores / 2 for v5p */
+    assert_int_equal(gp_accel_tpu_slice("tpu-v5p-12288", name, sizeof(name), &chips), 1);
+    assert_true(chips == 6144);
+    gp_accel_name n;
+    gp_accel_name_parse("tpu-v4-99999999999999999999", &n);
+    assert_int_equal(n.tpu_cores, 0);
+    gp_accel_name_parse("tpu-v4-8x", &n); /* not a count: not a slice */
+    assert_int_equal(n.tpu_cores, 0);
+}
+
 static void name_parts(void **state)
 {
     (void)state;
@@ -188,6 +212,7 @@ int main(void)
         cmocka_unit_test(never_a_guess),
         cmocka_unit_test(wrong_reported_memory_is_ignored),
         cmocka_unit_test(tpu_slices),
+        cmocka_unit_test(tpu_slice_count_overflow),
         cmocka_unit_test(name_parts),
         cmocka_unit_test(precision_names),
         cmocka_unit_test(bad_table),

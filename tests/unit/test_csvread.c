@@ -4,10 +4,13 @@
 #include "test_util.h"
 
 #include <csv.h>
+#include <pthread.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/csvread.h"
 #include "core/fail.h"
+#include "core/numparse.h"
 
 /* Rows serialised as fields joined by \x1f, rows ended by \x1e, hashed. */
 typedef struct digest {
@@ -290,6 +293,122 @@ static void large_files_read_in_two_threads(void **state)
     free(text);
 }
 
+/* Bug: inside a quoted field only "\n" counted as a line break, so in a
+ * CR-only file every row after a multi-line field had too low a line. */
+static void cr_only_line_numbers_after_multiline_field(void **state)
+{
+    (void)state;
+    const char *text = "h1,h2\r\"multi\rline\",c\rx,y\r\"p\r\nq\",r\rlast,1\r";
+    digest r;
+    gp_error err;
+    assert_true(our_parse(text, strlen(text), &r, &err));
+    assert_int_equal(r.nrows, 5);
+    assert_int_equal(r.lines[0], 1);
+    assert_int_equal(r.lines[1], 2); /* spans lines 2-3 */
+    assert_int_equal(r.lines[2], 4);
+    assert_int_equal(r.lines[3], 5); /* "\r\n" inside: one break, lines 5-6 */
+    assert_int_equal(r.lines[4], 7);
+    /* an error after the multi-line field names the right line */
+    const char *bad = "a,b\r\"two\rlines\",c\rd,e\"f\r";
+    assert_false(our_parse(bad, strlen(bad), &r, &err));
+    assert_int_equal(err.line, 4);
+    /* the same through the file reader */
+    const char *path = write_temp(text, strlen(text));
+    digest file;
+    digest_init(&file);
+    assert_int_equal(gp_csv_parse_file(path, our_row, &file, &err), GP_OK);
+    assert_int_equal(file.nrows, 5);
+    assert_int_equal(file.lines[4], 7);
+    unlink(path);
+}
+
+/* Bug: the byte-class table was filled lazily on first use, a data race
+ * when two threads parsed at once. Both threads must get the rows a lone
+ * parse gets (and, under ASan/TSan, no report). */
+typedef struct parse_job {
+    const char *text;
+    size_t len;
+    digest d;
+    int ok;
+    double number;
+} parse_job;
+
+static void *parse_in_thread(void *arg)
+{
+    parse_job *j = arg;
+    gp_error err;
+    for (int i = 0; i < 20 && (j->ok = our_parse(j->text, j->len, &j->d, &err)); i++)
+        ;
+    /* the "C" locale is made on first use too (pthread_once) */
+    j->number = gp_strtod_c("0.123456789012345678", NULL);
+    return NULL;
+}
+
+static void two_threads_parse_at_once(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *text = big_text(&len, -1);
+    len = 1u << 20; /* cut at a row boundary below */
+    while (len > 0 && text[len - 1] != '\n')
+        len--;
+    digest alone;
+    gp_error err;
+    assert_true(our_parse(text, len, &alone, &err));
+    parse_job jobs[2] = {{text, len, {0}, 0, 0}, {text, len, {0}, 0, 0}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, parse_in_thread, &jobs[i]), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_true(jobs[i].ok);
+        assert_true(jobs[i].d.nrows == alone.nrows && jobs[i].d.h == alone.h);
+        assert_true(jobs[i].number == 0.123456789012345678);
+    }
+    free(text);
+}
+
+static gp_status count_named(void *ctx, const char *const *values, long line, gp_error *err)
+{
+    (void)values;
+    (void)line;
+    (void)err;
+    (*(int *)ctx)++;
+    return GP_OK;
+}
+
+/* Bug: a header naming a column twice was accepted and the first one used. */
+static void named_duplicate_column_is_refused(void **state)
+{
+    (void)state;
+    static const char *const COLUMNS[] = {"name", "price"};
+    gp_arena arena;
+    gp_arena_init(&arena);
+    gp_error err;
+    int rows = 0;
+    const char *dup = "\n\nname,price,note,Price\nx,1,,2\n";
+    assert_int_equal(gp_csv_parse_named("t.csv", dup, strlen(dup), COLUMNS, 2, &arena,
+                                        count_named, &rows, &err),
+                     GP_EDATA);
+    assert_string_equal(err.file, "t.csv");
+    assert_int_equal(err.line, 3);
+    assert_string_equal(err.message, "duplicate column 'Price' in the header");
+    assert_int_equal(rows, 0);
+    /* a duplicate of a column nobody asked for is still ambiguous data */
+    const char *other = "name,price,note,note\nx,1,a,b\n";
+    assert_int_equal(gp_csv_parse_named("t.csv", other, strlen(other), COLUMNS, 2, &arena,
+                                        count_named, &rows, &err),
+                     GP_EDATA);
+    assert_non_null(strstr(err.message, "'note'"));
+    /* empty header cells name nothing and may repeat */
+    const char *blanks = "name,,price,\nx,,1,\n";
+    assert_int_equal(gp_csv_parse_named("t.csv", blanks, strlen(blanks), COLUMNS, 2, &arena,
+                                        count_named, &rows, &err),
+                     GP_OK);
+    assert_int_equal(rows, 1);
+    gp_arena_free(&arena);
+}
+
 static void bom_is_skipped(void **state)
 {
     (void)state;
@@ -308,6 +427,9 @@ int main(void)
         cmocka_unit_test(line_numbers),
         cmocka_unit_test(bom_is_skipped),
         cmocka_unit_test(large_files_read_in_two_threads),
+        cmocka_unit_test(cr_only_line_numbers_after_multiline_field),
+        cmocka_unit_test(two_threads_parse_at_once),
+        cmocka_unit_test(named_duplicate_column_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
