@@ -6,10 +6,10 @@ set -eu
 
 # Build: compiler, CMake, pkg-config and the three libraries we link.
 # Test: cmocka, clang + its runtime (libFuzzer, sanitizers), xmllint for SVG,
-# groff (checks the generated man page formats without warnings).
+# groff (the man page), locales (de_DE sources for the comma-locale test).
 # Bench: sqlite3 (the comparison baseline).
 PACKAGES="gcc make cmake pkg-config libjansson-dev libcsv-dev libcmocka-dev \
-clang libclang-rt-14-dev libxml2-utils groff-base sqlite3"
+clang libclang-rt-14-dev libxml2-utils groff-base locales sqlite3"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -1,3 +1,4 @@
+#include "core/numparse.h"
 #include "gpuplan/gpus.h"
 
 #include <math.h>
@@ -27,17 +28,17 @@ static int cmp_keyed(const void *a, const void *b)
 static void group_key(const gp_offer *o, char *key, size_t cap)
 {
     if (o->accel) {
-        snprintf(key, cap, "%s", o->accel->name);
+        gp_snprintf_c(key, cap, "%s", o->accel->name);
         return;
     }
     gp_accel_name n;
     gp_accel_name_parse(o->gpu, &n);
     if (!n.model[0])
-        snprintf(key, cap, "~%s", o->gpu);
+        gp_snprintf_c(key, cap, "~%s", o->gpu);
     else if (isnan(n.memory_gb))
-        snprintf(key, cap, "~%s", n.model);
+        gp_snprintf_c(key, cap, "~%s", n.model);
     else
-        snprintf(key, cap, "~%s@%g", n.model, n.memory_gb);
+        gp_snprintf_c(key, cap, "~%s@%g", n.model, n.memory_gb);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -1,4 +1,5 @@
 #include "core/arena.h"
+#include "core/numparse.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,7 +84,7 @@ char *gp_arena_printf(gp_arena *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = gp_vsnprintf_c(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0)
         return NULL;
@@ -91,7 +92,7 @@ char *gp_arena_printf(gp_arena *a, const char *fmt, ...)
     if (!p)
         return NULL;
     va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    gp_vsnprintf_c(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
     return p;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/numparse.h"
 #include "market/market_internal.h"
 
 static const char *const SCOPES[GP_FORECAST_SCOPES] = {"gpuaas", "gpu-cloud", "gpu-rental",

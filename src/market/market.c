@@ -109,9 +109,9 @@ int gp_period_parse(const char *text, gp_period *out)
 void gp_period_format(gp_period p, char *buf, size_t cap)
 {
     if (p.quarter)
-        snprintf(buf, cap, "Q%d-%d", p.quarter, p.year);
+        gp_snprintf_c(buf, cap, "Q%d-%d", p.quarter, p.year);
     else
-        snprintf(buf, cap, "FY-%d", p.year);
+        gp_snprintf_c(buf, cap, "FY-%d", p.year);
 }
 
 int gp_period_cmp(gp_period a, gp_period b)

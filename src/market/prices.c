@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/numparse.h"
 #include "core/fail.h"
 #include "market/market_internal.h"
 #include "gpuplan/stats.h"
@@ -200,7 +201,7 @@ static void band_claim(gp_claim *c, const point *p, size_t n, int kind,
     }
     if (k == 0) {
         c->verdict = GP_VERDICT_NO_DATA;
-        snprintf(c->evidence, GP_EVIDENCE_LEN, "no %s offer in the catalog", what);
+        gp_snprintf_c(c->evidence, GP_EVIDENCE_LEN, "no %s offer in the catalog", what);
         return;
     }
     gp_price_stats s;
@@ -209,7 +210,7 @@ static void band_claim(gp_claim *c, const point *p, size_t n, int kind,
     c->verdict = share >= 0.75   ? GP_VERDICT_HOLDS
                  : share >= 0.25 ? GP_VERDICT_PARTLY
                                  : GP_VERDICT_DOES_NOT_HOLD;
-    snprintf(c->evidence, GP_EVIDENCE_LEN,
+    gp_snprintf_c(c->evidence, GP_EVIDENCE_LEN,
              "%zu of %zu %s instance types (%.0f%%) price in $%g-%g per GPU-hour; "
              "min $%.2f, median $%.2f, P90 $%.2f, max $%.2f",
              in, k, what, 100 * share, lo, hi, s.min, s.median, s.p90, s.max);
@@ -280,13 +281,13 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
         }
         if (k == 0) {
             c[2].verdict = GP_VERDICT_NO_DATA;
-            snprintf(c[2].evidence, GP_EVIDENCE_LEN, "no offer has both a spot and an "
+            gp_snprintf_c(c[2].evidence, GP_EVIDENCE_LEN, "no offer has both a spot and an "
                                                      "on-demand price");
         } else {
             c[2].verdict = best >= 0.85 && best <= 0.95 ? GP_VERDICT_HOLDS
                            : best >= 0.70               ? GP_VERDICT_PARTLY
                                                         : GP_VERDICT_DOES_NOT_HOLD;
-            snprintf(c[2].evidence, GP_EVIDENCE_LEN,
+            gp_snprintf_c(c[2].evidence, GP_EVIDENCE_LEN,
                      "deepest spot discount %.0f%% (%s %s); mean over %zu instance type(s) with "
                      "both prices %.0f%%",
                      100 * best, deepest->provider, deepest->instance_type, k, 100 * sum / (double)k);
@@ -321,20 +322,20 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
             cheaper += prem > 1;
             size_t len = strlen(examples);
             if (len < 150)
-                snprintf(examples + len, sizeof(examples) - len, "%s%s %.1fx", len ? ", " : "",
+                gp_snprintf_c(examples + len, sizeof(examples) - len, "%s%s %.1fx", len ? ", " : "",
                          g[i].gpu, prem);
         }
         free(g);
         if (both == 0) {
             c[3].verdict = GP_VERDICT_NO_DATA;
-            snprintf(c[3].evidence, GP_EVIDENCE_LEN,
+            gp_snprintf_c(c[3].evidence, GP_EVIDENCE_LEN,
                      "no accelerator is offered by both a hyperscaler and a neocloud");
         } else {
             double share = (double)cheaper / (double)both;
             c[3].verdict = share >= 0.8   ? GP_VERDICT_HOLDS
                            : share >= 0.5 ? GP_VERDICT_PARTLY
                                           : GP_VERDICT_DOES_NOT_HOLD;
-            snprintf(c[3].evidence, GP_EVIDENCE_LEN,
+            gp_snprintf_c(c[3].evidence, GP_EVIDENCE_LEN,
                      "neocloud median cheaper for %zu of %zu accelerators both kinds offer "
                      "(hyperscaler/neocloud median: %s)",
                      cheaper, both, examples);
@@ -353,7 +354,7 @@ gp_status gp_price_claims(const gp_catalog *cat, gp_claim c[GP_CLAIMS], gp_error
             lam += !strcmp(od[i].provider, "lambda");
             cw += !strcmp(od[i].provider, "coreweave");
         }
-        snprintf(c[4].evidence, GP_EVIDENCE_LEN,
+        gp_snprintf_c(c[4].evidence, GP_EVIDENCE_LEN,
                  "the catalog records prices, not capacity or waiting times; it lists %zu "
                  "Lambda and %zu CoreWeave H100 instance types, which says nothing about "
                  "stock",

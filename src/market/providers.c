@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/numparse.h"
 #include "core/fail.h"
 #include "market/market_internal.h"
 
@@ -123,7 +124,7 @@ gp_status gp_price_provider_summaries(const gp_catalog *cat, gp_provider_summary
         if (gpu[0] && !has_word(r->accelerators, gpu)) {
             size_t used = strlen(r->accelerators);
             r->accelerator_count++;
-            snprintf(r->accelerators + used, sizeof(r->accelerators) - used, "%s%s",
+            gp_snprintf_c(r->accelerators + used, sizeof(r->accelerators) - used, "%s%s",
                      used ? " " : "", gpu);
         }
         if (family(&o[i], "H100"))

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/numparse.h"
 #include "core/fail.h"
 #include "market/market_internal.h"
 
@@ -213,13 +214,13 @@ size_t gp_market_share_summaries(const gp_market *m, const gp_share_filter *f,
 const char *gp_share_text(const gp_share_row *r, char *buf, size_t cap)
 {
     if (r->kind == GP_SHARE_TOTAL)
-        snprintf(buf, cap, "$%gB", r->market_usd_b);
+        gp_snprintf_c(buf, cap, "$%gB", r->market_usd_b);
     else if (isnan(r->low_pct))
-        snprintf(buf, cap, "<%g%%", r->high_pct);
+        gp_snprintf_c(buf, cap, "<%g%%", r->high_pct);
     else if (r->low_pct == r->high_pct)
-        snprintf(buf, cap, "%g%%", r->high_pct);
+        gp_snprintf_c(buf, cap, "%g%%", r->high_pct);
     else
-        snprintf(buf, cap, "%g-%g%%", r->low_pct, r->high_pct);
+        gp_snprintf_c(buf, cap, "%g-%g%%", r->low_pct, r->high_pct);
     return buf;
 }
 
@@ -262,7 +263,7 @@ size_t gp_market_share_disagreements(const gp_market *m, const gp_share_filter *
             max_low = fmax(max_low, low);
             char fig[32];
             size_t used = strlen(line);
-            snprintf(line + used, sizeof(line) - used, "%s%s %s", used ? ", " : "", r->series,
+            gp_snprintf_c(line + used, sizeof(line) - used, "%s%s %s", used ? ", " : "", r->series,
                      gp_share_text(r, fig, sizeof(fig)));
             size_t j = 0;
             while (j < nseen && strcmp(series_seen[j], r->series) != 0)
@@ -276,7 +277,7 @@ size_t gp_market_share_disagreements(const gp_market *m, const gp_share_filter *
         if (nseen > 1 && max_low > min_high) {
             size_t used = strlen(buf);
             if (used < cap)
-                snprintf(buf + used, cap - used, "%s%s: %s", used ? "; " : "", names[k], line);
+                gp_snprintf_c(buf + used, cap - used, "%s%s: %s", used ? "; " : "", names[k], line);
             found++;
         }
     }
@@ -299,7 +300,7 @@ const char *gp_share_summary_note(const gp_share_summary *s, char *buf, size_t c
         parts[n++] = "too few providers named for an HHI";
     for (size_t i = 0; i < n; i++) {
         size_t used = strlen(buf);
-        snprintf(buf + used, cap - used, "%s%s", i ? "; " : "", parts[i]);
+        gp_snprintf_c(buf + used, cap - used, "%s%s", i ? "; " : "", parts[i]);
     }
     return buf;
 }

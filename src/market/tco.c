@@ -107,7 +107,7 @@ static gp_status default_row(void *ctx, const char *const *v, long line, gp_erro
     r->value = x;
     r->found = 1;
     if (r->source && r->cap)
-        snprintf(r->source, r->cap, "%s", v[2]);
+        gp_snprintf_c(r->source, r->cap, "%s", v[2]);
     return GP_OK;
 }
 

@@ -15,6 +15,8 @@
 #include "gpuplan/accel.h"
 #include "gpuplan/catalog.h"
 #include "gpuplan/gpuinfo.h"
+#include "gpuplan/gpus.h"
+#include "gpuplan/prices.h"
 #include "gpuplan/offer.h"
 #include "gpuplan/tco.h"
 #include "gpuplan/units.h"
@@ -204,6 +206,45 @@ static void embedded_catalog_in_comma_locale(void **state)
     gp_catalog_free(cat);
 }
 
+/* What the library writes is C-locale text too: per-accelerator groups
+ * keyed by "model@memory" (a comma there split one accelerator in two)
+ * and the claims' evidence ("$5.38", never "$5,38"). Both are computed in
+ * the C locale first and must come out byte for byte the same. */
+static void library_text_in_comma_locale(void **state)
+{
+    (void)state;
+    NEED_COMMA_LOCALE();
+    gp_catalog *cat = NULL;
+    gp_error err;
+    char *saved = strdup(setlocale(LC_ALL, NULL));
+    assert_non_null(saved);
+    setlocale(LC_ALL, "C");
+    assert_int_equal(gp_catalog_new(&cat, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_embedded(cat, &err), GP_OK);
+    gp_gpu_summary *sum_c = NULL;
+    size_t n_c = 0;
+    assert_int_equal(gp_gpu_summaries(cat, &sum_c, &n_c, &err), GP_OK);
+    static gp_claim claims_c[GP_CLAIMS], claims_de[GP_CLAIMS];
+    assert_int_equal(gp_price_claims(cat, claims_c, &err), GP_OK);
+    setlocale(LC_ALL, saved);
+    assert_string_equal(localeconv()->decimal_point, ",");
+    gp_gpu_summary *sum_de = NULL;
+    size_t n_de = 0;
+    assert_int_equal(gp_gpu_summaries(cat, &sum_de, &n_de, &err), GP_OK);
+    assert_int_equal(n_de, n_c);
+    assert_int_equal(gp_price_claims(cat, claims_de, &err), GP_OK);
+    int some_decimal = 0;
+    for (int i = 0; i < GP_CLAIMS; i++) {
+        assert_string_equal(claims_de[i].evidence, claims_c[i].evidence);
+        some_decimal |= strchr(claims_c[i].evidence, '.') != NULL;
+    }
+    assert_true(some_decimal); /* the comparison covered decimals */
+    free(sum_c);
+    free(sum_de);
+    free(saved);
+    gp_catalog_free(cat);
+}
+
 static void tco_default_in_comma_locale(void **state)
 {
     (void)state;
@@ -222,6 +263,7 @@ int main(void)
         cmocka_unit_test(human_numbers_in_comma_locale),
         cmocka_unit_test(data_numbers_in_comma_locale),
         cmocka_unit_test(embedded_catalog_in_comma_locale),
+        cmocka_unit_test(library_text_in_comma_locale),
         cmocka_unit_test(tco_default_in_comma_locale),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
