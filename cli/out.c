@@ -570,6 +570,8 @@ void gp_wrap(const char *text, size_t col, size_t indent, size_t width)
 }
 
 static void note_v(const char *bullet, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static void note_v(const char *bullet, const char *fmt, va_list ap)
 {
     char text[4096];
     vsnprintf(text, sizeof(text), fmt, ap);
