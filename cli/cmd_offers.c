@@ -84,8 +84,18 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
         {"GPUS", 0, 16, 8, 0},      {"MEM/GPU", 1, 0, 0, 3},
         {"$/HOUR", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, 0},
         {"SPOT/GPU-H", 1, 0, 0, 0}, {"$/PFLOP-H", 1, 0, 0, 1},
+        {"PRICING", 0, 0, 0, -1},
     };
     size_t ncols = pflop ? 10 : 9;
+    /* The PRICING column appears when some row's price is not what its
+     * column says (an auction floor: data/pricing-kinds.csv). */
+    int any_floor = 0;
+    for (size_t i = 0; i < n; i++)
+        any_floor |= (rows[i].offer->flags & (GP_OFFER_PRICE_FLOOR | GP_OFFER_SPOT_FLOOR)) != 0;
+    if (any_floor && !pflop)
+        cols[9] = cols[10];
+    if (any_floor)
+        ncols++;
     if (gp_arg_set(args, "all-regions")) {
         cols[3].comfort = 24; /* region and zone: the point of the listing */
         cols[3].drop = -1;
@@ -126,8 +136,12 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
             snprintf(region, sizeof(region), "%s", o->zone);
         else
             snprintf(region, sizeof(region), "%s", o->region[0] ? o->region : "-");
+        const char *pricing = (o->flags & GP_OFFER_PRICE_FLOOR) ? "floor"
+                              : (o->flags & GP_OFFER_SPOT_FLOOR) ? "spot: floor"
+                              : isnan(o->usd_per_hour)             ? "spot"
+                                                                   : "on-demand";
         const char *cells[] = {o->provider, kind, o->instance_type, region, gpus,
-                               mem, hour, gpuh, spot, pf};
+                               mem, hour, gpuh, spot, pflop ? pf : pricing, pricing};
         if (gp_table_add(t, cells) != 0) {
             gp_table_free(t);
             return GP_EXIT_FAIL;
@@ -156,7 +170,10 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
                 "per-instance count; drop :COUNT to see %s.",
                 hidden, hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them");
     if (any_spot_above)
-        gp_note("! the source lists a spot price above on-demand.");
+        gp_note("! the source lists a spot price above on-demand (not a spot offer).");
+    if (any_floor)
+        gp_note("floor: an auction floor (the lowest bid), not an on-demand or spot price; "
+                "listed after every real price (docs/offers.md).");
     if (pflop)
         gp_note("$/PFLOP-H = $/GPU-h / peak dense bf16 PFLOPS (fp16 where there is "
                 "no bf16).");

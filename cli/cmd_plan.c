@@ -109,6 +109,8 @@ static json_t *plan_json(const gp_plan *p)
     json_object_set_new(j, "instances", json_integer(p->instances));
     json_object_set_new(j, "gpus", json_integer(p->gpus));
     json_object_set_new(j, "term", json_string(term_text(term, sizeof(term), p)));
+    json_object_set_new(j, "pricing_kind", json_string(gp_pricing_kind_name(p->pricing_kind)));
+    json_object_set_new(j, "catalog_finding", p->finding ? gp_json_str(p->finding) : json_null());
     json_object_set_new(j, "hours", gp_json_num(p->hours));
     json_object_set_new(j, "hours_p50", gp_json_num(p->hours_p50));
     json_object_set_new(j, "hours_p90", gp_json_num(p->hours_p90));
@@ -321,6 +323,10 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
             size_t len = strlen(ok);
             snprintf(ok + len, sizeof(ok) - len, " *");
         }
+        if (p->finding) {
+            size_t len = strlen(ok);
+            snprintf(ok + len, sizeof(ok) - len, " !");
+        }
         const char *cells[] = {rank, p->offer->provider, p->offer->instance_type, gpus,
                                term_text(term, sizeof(term), p), days, p90, cost, price, mfu,
                                ok};
@@ -340,7 +346,8 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
     const char *bullet = fmt == FMT_MD ? "- " : "  ";
     char a[32], term[32];
     printf("\n%s: %s %s, %d x %s (%d GPUs), %s, layout TP %d x PP %d x DP %d, MFU %.0f%%\n",
-           b->meets_deadline && b->meets_budget ? "Best plan" : "Nearest plan",
+           b->meets_deadline && b->meets_budget && b->term != GP_TERM_FLOOR ? "Best plan"
+                                                                            : "Nearest plan",
            b->offer->provider, b->offer->instance_type, b->instances, b->offer->gpu, b->gpus,
            term_text(term, sizeof(term), b), b->layout.tp, b->layout.pp, b->layout.dp,
            100 * b->mfu);
@@ -392,9 +399,18 @@ static int text_out(const plan_cli *pc, gp_format fmt, int wide)
     int rc = table_out(pc, fmt, wide);
     if (rc)
         return rc;
+    int any_floor = 0, any_finding = 0;
+    for (size_t i = 0; i < shown(pc); i++) {
+        any_floor |= r->plans[i].term == GP_TERM_FLOOR;
+        any_finding |= r->plans[i].finding != NULL;
+    }
     gp_note("DAYS: expected wall clock; P90: 90th percentile (spot: simulated). COST: "
             "whole run with storage, egress and serving. OK: meets deadline and budget "
-            "(late, over); * on the cost-time frontier.");
+            "(late, over); * on the cost-time frontier.%s%s",
+            any_floor ? " floor: an auction floor, not a price to count on (ranked last)." : "",
+            any_finding ? " !: the catalog check flags this offer's price or count (see "
+                          "its notes)."
+                        : "");
     if (r->binding[0])
         printf("\n%sNo plan meets the constraints: %s.%s\n", st.yellow, r->binding, st.reset);
     print_breakdown(pc, fmt);
@@ -474,6 +490,10 @@ static int parse(plan_cli *pc, gp_args *args)
     gp_error_clear(&err);
     gp_status st = gp_terms_load_default(&pc->terms, &err);
     if (st != GP_OK)
+        return gp_report("plan", st, &err);
+    /* The catalog check's findings (price outliers, counts the name
+     * contradicts) reach the plans made on those offers. */
+    if ((st = gp_catalog_check(pc->cat, &err)) != GP_OK)
         return gp_report("plan", st, &err);
     gp_plan_request *r = &pc->req;
     gp_plan_request_init(r);

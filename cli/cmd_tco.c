@@ -206,7 +206,9 @@ static int cloud_options(const gp_catalog *cat, const gp_terms *terms,
     double best_spot = INFINITY, best_res = INFINITY;
     for (size_t i = 0; i < n; i++) {
         const gp_offer *o = rows[i].offer;
-        double od = gp_offer_usd_per_gpu_hour(o);
+        /* An auction floor (Mithril) is not an on-demand price: it neither
+         * rents on demand nor takes a commitment discount. */
+        double od = gp_offer_has_on_demand(o) ? gp_offer_usd_per_gpu_hour(o) : NAN;
         if (od > 0 && isnan(t->rows[OPT_ON_DEMAND].usd_per_used_gpu_hour)) {
             fill_row(t, OPT_ON_DEMAND, o, od, od);
             snprintf(t->rows[OPT_ON_DEMAND].basis, sizeof(t->rows[0].basis),
@@ -232,7 +234,8 @@ static int cloud_options(const gp_catalog *cat, const gp_terms *terms,
                          per_used, months);
             }
         }
-        double spot = gp_offer_spot_usd_per_gpu_hour(o);
+        /* Only spot offers: not a floor, and below on-demand. */
+        double spot = gp_offer_has_spot(o) ? gp_offer_spot_usd_per_gpu_hour(o) : NAN;
         if (spot > 0) {
             gp_spot_basis basis;
             double rate = gp_terms_spot_rate_per_node_hour(terms, o->provider, o->accel->name,

@@ -38,6 +38,15 @@ json_t *gp_offer_json(const gp_catalog *cat, const gp_offer *o, size_t rows)
     json_object_set_new(j, "ram_gb", gp_json_num(o->ram_gb));
     json_object_set_new(j, "usd_per_hour", gp_json_num(o->usd_per_hour));
     json_object_set_new(j, "spot_usd_per_hour", gp_json_num(o->spot_usd_per_hour));
+    json_object_set_new(j, "pricing_kind",
+                        isnan(o->usd_per_hour)
+                            ? json_null()
+                            : json_string(gp_pricing_kind_name(gp_offer_price_kind(o))));
+    json_object_set_new(j, "spot_pricing_kind",
+                        isnan(o->spot_usd_per_hour)
+                            ? json_null()
+                            : json_string(gp_pricing_kind_name(gp_offer_spot_kind(o))));
+    json_object_set_new(j, "is_spot_offer", json_boolean(gp_offer_has_spot(o)));
     json_object_set_new(j, "usd_per_gpu_hour", gp_json_num(gp_offer_usd_per_gpu_hour(o)));
     json_object_set_new(j, "spot_usd_per_gpu_hour",
                         gp_json_num(gp_offer_spot_usd_per_gpu_hour(o)));

@@ -278,8 +278,9 @@ void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
         if (shown[c])
             continue;
         size_t used = strlen(dropped);
+        /* A column without a header (a bar chart) is named by what it is. */
         snprintf(dropped + used, sizeof(dropped) - used, "%s%s", ndropped ? ", " : "",
-                 t->cols[c].header);
+                 t->cols[c].header[0] ? t->cols[c].header : "the bars");
         ndropped++;
     }
     if (ndropped)

@@ -53,8 +53,34 @@ enum gp_offer_flag {
      * gave none or gave one that contradicts the specs. */
     GP_OFFER_MEM_FROM_SPECS = 1u << 2,
     /* The price is the sum of a host-VM row and an accelerator row (GCP). */
-    GP_OFFER_COMPOSED_PRICE = 1u << 3
+    GP_OFFER_COMPOSED_PRICE = 1u << 3,
+    /* usd_per_hour is an auction floor (the lowest bid the provider takes),
+     * not an on-demand price (data/pricing-kinds.csv: Mithril). */
+    GP_OFFER_PRICE_FLOOR = 1u << 4,
+    /* spot_usd_per_hour is an auction floor or minimum bid, not a spot
+     * price (data/pricing-kinds.csv: Mithril, Vast's min_bid). */
+    GP_OFFER_SPOT_FLOOR = 1u << 5
 };
+
+/* What a price means. An offer's on-demand column is on-demand or an
+ * auction floor; its spot column spot or an auction floor. Committed and
+ * reserved are the planner's terms (data/reserved-terms.csv). */
+typedef enum gp_pricing_kind {
+    GP_PRICING_ON_DEMAND = 0,
+    GP_PRICING_SPOT,
+    GP_PRICING_AUCTION_FLOOR,
+    GP_PRICING_COMMITTED,
+    GP_PRICING_RESERVED,
+    GP_PRICING_COUNT
+} gp_pricing_kind;
+
+/* "on-demand", "spot", "auction-floor", "committed", "reserved". */
+const char *gp_pricing_kind_name(gp_pricing_kind kind);
+/* The short form tables print: "on-demand", "spot", "floor", "committed",
+ * "reserved". */
+const char *gp_pricing_kind_label(gp_pricing_kind kind);
+/* Parses a long name (case-insensitive); -1 when unknown. */
+int gp_pricing_kind_parse(const char *name);
 
 /* The most accelerators one listing (instance, node, TPU slice) may have.
  * The largest real listing in the catalogs gpuplan reads is a TPU v4 slice
@@ -88,7 +114,21 @@ typedef struct gp_offer {
     unsigned source_index;     /* index into the catalog's sources */
     unsigned line;             /* line of the row in that source */
     unsigned flags;            /* enum gp_offer_flag */
+    unsigned finding;          /* 1 + the index of the catalog diagnostic
+                                  gp_catalog_check() raised on this
+                                  instance type's price or count; 0 none */
 } gp_offer;
+
+/* What usd_per_hour means: on-demand or auction floor. */
+gp_pricing_kind gp_offer_price_kind(const gp_offer *o);
+/* What spot_usd_per_hour means: spot or auction floor. */
+gp_pricing_kind gp_offer_spot_kind(const gp_offer *o);
+/* Whether the offer has an on-demand price (a price, not a floor). */
+int gp_offer_has_on_demand(const gp_offer *o);
+/* Whether the offer is a spot offer: a spot price (not a floor) above 0
+ * and below the on-demand price when there is one. A "spot" quote at or
+ * above on-demand saves nothing and is not a spot offer. */
+int gp_offer_has_spot(const gp_offer *o);
 
 /* On-demand $ per accelerator-hour; NAN when the offer has no price. */
 double gp_offer_usd_per_gpu_hour(const gp_offer *o);

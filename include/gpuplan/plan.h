@@ -24,11 +24,14 @@ extern "C" {
 typedef enum gp_term {
     GP_TERM_ON_DEMAND = 0,
     GP_TERM_SPOT,
-    GP_TERM_RESERVED
+    GP_TERM_RESERVED,
+    GP_TERM_FLOOR               /* an auction floor (Mithril): the lowest bid,
+                                   not a price to count on; ranked after
+                                   every plan on a real price */
 } gp_term;
 
 /* "on-demand", "spot", "reserved-36mo" style names are built by the CLI;
- * this gives the bare kind: "on-demand", "spot", "reserved". */
+ * this gives the bare kind: "on-demand", "spot", "reserved", "floor". */
 const char *gp_term_name(gp_term t);
 
 typedef enum gp_objective { GP_OBJECTIVE_COST = 0, GP_OBJECTIVE_TIME } gp_objective;
@@ -101,6 +104,11 @@ typedef struct gp_plan {
     double spot_rate_per_node_hour;
     double checkpoint_interval_hours, checkpoint_hours, interruptions;
     int meets_deadline, meets_budget, pareto, rank;
+    gp_pricing_kind pricing_kind; /* what the price means: on-demand, spot,
+                                     auction-floor, committed, reserved */
+    const char *finding;        /* the catalog check's finding on the
+                                   offer's price or count (borrowed from the
+                                   catalog), or NULL */
     size_t nnotes;
     char notes[GP_PLAN_NOTES_MAX][GP_PLAN_NOTE_LEN];
 } gp_plan;

@@ -51,7 +51,8 @@ typedef struct gp_offer_filter {
     size_t nexclude;
     int kind;                      /* gp_kind, or -1 for any */
     const char *region_glob;       /* NULL: any region */
-    int spot_only;                 /* only offers with a spot price */
+    int spot_only;                 /* only spot offers (gp_offer_has_spot:
+                                      not a floor, below on-demand) */
     double max_usd_per_gpu_hour;   /* NAN: no maximum; spot when spot_only */
     double min_gpu_mem_gb;         /* NAN: no minimum */
     int priced_only;               /* leave out offers without on-demand price */
@@ -73,7 +74,10 @@ typedef struct gp_offer_row {
 } gp_offer_row;
 
 /* Filters, groups (keeping the cheapest row of each group by the sort
- * key) and sorts. Offers without a value for the sort key come last; ties
+ * key) and sorts. Auction floors (GP_OFFER_PRICE_FLOOR, or
+ * GP_OFFER_SPOT_FLOOR for the spot sort) come after every real price:
+ * a floor is the lowest bid, not a price to rank against on-demand.
+ * Offers without a value for the sort key come last; ties
  * break on provider, instance type, region and zone, so output is stable.
  * *out is malloc'd (NULL when *n is 0). */
 gp_status gp_offer_select(const gp_catalog *cat, const gp_offer_filter *f,

@@ -86,6 +86,7 @@ void gp_catalog_free(gp_catalog *cat)
     free(cat->kinds);
     free(cat->gcp_families);
     free(cat->corrections);
+    free(cat->pricing_rules);
     free(cat->resolved);
     free(cat->gpuinfo_keys);
     free(cat->gpuinfo_vals);
@@ -584,6 +585,16 @@ gp_status gp_catalog_push(gp_catalog *cat, unsigned si, unsigned line,
     }
     if (st != GP_OK)
         return gp_fail(err, st, src->name, line, "out of memory");
+    /* What the prices mean (data/pricing-kinds.csv): some catalogs put an
+     * auction floor or a minimum bid where an on-demand or spot price goes. */
+    for (size_t i = 0; i < cat->npricing_rules; i++) {
+        const gp_pricing_rule *pr = &cat->pricing_rules[i];
+        if (strcmp(pr->provider, lower) != 0 ||
+            (strcmp(pr->format, "*") != 0 && strcmp(pr->format, src->format) != 0) ||
+            pr->kind != GP_PRICING_AUCTION_FLOOR)
+            continue;
+        flags |= pr->column == 0 ? GP_OFFER_PRICE_FLOOR : GP_OFFER_SPOT_FLOOR;
+    }
 
     if (gp_grow((void **)&cat->offers, &cat->cap, cat->count,
              sizeof(*cat->offers)) != 0)

@@ -84,6 +84,7 @@ gp_status gp_catalog_add_embedded(gp_catalog *cat, gp_error *err)
         o->source_index = base + c->source_index;
         o->line = c->line;
         o->flags = c->flags;
+        o->finding = 0;
     }
     for (uint32_t i = 0; i < cc->ndiags; i++) {
         const gp_compiled_diag *d = &cc->diags[i];

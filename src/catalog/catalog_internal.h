@@ -47,6 +47,14 @@ typedef struct gp_correction {
     const char *source;
 } gp_correction;
 
+/* What one price column of a provider's rows means (data/pricing-kinds.csv):
+ * column 0 is the on-demand column, 1 the spot column. */
+typedef struct gp_pricing_rule {
+    const char *provider, *format;
+    int column;
+    gp_pricing_kind kind;
+} gp_pricing_rule;
+
 typedef struct gp_kind_fact {
     const char *provider;
     gp_kind kind;
@@ -114,6 +122,8 @@ struct gp_catalog {
     size_t ngcp_families;
     gp_correction *corrections;
     size_t ncorrections;
+    gp_pricing_rule *pricing_rules;
+    size_t npricing_rules;
 
     gp_resolved *resolved;      /* open-addressing cache */
     size_t resolved_cap, resolved_count;

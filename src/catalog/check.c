@@ -64,6 +64,20 @@ double gp_instance_stated_gpus(const char *s)
     return found;
 }
 
+/* Marks every offer of the instance type of offers[at] with the newest
+ * diagnostic, so a plan on any of its regions can name it. */
+static void mark_finding(gp_catalog *cat, size_t at)
+{
+    const gp_offer *o = &cat->offers[at];
+    unsigned finding = (unsigned)cat->ndiags; /* 1 + the newest index */
+    for (size_t i = 0; i < cat->count; i++) {
+        gp_offer *p = &cat->offers[i];
+        if (p->provider == o->provider && p->instance_type == o->instance_type &&
+            p->finding == 0)
+            p->finding = finding;
+    }
+}
+
 static gp_status count_mismatches(gp_catalog *cat)
 {
     const char *last_instance = NULL, *last_provider = NULL;
@@ -87,6 +101,7 @@ static gp_status count_mismatches(gp_catalog *cat)
                                 o->provider, o->instance_type, stated,
                                 o->gpu_count, o->gpu) != GP_OK)
             return GP_ENOMEM;
+        mark_finding(cat, i);
     }
     return GP_OK;
 }
@@ -104,11 +119,17 @@ static gp_status price_outliers(gp_catalog *cat, gp_error *err)
     gp_offer_filter_init(&f);
     f.priced_only = 1;
     gp_offer_row *rows = NULL;
+    /* Auction floors are not prices to compare (data/pricing-kinds.csv). */
     size_t n = 0;
     gp_status st = gp_offer_select(cat, &f, GP_SORT_GPU_PRICE,
                                    GP_GROUP_INSTANCE, &rows, &n, err);
     if (st != GP_OK)
         return st;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(rows[i].offer->flags & GP_OFFER_PRICE_FLOOR))
+            rows[kept++] = rows[i];
+    n = kept;
     if (n > 1)
         qsort(rows, n, sizeof(*rows), cmp_by_gpu);
     double *prices = malloc((n ? n : 1) * sizeof(*prices));
@@ -137,6 +158,8 @@ static gp_status price_outliers(gp_catalog *cat, gp_error *err)
                         "of %zu %s offers",
                         o->provider, o->instance_type, p, o->gpu, ratio,
                         median, m, o->gpu);
+                if (st == GP_OK && (ratio > OUTLIER_FACTOR || ratio < 1.0 / OUTLIER_FACTOR))
+                    mark_finding(cat, (size_t)(o - cat->offers));
             }
         }
         i = j;

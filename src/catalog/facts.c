@@ -111,6 +111,23 @@ static gp_status correction_row(table_ctx *t, const char *const *v, long line,
     return GP_OK;
 }
 
+static gp_status pricing_row(table_ctx *t, const char *const *v, long line,
+                             gp_error *err)
+{
+    int column = strcmp(v[2], "price") == 0 ? 0 : strcmp(v[2], "spot") == 0 ? 1 : -1;
+    int kind = gp_pricing_kind_parse(v[3]);
+    if (column < 0)
+        return gp_fail(err, GP_EDATA, t->file, line,
+                       "column must be 'price' or 'spot', not '%s'", v[2]);
+    if (kind != GP_PRICING_AUCTION_FLOOR && kind != (column ? GP_PRICING_SPOT : GP_PRICING_ON_DEMAND))
+        return gp_fail(err, GP_EDATA, t->file, line,
+                       "the %s column can be %s or auction-floor, not '%s'", v[2],
+                       column ? "spot" : "on-demand", v[3]);
+    ((gp_pricing_rule *)t->arr)[t->n++] =
+        (gp_pricing_rule){v[0], v[1], column, (gp_pricing_kind)kind};
+    return GP_OK;
+}
+
 static gp_status load_table(gp_catalog *cat, const char *file,
                             const char *const *columns, int ncols,
                             size_t elem_size,
@@ -176,5 +193,11 @@ gp_status gp_facts_load(gp_catalog *cat, gp_error *err)
     if (st != GP_OK)
         return st;
     cat->corrections = p;
+    static const char *const PRICING_COLS[] = {"provider", "format", "column", "kind"};
+    st = load_table(cat, "pricing-kinds.csv", PRICING_COLS, 4, sizeof(gp_pricing_rule),
+                    pricing_row, &p, &cat->npricing_rules, err);
+    if (st != GP_OK)
+        return st;
+    cat->pricing_rules = p;
     return GP_OK;
 }

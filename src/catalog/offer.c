@@ -83,3 +83,52 @@ double gp_offer_spot_discount(const gp_offer *o)
         return NAN;
     return 1.0 - o->spot_usd_per_hour / o->usd_per_hour;
 }
+
+static const char *const PRICING_NAMES[GP_PRICING_COUNT] = {
+    "on-demand", "spot", "auction-floor", "committed", "reserved"};
+static const char *const PRICING_LABELS[GP_PRICING_COUNT] = {
+    "on-demand", "spot", "floor", "committed", "reserved"};
+
+const char *gp_pricing_kind_name(gp_pricing_kind kind)
+{
+    return (unsigned)kind < GP_PRICING_COUNT ? PRICING_NAMES[kind] : "?";
+}
+
+const char *gp_pricing_kind_label(gp_pricing_kind kind)
+{
+    return (unsigned)kind < GP_PRICING_COUNT ? PRICING_LABELS[kind] : "?";
+}
+
+int gp_pricing_kind_parse(const char *name)
+{
+    for (int i = 0; name && i < GP_PRICING_COUNT; i++)
+        if (strcasecmp(name, PRICING_NAMES[i]) == 0)
+            return i;
+    return -1;
+}
+
+gp_pricing_kind gp_offer_price_kind(const gp_offer *o)
+{
+    return (o->flags & GP_OFFER_PRICE_FLOOR) ? GP_PRICING_AUCTION_FLOOR : GP_PRICING_ON_DEMAND;
+}
+
+gp_pricing_kind gp_offer_spot_kind(const gp_offer *o)
+{
+    return (o->flags & GP_OFFER_SPOT_FLOOR) ? GP_PRICING_AUCTION_FLOOR : GP_PRICING_SPOT;
+}
+
+int gp_offer_has_on_demand(const gp_offer *o)
+{
+    return !(o->flags & GP_OFFER_PRICE_FLOOR) && o->usd_per_hour > 0;
+}
+
+int gp_offer_has_spot(const gp_offer *o)
+{
+    if ((o->flags & GP_OFFER_SPOT_FLOOR) || !(o->spot_usd_per_hour > 0))
+        return 0;
+    /* Against a floor there is no on-demand price to compare with. */
+    if (!(o->flags & GP_OFFER_PRICE_FLOOR) && o->usd_per_hour > 0 &&
+        !(o->spot_usd_per_hour < o->usd_per_hour))
+        return 0;
+    return 1;
+}

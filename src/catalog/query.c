@@ -206,7 +206,7 @@ int gp_offer_filter_pass(const gp_offer_filter *f, const gp_offer *o)
     if (f->region_glob && fnmatch(f->region_glob, o->region, 0) != 0 &&
         fnmatch(f->region_glob, o->zone, 0) != 0)
         return 0;
-    if (f->spot_only && isnan(o->spot_usd_per_hour))
+    if (f->spot_only && !gp_offer_has_spot(o))
         return 0;
     if (f->priced_only && isnan(o->usd_per_hour))
         return 0;
@@ -235,6 +235,7 @@ double gp_offer_sort_key(const gp_offer *o, gp_offer_sort sort)
 typedef struct keyed {
     gp_offer_row row;
     double key;
+    int floor; /* the key is an auction floor: after every real price */
 } keyed;
 
 /* Orders by key (NAN last), then by names, so output never depends on
@@ -244,6 +245,8 @@ static int cmp_keyed(const keyed *a, const keyed *b)
     int an = isnan(a->key), bn = isnan(b->key);
     if (an != bn)
         return an - bn;
+    if (a->floor != b->floor)
+        return a->floor - b->floor;
     if (!an && a->key != b->key)
         return a->key < b->key ? -1 : 1;
     const gp_offer *x = a->row.offer, *y = b->row.offer;
@@ -304,7 +307,9 @@ gp_status gp_offer_select(const gp_catalog *cat, const gp_offer_filter *f,
         const gp_offer *o = &offers[i];
         if (!gp_offer_filter_pass(f, o))
             continue;
-        keyed k = {{o, 1}, gp_offer_sort_key(o, sort)};
+        int floor = sort == GP_SORT_SPOT_PRICE ? (o->flags & GP_OFFER_SPOT_FLOOR) != 0
+                                               : (o->flags & GP_OFFER_PRICE_FLOOR) != 0;
+        keyed k = {{o, 1}, gp_offer_sort_key(o, sort), floor};
         if (group == GP_GROUP_NONE) {
             items[m++] = k;
             continue;

@@ -34,6 +34,7 @@ const char *gp_term_name(gp_term t)
     case GP_TERM_ON_DEMAND: return "on-demand";
     case GP_TERM_SPOT: return "spot";
     case GP_TERM_RESERVED: return "reserved";
+    case GP_TERM_FLOOR: return "floor";
     }
     return "?";
 }
@@ -502,6 +503,21 @@ static void side_costs(const ctx *x, gp_plan *p, double serve_usd)
     p->breakdown.serving_usd = serve_usd;
 }
 
+/* The catalog check's finding on the offer, when it concerns this plan's
+ * price: a price outlier is about the on-demand price (and the commitments
+ * priced from it), a count the name contradicts about every term. */
+static void attach_finding(const ctx *x, gp_plan *p)
+{
+    const gp_offer *o = p->offer;
+    if (o->finding == 0 || o->finding > gp_catalog_diag_count(x->cat))
+        return;
+    const gp_diag *d = gp_catalog_diag(x->cat, o->finding - 1);
+    if (d->kind == GP_DIAG_PRICE_OUTLIER && p->term == GP_TERM_SPOT)
+        return;
+    p->finding = d->message;
+    note(p, "catalog check (%s): %s", gp_diag_kind_name(d->kind), d->message);
+}
+
 static void total(gp_plan *p)
 {
     const gp_plan_breakdown *b = &p->breakdown;
@@ -517,9 +533,10 @@ static void total(gp_plan *p)
     p->gpu_hours = p->hours * p->gpus;
 }
 
-static void fill_common(gp_plan *p, const gp_offer *o, size_t regions, const choice *ch,
-                        const cluster *c)
+static void fill_common(const ctx *x, gp_plan *p, const gp_offer *o, size_t regions,
+                        const choice *ch, const cluster *c)
 {
+    (void)x;
     p->offer = o;
     p->regions = regions;
     p->instances = ch->instances;
@@ -576,28 +593,37 @@ static gp_status on_demand_and_reserved(ctx *x, double serve_usd, gp_error *err,
             (*small)++;
             continue;
         }
+        int floor = (o->flags & GP_OFFER_PRICE_FLOOR) != 0;
         if (req->spot != GP_ALLOW_ONLY) {
             gp_plan *p = new_plan(x);
             if (!p)
                 goto oom;
-            fill_common(p, o, rows[i].rows, &ch, &c);
-            p->term = GP_TERM_ON_DEMAND;
+            fill_common(x, p, o, rows[i].rows, &ch, &c);
+            p->term = floor ? GP_TERM_FLOOR : GP_TERM_ON_DEMAND;
+            p->pricing_kind = floor ? GP_PRICING_AUCTION_FLOOR : GP_PRICING_ON_DEMAND;
             p->discount = d;
             p->usd_per_gpu_hour = price / c.per_instance;
             p->breakdown.compute_usd = p->usd_per_gpu_hour * p->gpus * p->hours;
             if (d > 0)
                 note(p, "negotiated discount %.0f%% off on-demand", 100 * d);
+            if (floor)
+                note(p, "priced at %s's auction floor, the lowest bid it takes, not an on-demand "
+                        "price: ranked after every plan on a real price (data/pricing-kinds.csv)",
+                     o->provider);
+            attach_finding(x, p);
             side_costs(x, p, serve_usd);
             total(p);
         }
         gp_reserved_term rt;
-        if (req->reserved != GP_ALLOW_NEVER && req->spot != GP_ALLOW_ONLY &&
+        /* A commitment is a discount off on-demand; a floor has none. */
+        if (!floor && req->reserved != GP_ALLOW_NEVER && req->spot != GP_ALLOW_ONLY &&
             gp_terms_reserved(x->terms, o->provider, &rt)) {
             gp_plan *p = new_plan(x);
             if (!p)
                 goto oom;
-            fill_common(p, o, rows[i].rows, &ch, &c);
+            fill_common(x, p, o, rows[i].rows, &ch, &c);
             p->term = GP_TERM_RESERVED;
+            p->pricing_kind = rt.term_months > 0 ? GP_PRICING_RESERVED : GP_PRICING_COMMITTED;
             p->term_months = rt.term_months;
             p->discount = rt.discount;
             p->break_even = 1.0 - rt.discount;
@@ -621,6 +647,7 @@ static gp_status on_demand_and_reserved(ctx *x, double serve_usd, gp_error *err,
                 note(p, "committed price %.0f%% off (the provider's 'up to'); minimum term not "
                         "published, priced for the job's length",
                      100 * rt.discount);
+            attach_finding(x, p);
             side_costs(x, p, serve_usd);
             total(p);
         }
@@ -781,7 +808,7 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
     }
     for (size_t i = 0; i < n; i++) {
         const gp_offer *o = rows[i].offer;
-        if (!o->accel || !(o->spot_usd_per_hour > 0))
+        if (!o->accel || !gp_offer_has_spot(o))
             continue;
         cluster c;
         if (!cluster_for(x, o, &c))
@@ -811,8 +838,10 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
         gp_plan *p = new_plan(x);
         if (!p)
             goto oom;
-        fill_common(p, o, rows[i].rows, &ch, &c);
+        fill_common(x, p, o, rows[i].rows, &ch, &c);
         p->term = GP_TERM_SPOT;
+        p->pricing_kind = GP_PRICING_SPOT;
+        attach_finding(x, p);
         p->usd_per_gpu_hour = o->spot_usd_per_hour / c.per_instance;
         p->spot_rate_per_node_hour = node_rate;
         p->checkpoint_hours = j->params.checkpoint_hours;
@@ -845,14 +874,15 @@ size_t gp_plan_mark_pareto(gp_plan *plans, size_t n)
     for (size_t i = 0; i < n; i++) {
         int dominated = 0;
         for (size_t j = 0; j < n && !dominated; j++) {
-            if (i == j)
+            if (i == j || plans[j].term == GP_TERM_FLOOR)
                 continue;
             const gp_plan *a = &plans[j], *b = &plans[i];
             if (a->cost_usd <= b->cost_usd && a->hours <= b->hours &&
                 (a->cost_usd < b->cost_usd || a->hours < b->hours))
                 dominated = 1;
         }
-        plans[i].pareto = !dominated && isfinite(plans[i].hours);
+        plans[i].pareto =
+            !dominated && isfinite(plans[i].hours) && plans[i].term != GP_TERM_FLOOR;
         count += (size_t)plans[i].pareto;
     }
     return count;
@@ -862,6 +892,9 @@ size_t gp_plan_mark_pareto(gp_plan *plans, size_t n)
  * names (so the order is stable). */
 static int cmp_plans(const gp_plan *a, const gp_plan *b, int by_cost)
 {
+    int la = a->term == GP_TERM_FLOOR, lb = b->term == GP_TERM_FLOOR;
+    if (la != lb)
+        return la - lb; /* floors after every plan on a real price */
     int fa = a->meets_deadline && a->meets_budget, fb = b->meets_deadline && b->meets_budget;
     if (fa != fb)
         return fb - fa;
@@ -920,6 +953,8 @@ static void binding(ctx *x, gp_plan_result *r)
     const gp_plan *cheapest_on_time = NULL, *fastest_in_budget = NULL, *fastest = NULL;
     for (size_t i = 0; i < x->nplans; i++) {
         const gp_plan *p = &x->plans[i];
+        if (p->term == GP_TERM_FLOOR)
+            continue;
         if (p->meets_deadline && (!cheapest_on_time || p->cost_usd < cheapest_on_time->cost_usd))
             cheapest_on_time = p;
         if (p->meets_budget && (!fastest_in_budget || p->hours < fastest_in_budget->hours))
@@ -1006,7 +1041,7 @@ static void serve_compare(const ctx *x, gp_plan_result *r)
     for (size_t i = 0; i < r->nplans; i++) {
         const gp_plan *p = &r->plans[i];
         if (strcasecmp(p->offer->provider, req->serve_provider) == 0 &&
-            p->meets_deadline && p->meets_budget) {
+            p->meets_deadline && p->meets_budget && p->term != GP_TERM_FLOOR) {
             local = p;
             break; /* plans are ranked: the first is the best there */
         }
@@ -1163,7 +1198,8 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
         /* Spot plans must meet the deadline on average and at their P90. */
         p->meets_deadline = p->hours <= x.deadline && p->hours_p90 <= x.deadline;
         p->meets_budget = isnan(req->budget_usd) || p->cost_usd <= req->budget_usd;
-        out->nfeasible += (size_t)(p->meets_deadline && p->meets_budget);
+        out->nfeasible +=
+            (size_t)(p->meets_deadline && p->meets_budget && p->term != GP_TERM_FLOOR);
     }
     gp_plan_mark_pareto(x.plans, x.nplans);
     /* No candidates leaves x.plans NULL: qsort(NULL, 0, ...) is undefined

@@ -201,6 +201,86 @@ static void spot_terms(void **state)
     gp_plan_result_free(&res);
 }
 
+/* An auction floor is planned but never ranked as on-demand: the Mithril
+ * floor ($1/GPU-h, below every real price) comes after the real plans,
+ * is off the frontier, counts as no feasible plan, and gets no reserved
+ * term; its pricing kind says what it is. */
+static void floors_rank_last(void **state)
+{
+    fixture *f = *state;
+    static const char CSV[] =
+        "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,SpotPrice,"
+        "Region,GpuInfo\n"
+        "h100.8x,H100,8,168,1814,8.0,8.0,us-central1-b,\n";
+    gp_catalog *c = NULL;
+    gp_error err;
+    assert_int_equal(gp_catalog_new(&c, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_gpuplan_buffer(c, "small.csv", SMALL, sizeof(SMALL) - 1,
+                                                   NULL, &err),
+                     GP_OK);
+    assert_int_equal(gp_catalog_add_skypilot_buffer(c, "mithril/vms.csv", "mithril", CSV,
+                                                    strlen(CSV), NULL, &err),
+                     GP_OK);
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.spot_rate_per_node_hour = 0;
+    gp_plan_result res = run(f, c, &r);
+    const gp_plan *m = &res.plans[res.nplans - 1];
+    assert_string_equal(m->offer->provider, "mithril");
+    assert_int_equal(m->term, GP_TERM_FLOOR);
+    assert_int_equal(m->pricing_kind, GP_PRICING_AUCTION_FLOOR);
+    assert_false(m->pareto);
+    assert_null(find(&res, "mithril", GP_TERM_SPOT));
+    assert_null(find(&res, "mithril", GP_TERM_RESERVED));
+    assert_true(m->cost_usd < res.plans[0].cost_usd); /* cheaper, still last */
+    size_t feasible = 0;
+    for (size_t i = 0; i + 1 < res.nplans; i++)
+        feasible += (size_t)(res.plans[i].meets_deadline && res.plans[i].meets_budget);
+    assert_int_equal(res.nfeasible, feasible);
+    assert_int_equal(find(&res, "aws", GP_TERM_SPOT)->pricing_kind, GP_PRICING_SPOT);
+    assert_int_equal(find(&res, "aws", GP_TERM_RESERVED)->pricing_kind, GP_PRICING_RESERVED);
+    gp_plan_result_free(&res);
+    gp_catalog_free(c);
+}
+
+/* A catalog-check finding reaches the plans on that offer's price: an
+ * on-demand price 5x the median is marked and named on the on-demand
+ * plan; the spot plan on the same instance (another price) is not. */
+static void findings_reach_the_plan(void **state)
+{
+    fixture *f = *state;
+    static const char CSV[] =
+        "provider,kind,instance_type,region,gpu,gpu_count,usd_per_hour,spot_usd_per_hour,"
+        "fabric,fabric_gbps,source,as_of\n"
+        "p1,neocloud,n8,r,H100,8,20,,infiniband,3200,test,2026-11-01\n"
+        "p2,neocloud,n8,r,H100,8,21,,infiniband,3200,test,2026-11-01\n"
+        "p3,neocloud,n8,r,H100,8,22,,infiniband,3200,test,2026-11-01\n"
+        "p4,neocloud,n8,r,H100,8,23,,infiniband,3200,test,2026-11-01\n"
+        "dear,neocloud,n8,r,H100,8,110,30,infiniband,3200,test,2026-11-01\n";
+    gp_catalog *c = NULL;
+    gp_error err;
+    assert_int_equal(gp_catalog_new(&c, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_gpuplan_buffer(c, "f.csv", CSV, sizeof(CSV) - 1, NULL, &err),
+                     GP_OK);
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.spot_rate_per_node_hour = 0;
+    gp_plan_result res = run(f, c, &r);
+    assert_null(find(&res, "dear", GP_TERM_ON_DEMAND)->finding); /* not checked yet */
+    gp_plan_result_free(&res);
+    assert_int_equal(gp_catalog_check(c, &err), GP_OK);
+    res = run(f, c, &r);
+    const gp_plan *od = find(&res, "dear", GP_TERM_ON_DEMAND);
+    assert_non_null(od->finding);
+    assert_non_null(strstr(od->finding, "the median"));
+    int named = 0;
+    for (size_t i = 0; i < od->nnotes; i++)
+        named |= strstr(od->notes[i], "catalog check (price-outlier)") != NULL;
+    assert_true(named);
+    assert_null(find(&res, "dear", GP_TERM_SPOT)->finding);
+    assert_null(find(&res, "p1", GP_TERM_ON_DEMAND)->finding);
+    gp_plan_result_free(&res);
+    gp_catalog_free(c);
+}
+
 /* Reserved: 36 months at 72% off charged in full; with full reuse only the
  * job's hours; break-even utilisation 1 - 0.72. */
 static void reserved_terms(void **state)
@@ -377,6 +457,8 @@ int main(void)
         cmocka_unit_test(costs_add_up),
         cmocka_unit_test(pareto_is_non_dominated),
         cmocka_unit_test(spot_terms),
+        cmocka_unit_test(floors_rank_last),
+        cmocka_unit_test(findings_reach_the_plan),
         cmocka_unit_test(reserved_terms),
         cmocka_unit_test(discount_and_egress),
         cmocka_unit_test(binding_constraint),

@@ -196,6 +196,82 @@ static void summaries(void **state)
     free(s);
 }
 
+/* What a price means (data/pricing-kinds.csv): Mithril's SkyPilot rows
+ * carry its auction floor in both columns, Vast's SpotPrice is its minimum
+ * bid. Floors sort after every real price, are never spot offers, and a
+ * spot quote at or above on-demand is not a spot offer either. */
+static void floors_and_false_spot(void **state)
+{
+    (void)state;
+    static const char MITHRIL[] =
+        "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,SpotPrice,"
+        "Region,GpuInfo\n"
+        "h100.8x,H100,8,168,1814,8.0,8.0,us-central1-b,\n";
+    static const char VAST[] =
+        "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,SpotPrice,"
+        "Region,GpuInfo\n"
+        "8x-H100,H100,8,128,1000,20.0,9.0,US,\n";
+    static const char RUNPOD[] =
+        "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Price,SpotPrice,"
+        "Region,GpuInfo\n"
+        "8x_H100_SECURE,H100,8,128,1000,24.0,24.0,US,\n";
+    gp_catalog *c = NULL;
+    gp_error err;
+    assert_int_equal(gp_catalog_new(&c, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_skypilot_buffer(c, "mithril/vms.csv", "mithril", MITHRIL,
+                                                    strlen(MITHRIL), NULL, &err),
+                     GP_OK);
+    assert_int_equal(gp_catalog_add_skypilot_buffer(c, "vast/vms.csv", "vast", VAST,
+                                                    strlen(VAST), NULL, &err),
+                     GP_OK);
+    assert_int_equal(gp_catalog_add_skypilot_buffer(c, "runpod/vms.csv", "runpod", RUNPOD,
+                                                    strlen(RUNPOD), NULL, &err),
+                     GP_OK);
+    const gp_offer *m = NULL, *v = NULL, *r = NULL;
+    for (size_t i = 0; i < gp_catalog_offer_count(c); i++) {
+        const gp_offer *o = &gp_catalog_offers(c)[i];
+        if (!strcmp(o->provider, "mithril")) m = o;
+        if (!strcmp(o->provider, "vast")) v = o;
+        if (!strcmp(o->provider, "runpod")) r = o;
+    }
+    assert_non_null(m);
+    assert_non_null(v);
+    assert_non_null(r);
+    assert_int_equal(gp_offer_price_kind(m), GP_PRICING_AUCTION_FLOOR);
+    assert_int_equal(gp_offer_spot_kind(m), GP_PRICING_AUCTION_FLOOR);
+    assert_false(gp_offer_has_on_demand(m));
+    assert_false(gp_offer_has_spot(m));
+    assert_int_equal(gp_offer_price_kind(v), GP_PRICING_ON_DEMAND);
+    assert_int_equal(gp_offer_spot_kind(v), GP_PRICING_AUCTION_FLOOR);
+    assert_true(gp_offer_has_on_demand(v));
+    assert_false(gp_offer_has_spot(v)); /* a minimum bid, not a spot price */
+    assert_false(gp_offer_has_spot(r)); /* spot = on-demand saves nothing */
+    assert_string_equal(gp_pricing_kind_name(GP_PRICING_AUCTION_FLOOR), "auction-floor");
+    assert_string_equal(gp_pricing_kind_label(GP_PRICING_AUCTION_FLOOR), "floor");
+
+    /* The floor ($1.00/GPU-h) is the lowest price, yet sorts after the two
+     * real ones ($2.50 and $3.00). */
+    gp_offer_filter f;
+    gp_offer_filter_init(&f);
+    gp_offer_row *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(gp_offer_select(c, &f, GP_SORT_GPU_PRICE, GP_GROUP_INSTANCE, &rows, &n,
+                                     &err),
+                     GP_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(rows[0].offer->provider, "vast");
+    assert_string_equal(rows[1].offer->provider, "runpod");
+    assert_string_equal(rows[2].offer->provider, "mithril");
+    free(rows);
+    /* No spot offers among the three. */
+    f.spot_only = 1;
+    assert_int_equal(gp_offer_select(c, &f, GP_SORT_SPOT_PRICE, GP_GROUP_INSTANCE, &rows, &n,
+                                     &err),
+                     GP_OK);
+    assert_int_equal(n, 0);
+    gp_catalog_free(c);
+}
+
 static void edit_distance(void **state)
 {
     (void)state;
@@ -213,6 +289,7 @@ int main(void)
         cmocka_unit_test(pflop_sort_puts_unknowns_last),
         cmocka_unit_test(gpu_names),
         cmocka_unit_test(summaries),
+        cmocka_unit_test(floors_and_false_spot),
         cmocka_unit_test(edit_distance),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
