@@ -512,6 +512,9 @@ int main(int argc, char **argv)
     }
 
     const gp_job_constants *k = gp_job_constants_default();
+    printf("fitted on the calibration rows (--fit): software_efficiency %.2f, "
+           "production_efficiency %.2f; assumed: restart %.0f min\n",
+           k->software_efficiency, k->production_efficiency, 60 * k->restart_hours);
     fill(&t, &rs, k, -1);
     static const char *const SETS[2] = {"calibration", "validation"};
     if (rows) {

@@ -71,7 +71,8 @@ void gp_job_init(gp_job *job);
  * is to each; gpuplan itself always uses gp_job_constants_default(). */
 typedef struct gp_job_constants {
     double software_efficiency;    /* steady state vs the roofline sum */
-    double production_efficiency;  /* whole runs vs steady state */
+    double production_efficiency;  /* whole runs vs steady state, beyond
+                                      failures and checkpoints (fitted) */
     double attention_efficiency;   /* FlashAttention, share of 16-bit peak */
     double memory_bw_efficiency;   /* elementwise kernels, share of HBM peak */
     double network_efficiency;     /* collectives, share of link rate */
@@ -79,8 +80,9 @@ typedef struct gp_job_constants {
     double tp_overlap;             /* share of TP traffic hidden */
     double ep_overlap;             /* share of MoE all-to-all hidden */
     double hop_latency_s;          /* per ring step across nodes */
-    double interruptions_per_gpu_hour;
-    double hours_lost_per_interruption;
+    double interruptions_per_gpu_hour; /* hardware failures (Llama 3) */
+    double restart_hours;          /* detect, reschedule, reload a checkpoint */
+    double checkpoint_gbps_per_gpu; /* GB/s each GPU writes its state at */
     double default_matmul_efficiency_16bit; /* when not measured */
     double default_matmul_efficiency_fp8;
     double memory_usable_fraction; /* of device memory, for the allocator */

@@ -52,6 +52,10 @@ typedef struct gp_job_cand {
     int fits;
 } gp_job_cand;
 
+/* The share of wall time left by failures and checkpoints on n GPUs that
+ * each hold state_gb of weights and optimizer state (job.c). */
+double gp_job_failure_goodput(const gp_job_constants *k, int n, double state_gb);
+
 /* Fills mem and fits for c->l. */
 void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c);
 /* Fills step, tokens_per_s and hw_flops_tok for c->l on n GPUs. */

@@ -137,7 +137,14 @@ static void costs_add_up(void **state)
             assert_true(b->compute_usd + b->spot_overhead_usd >=
                         p->hours * p->instances * own * (1 - p->discount) * (1 - 1e-9));
         assert_true(p->rank == (int)i + 1);
-        if (i > 0 && res.plans[i - 1].meets_deadline == p->meets_deadline &&
+        /* Auction floors rank after every real price (floors_rank_last);
+         * within each class the objective orders the plans. */
+        int floor_prev = i > 0 && res.plans[i - 1].term == GP_TERM_FLOOR;
+        int floor_here = p->term == GP_TERM_FLOOR;
+        if (i > 0)
+            assert_true(floor_prev <= floor_here);
+        if (i > 0 && floor_prev == floor_here &&
+            res.plans[i - 1].meets_deadline == p->meets_deadline &&
             res.plans[i - 1].meets_budget == p->meets_budget)
             assert_true(res.plans[i - 1].cost_usd <= p->cost_usd);
     }
