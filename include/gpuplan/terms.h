@@ -56,6 +56,40 @@ double gp_terms_spot_rate_per_node_hour(const gp_terms *t, const char *provider,
                                         const char *gpu, gp_spot_basis *basis,
                                         const char **source);
 
+/* Spot risk of one node from the real per-region data (docs/plan.md, "Spot
+ * risk"). AWS: the Spot Instance Advisor band of (instance type, region)
+ * (data/spot-advisor-data.json), turned into a rate with
+ * data/spot-bands.csv (expected at the band's midpoint, P90 at its upper
+ * edge). Anything else, and AWS types the feed does not list: no borrowed
+ * figure, but the stated assumption for the provider's kind
+ * (data/spot-assumptions.csv). A monthly share p becomes a Poisson rate
+ * -ln(1 - p) / 730 per node-hour. */
+typedef enum gp_spot_risk_basis {
+    GP_SPOT_RISK_ADVISOR = 0,  /* AWS's band for the type and region */
+    GP_SPOT_RISK_ASSUMED       /* no published figure: kind assumption */
+} gp_spot_risk_basis;
+
+typedef struct gp_spot_risk {
+    gp_spot_risk_basis basis;
+    double rate_per_node_hour;     /* expected */
+    double p90_rate_per_node_hour; /* for the P90 */
+    double monthly, monthly_p90;   /* the shares they come from */
+    int band;                      /* advisor band 0-4, -1 when assumed */
+    const char *band_label;        /* "<5%" ... ">20%", "" when assumed */
+    const char *source;            /* the band's or the assumption's basis */
+} gp_spot_risk;
+
+/* Fills *out for one offer's provider, kind ("hyperscaler" ...), instance
+ * type and region. Returns 0 only when not even an assumption applies. */
+int gp_terms_spot_risk(const gp_terms *t, const char *provider, const char *kind,
+                       const char *instance_type, const char *region, gp_spot_risk *out);
+
+/* How many hosts (machines that are interrupted one by one) a listing of
+ * `chips` accelerators of `gpu` is: a TPU slice of N chips is N / 4 hosts
+ * (v4, v5p) or N / 8 (v5e, v6e) (data/tpu-hosts.csv), at least 1; any
+ * other listing is one host. */
+int gp_terms_hosts_per_listing(const gp_terms *t, const char *gpu, int chips);
+
 /* The most GPUs one cluster of this provider's instance type may have, or
  * 0 when the data gives no limit. */
 int gp_terms_max_gpus(const gp_terms *t, const char *provider,

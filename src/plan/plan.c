@@ -241,6 +241,8 @@ typedef struct cluster {
     int max_instances;
     const char *net_basis;       /* how net_gbps was chosen */
     int assumed_net;             /* no fabric data: Ethernet assumed */
+    int hosts_per_instance;      /* machines interrupted one by one (a TPU
+                                    slice is several hosts) */
 } cluster;
 
 static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
@@ -256,6 +258,7 @@ static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
     if (o->gpu_count > PLAN_MAX_GPUS)
         return 0;
     c->per_instance = (int)o->gpu_count;
+    c->hosts_per_instance = gp_terms_hosts_per_listing(x->terms, o->gpu, c->per_instance);
     int per_gpu_listing = (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;
     c->per_node = per_gpu_listing ? ASSUMED_GPUS_PER_NODE : c->per_instance;
     double node_gbps = o->fabric_gbps;
@@ -350,7 +353,8 @@ static int choose(ctx *x, const gp_offer *o, const cluster *c, double usd_per_ho
                       c->net_gbps),                                                    \
      (*(vp) && (*(vp))->ok && (*(vp))->fits)                                           \
          ? (isnan(spot_node_rate) ? (*(vp))->hours                                     \
-                                  : spot_hours(x, req, (*(vp))->hours, count_at(i),    \
+                                  : spot_hours(x, req, (*(vp))->hours,                 \
+                                               count_at(i) * c->hosts_per_instance,    \
                                                spot_node_rate, NULL))                  \
          : INFINITY)
     int best = -1;
@@ -675,9 +679,12 @@ static const gp_plan *on_demand_of(const ctx *x, const gp_offer *o)
 typedef struct spot_job {
     size_t plan;                 /* index into ctx.plans */
     gp_spot_params params;
+    gp_spot_params params_p90;   /* at the rate for the P90 (the band's edge) */
+    int simulate_p90;            /* that rate differs from the expected one */
+    gp_spot_sim sim_p90;
+    gp_spot_risk risk;
     uint64_t seed;
     double base;                 /* on-demand-equivalent hours */
-    gp_spot_basis basis;
     int simulate;
     gp_spot_sim sim;
     gp_status status;
@@ -702,6 +709,8 @@ static void *spot_worker(void *arg)
         gp_error err;
         j->status = j->simulate ? gp_spot_simulate(&j->params, pool->trials, j->seed, &j->sim, &err)
                                 : GP_OK;
+        if (j->status == GP_OK && j->simulate && j->simulate_p90)
+            j->status = gp_spot_simulate(&j->params_p90, pool->trials, j->seed, &j->sim_p90, &err);
     }
 }
 
@@ -753,7 +762,9 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
                 "expectation");
     } else if (j->status == GP_OK) {
         p->hours_p50 = j->sim.p50_hours;
-        p->hours_p90 = j->sim.p90_hours;
+        p->hours_p90 = j->simulate_p90 ? j->sim_p90.p90_hours : j->sim.p90_hours;
+        if (p->hours_p90 < p->hours_p50)
+            p->hours_p90 = p->hours_p50;
         p->checkpoint_interval_hours = j->sim.interval_hours;
         p->interruptions = j->sim.interruptions_mean;
     } else {
@@ -762,17 +773,23 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
     p->breakdown.compute_usd = p->usd_per_gpu_hour * p->gpus * j->base;
     p->breakdown.spot_overhead_usd = p->usd_per_gpu_hour * p->gpus * (expected - j->base);
     if (isnan(x->req->spot_rate_per_node_hour)) {
-        double r = p->spot_rate_per_node_hour;
-        if (j->basis == GP_SPOT_PROVIDER_ANY)
-            note(p, "%s gives no figure for %s: its figure for all spot instances used (%.2g "
-                    "per node-hour)", o->provider, o->gpu, r);
-        else if (j->basis == GP_SPOT_PROXY)
-            note(p, "no interruption data for %s: AWS's figure for %s used (%.2g per "
-                    "node-hour)", o->provider, o->gpu, r);
-        else if (j->basis == GP_SPOT_PROXY_ANY)
-            note(p, "no interruption data for %s or for %s: AWS's figure for all spot "
-                    "instances used (%.2g per node-hour)", o->provider, o->gpu, r);
+        const gp_spot_risk *k = &j->risk;
+        if (k->basis == GP_SPOT_RISK_ADVISOR)
+            note(p, "AWS Spot Advisor: %s in %s is band %s a month: %.2g per node-hour "
+                    "expected (%.1f%%), %.2g for the P90 (%.0f%%)%s",
+                 o->instance_type, o->region, k->band_label, k->rate_per_node_hour,
+                 100 * k->monthly, k->p90_rate_per_node_hour, 100 * k->monthly_p90,
+                 k->band == 4 ? "; >20% has no upper edge: a lower bound" : "");
+        else
+            note(p, "no published interruption data for %s %s: assumed %.0f%% a month for a "
+                    "%s (%.0f%% for the P90; --spot-rate replaces it)",
+                 o->provider, o->instance_type, 100 * k->monthly, gp_kind_name(o->kind),
+                 100 * k->monthly_p90);
     }
+    if (j->params.rate_per_hour > 0 && p->instances > 0 &&
+        j->params.rate_per_hour / p->spot_rate_per_node_hour > p->instances * 1.5)
+        note(p, "interruptions counted per host: %.0f hosts for %d listings of %s",
+             j->params.rate_per_hour / p->spot_rate_per_node_hour, p->instances, o->gpu);
     note(p, "%.1f expected interruptions; checkpoint %.2g h every %.2g h (Young); +%.1f%% time",
          p->interruptions, p->checkpoint_hours, p->checkpoint_interval_hours,
          100 * (expected / j->base - 1));
@@ -813,13 +830,16 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
         cluster c;
         if (!cluster_for(x, o, &c))
             continue;
-        gp_spot_basis basis = GP_SPOT_EXACT;
-        double node_rate = req->spot_rate_per_node_hour;
-        if (isnan(node_rate))
-            node_rate = gp_terms_spot_rate_per_node_hour(x->terms, o->provider, o->gpu, &basis,
-                                                         NULL);
-        if (isnan(node_rate))
-            continue;
+        gp_spot_risk risk;
+        memset(&risk, 0, sizeof(risk));
+        double node_rate = req->spot_rate_per_node_hour, p90_rate = node_rate;
+        if (isnan(node_rate)) {
+            if (!gp_terms_spot_risk(x->terms, o->provider, gp_kind_name(o->kind),
+                                    o->instance_type, o->region, &risk))
+                continue;
+            node_rate = risk.rate_per_node_hour;
+            p90_rate = risk.p90_rate_per_node_hour;
+        }
         if (req->spot == GP_ALLOW_ONLY)
             (*considered)++;
         choice ch;
@@ -830,7 +850,12 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
             continue;
         spot_job *j = &jobs[njobs];
         j->base = ch.hours;
-        double expected = spot_hours(x, req, j->base, ch.instances, node_rate, &j->params);
+        int hosts = ch.instances * c.hosts_per_instance;
+        double expected = spot_hours(x, req, j->base, hosts, node_rate, &j->params);
+        j->params_p90 = j->params;
+        j->params_p90.rate_per_hour = p90_rate * hosts;
+        j->simulate_p90 = p90_rate != node_rate;
+        j->risk = risk;
         /* Interruptions so frequent that restarts and lost work triple the
          * run: not a plan anyone would take. */
         if (!(expected <= 3 * j->base))
@@ -847,7 +872,6 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
         p->checkpoint_hours = j->params.checkpoint_hours;
         p->hours = expected;
         j->plan = (size_t)(p - x->plans);
-        j->basis = basis;
         j->seed = req->seed + i;
         /* A plan that misses the deadline on average is not simulated: it
          * misses it at P90 too, its spread changes no ranking, and the

@@ -14,13 +14,23 @@
 #include "plan/plan_internal.h"
 #include "core/numparse.h"
 
+#include <jansson.h>
+
 typedef struct storage_row { const char *provider; double usd; } storage_row;
 typedef struct egress_row { const char *provider; double from, to, usd; } egress_row;
 typedef struct reserved_row { const char *provider; gp_reserved_term term; } reserved_row;
 typedef struct spot_row { const char *provider, *gpu, *source; double monthly; } spot_row;
 typedef struct limit_row { const char *provider, *pattern, *source; int max_gpus; } limit_row;
 
+typedef struct band_row { int band; const char *label, *source; double expected, p90; } band_row;
+typedef struct assume_row { const char *kind, *source; double expected, p90; } assume_row;
+typedef struct host_row { const char *gpu; int chips; } host_row;
+
 struct gp_terms {
+    gp_spot_advisor_entry *advisor; size_t nadvisor;
+    band_row *bands; size_t nbands;
+    assume_row *assume; size_t nassume;
+    host_row *hosts; size_t nhosts;
     gp_arena arena;
     storage_row *storage; size_t nstorage;
     egress_row *egress; size_t negress;
@@ -151,6 +161,138 @@ static gp_status facts_row_fn(reader *r, const char *const *v, long line, gp_err
     return GP_OK;
 }
 
+static gp_status band_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+{
+    double band, expected, p90;
+    gp_status st = number(r, line, "band", v[0], 0, &band, err);
+    if (st == GP_OK) st = number(r, line, "expected_pct", v[2], 0, &expected, err);
+    if (st == GP_OK) st = number(r, line, "p90_pct", v[3], 0, &p90, err);
+    if (st != GP_OK)
+        return st;
+    if (band != floor(band) || band > 9 || expected >= 100 || p90 >= 100 || p90 < expected)
+        return gp_fail(err, GP_EDATA, r->file, line,
+                       "a band needs a whole index and 0 <= expected <= p90 < 100");
+    band_row *b = push((void **)&r->t->bands, &r->t->nbands, sizeof(*b));
+    if (!b)
+        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
+    *b = (band_row){(int)band, v[1], v[4], expected / 100, p90 / 100};
+    return GP_OK;
+}
+
+static gp_status assume_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+{
+    double expected, p90;
+    gp_status st = number(r, line, "expected_pct", v[1], 0, &expected, err);
+    if (st == GP_OK) st = number(r, line, "p90_pct", v[2], 0, &p90, err);
+    if (st != GP_OK)
+        return st;
+    if (expected >= 100 || p90 >= 100 || p90 < expected)
+        return gp_fail(err, GP_EDATA, r->file, line, "needs 0 <= expected <= p90 < 100");
+    assume_row *a = push((void **)&r->t->assume, &r->t->nassume, sizeof(*a));
+    if (!a)
+        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
+    *a = (assume_row){v[0], v[3], expected / 100, p90 / 100};
+    return GP_OK;
+}
+
+static gp_status host_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+{
+    double chips;
+    gp_status st = number(r, line, "chips_per_host", v[1], 0, &chips, err);
+    if (st != GP_OK)
+        return st;
+    if (chips < 1 || chips > 64 || chips != floor(chips))
+        return gp_fail(err, GP_EDATA, r->file, line, "chips_per_host must be 1 to 64");
+    host_row *h = push((void **)&r->t->hosts, &r->t->nhosts, sizeof(*h));
+    if (!h)
+        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
+    *h = (host_row){v[0], (int)chips};
+    return GP_OK;
+}
+
+static int cmp_advisor(const void *a, const void *b)
+{
+    const gp_spot_advisor_entry *x = a, *y = b;
+    int c = strcmp(x->region, y->region);
+    return c ? c : strcmp(x->type, y->type);
+}
+
+gp_status gp_spot_advisor_parse(const char *name, const char *data, size_t len,
+                                gp_arena *arena, gp_spot_advisor_entry **out, size_t *nout,
+                                gp_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    json_error_t jerr;
+    json_t *root = json_loadb(data, len, 0, &jerr);
+    if (!root)
+        return gp_fail(err, GP_EDATA, name, jerr.line > 0 ? jerr.line : 0, "not JSON: %s",
+                       jerr.text);
+    gp_status st = GP_OK;
+    gp_spot_advisor_entry *rows = NULL;
+    size_t n = 0, cap = 0;
+    json_t *sa = json_object_get(root, "spot_advisor");
+    if (!json_is_object(sa)) {
+        st = gp_fail(err, GP_EDATA, name, 0, "no 'spot_advisor' object");
+        goto out;
+    }
+    const char *region;
+    json_t *per_os;
+    json_object_foreach(sa, region, per_os) {
+        json_t *linux_types = json_object_get(per_os, "Linux");
+        if (!json_is_object(linux_types))
+            continue; /* a region without Linux figures says nothing */
+        const char *type;
+        json_t *fig;
+        json_object_foreach(linux_types, type, fig) {
+            json_t *band = json_object_get(fig, "r");
+            if (!json_is_integer(band) || json_integer_value(band) < 0 ||
+                json_integer_value(band) > 9) {
+                st = gp_fail(err, GP_EDATA, name, 0, "%s %s: 'r' is not a band index 0-9",
+                             region, type);
+                goto out;
+            }
+            if (n == cap) {
+                size_t c2 = cap ? cap * 2 : 1024;
+                gp_spot_advisor_entry *p = realloc(rows, c2 * sizeof(*p));
+                if (!p) {
+                    st = gp_fail(err, GP_ENOMEM, name, 0, "out of memory");
+                    goto out;
+                }
+                rows = p;
+                cap = c2;
+            }
+            const char *r2 = gp_arena_strdup(arena, region), *t2 = gp_arena_strdup(arena, type);
+            if (!r2 || !t2) {
+                st = gp_fail(err, GP_ENOMEM, name, 0, "out of memory");
+                goto out;
+            }
+            rows[n++] = (gp_spot_advisor_entry){r2, t2, (int)json_integer_value(band)};
+        }
+    }
+out:
+    json_decref(root);
+    if (st != GP_OK) {
+        free(rows);
+        return st;
+    }
+    if (n > 1)
+        qsort(rows, n, sizeof(*rows), cmp_advisor);
+    *out = rows;
+    *nout = n;
+    return GP_OK;
+}
+
+static gp_status read_advisor(gp_terms *t, gp_error *err)
+{
+    const char *file = "spot-advisor-data.json";
+    const gp_embedded_file *f = gp_embedded_find(file);
+    if (!f)
+        return gp_fail(err, GP_EIO, file, 0, "not compiled into this build");
+    return gp_spot_advisor_parse("embedded:spot-advisor-data.json", f->data, f->len, &t->arena,
+                                 &t->advisor, &t->nadvisor, err);
+}
+
 static gp_status read_file(gp_terms *t, const char *file, const char *const *columns,
                            int ncols,
                            gp_status (*fn)(reader *, const char *const *, long, gp_error *),
@@ -189,6 +331,13 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
     if (st == GP_OK) st = read_file(t, "spot-rates.csv", SPOT, 4, spot_row_fn, err);
     if (st == GP_OK) st = read_file(t, "cluster-limits.csv", LIMITS, 4, limit_row_fn, err);
     if (st == GP_OK) st = read_file(t, "providers.csv", FACTS, 16, facts_row_fn, err);
+    static const char *const BANDS[] = {"band", "label", "expected_pct", "p90_pct", "source"};
+    static const char *const ASSUME[] = {"kind", "expected_pct", "p90_pct", "basis"};
+    static const char *const HOSTS[] = {"gpu", "chips_per_host"};
+    if (st == GP_OK) st = read_file(t, "spot-bands.csv", BANDS, 5, band_row_fn, err);
+    if (st == GP_OK) st = read_file(t, "spot-assumptions.csv", ASSUME, 4, assume_row_fn, err);
+    if (st == GP_OK) st = read_file(t, "tpu-hosts.csv", HOSTS, 2, host_row_fn, err);
+    if (st == GP_OK) st = read_advisor(t, err);
     if (st != GP_OK) {
         gp_terms_free(t);
         return st;
@@ -207,6 +356,10 @@ void gp_terms_free(gp_terms *t)
     free(t->spot);
     free(t->limits);
     free(t->facts);
+    free(t->advisor);
+    free(t->bands);
+    free(t->assume);
+    free(t->hosts);
     gp_arena_free(&t->arena);
     free(t);
 }
@@ -307,4 +460,65 @@ const gp_provider_facts *gp_terms_provider(const gp_terms *t, const char *provid
         if (strcasecmp(t->facts[i].provider, provider) == 0)
             return &t->facts[i];
     return NULL;
+}
+
+static double rate_of(double monthly)
+{
+    /* A month of 730 hours; a share p interrupted in a month is a Poisson
+     * rate of -ln(1 - p) per month. */
+    return -log1p(-monthly) / 730.0;
+}
+
+int gp_terms_spot_risk(const gp_terms *t, const char *provider, const char *kind,
+                       const char *instance_type, const char *region, gp_spot_risk *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->band = -1;
+    out->band_label = "";
+    if (!t || !provider)
+        return 0;
+    if (strcasecmp(provider, "aws") == 0 && instance_type && region && t->nadvisor) {
+        gp_spot_advisor_entry key = {region, instance_type, 0};
+        const gp_spot_advisor_entry *e =
+            bsearch(&key, t->advisor, t->nadvisor, sizeof(*e), cmp_advisor);
+        for (size_t i = 0; e && i < t->nbands; i++)
+            if (t->bands[i].band == e->band) {
+                const band_row *b = &t->bands[i];
+                out->basis = GP_SPOT_RISK_ADVISOR;
+                out->band = b->band;
+                out->band_label = b->label;
+                out->monthly = b->expected;
+                out->monthly_p90 = b->p90;
+                out->rate_per_node_hour = rate_of(b->expected);
+                out->p90_rate_per_node_hour = rate_of(b->p90);
+                out->source = b->source;
+                return 1;
+            }
+    }
+    const assume_row *a = NULL;
+    for (size_t i = 0; i < t->nassume && !a; i++)
+        if (kind && strcasecmp(t->assume[i].kind, kind) == 0)
+            a = &t->assume[i];
+    for (size_t i = 0; i < t->nassume && !a; i++)
+        if (strcasecmp(t->assume[i].kind, "unknown") == 0)
+            a = &t->assume[i];
+    if (!a)
+        return 0;
+    out->basis = GP_SPOT_RISK_ASSUMED;
+    out->monthly = a->expected;
+    out->monthly_p90 = a->p90;
+    out->rate_per_node_hour = rate_of(a->expected);
+    out->p90_rate_per_node_hour = rate_of(a->p90);
+    out->source = a->source;
+    return 1;
+}
+
+int gp_terms_hosts_per_listing(const gp_terms *t, const char *gpu, int chips)
+{
+    for (size_t i = 0; t && gpu && i < t->nhosts; i++)
+        if (strcasecmp(t->hosts[i].gpu, gpu) == 0) {
+            int hosts = (chips + t->hosts[i].chips - 1) / t->hosts[i].chips;
+            return hosts > 0 ? hosts : 1;
+        }
+    return 1;
 }
