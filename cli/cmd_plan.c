@@ -57,7 +57,8 @@ static const gp_opt OPTS[] = {
     {"spot", 0, OPT_CHOICE, 0, "WHEN", "never|allow|only",
      "spot capacity: never, allow (default) or only"},
     {"spot-rate", 0, OPT_NUMBER, 0, "RATE", NULL,
-     "spot interruptions per node-hour, replacing data/spot-rates.csv (e.g. 0.0002)"},
+     "spot interruptions per node-hour, replacing AWS's Spot Advisor bands and the "
+     "per-kind assumptions (e.g. 0.0002)"},
     {"svg", 0, OPT_STRING, 0, "FILE", NULL,
      "also write a cost-vs-time chart of every candidate, with the frontier"},
     {"top", 'n', OPT_NUMBER, 0, "N", NULL, "show the N best plans (default 10; 0: all)"},
@@ -141,6 +142,19 @@ static json_t *plan_json(const gp_plan *p)
                             gp_json_num(p->checkpoint_interval_hours));
         json_object_set_new(j, "checkpoint_hours", gp_json_num(p->checkpoint_hours));
         json_object_set_new(j, "interruptions_expected", gp_json_num(p->interruptions));
+        json_object_set_new(j, "hosts", json_integer(p->hosts));
+        const gp_spot_risk *k = &p->spot_risk;
+        static const char *const BASIS[] = {"aws-spot-advisor", "assumption", "given"};
+        json_t *sr = json_object();
+        json_object_set_new(sr, "basis", json_string(BASIS[k->basis]));
+        json_object_set_new(sr, "band", k->band >= 0 ? json_string(k->band_label) : json_null());
+        json_object_set_new(sr, "monthly_pct", gp_json_num(100 * k->monthly));
+        json_object_set_new(sr, "monthly_p90_pct", gp_json_num(100 * k->monthly_p90));
+        json_object_set_new(sr, "p90_rate_per_node_hour",
+                            gp_json_num(k->p90_rate_per_node_hour));
+        json_object_set_new(sr, "lower_bound", json_boolean(k->lower_bound));
+        json_object_set_new(sr, "source", json_string(k->source ? k->source : ""));
+        json_object_set_new(j, "spot_risk", sr);
     }
     if (p->term == GP_TERM_RESERVED) {
         json_object_set_new(j, "term_months", p->term_months > 0 ? json_real(p->term_months)
@@ -185,11 +199,18 @@ static void plan_assumptions(const plan_cli *pc, const char **out, size_t *n,
     out[k] = buf[k];
     k++;
     snprintf(buf[k], GP_ASSUMPTION_LEN,
-             "spot: interruptions per node-hour from data/spot-rates.csv (AWS Spot Advisor "
-             "bands), times the nodes; checkpoints of %.0f GB written at %.0f Gb/s per node "
-             "every sqrt(2C/rate) (Young); %.2f h to replace capacity plus a reload; %d "
-             "Monte-Carlo runs, seed %llu",
+             "spot: interruptions per node-hour from AWS's Spot Advisor band of the type "
+             "and region (midpoint; P90 at the band's upper edge), else a stated per-kind "
+             "assumption (data/spot-assumptions.csv), times the hosts (a TPU slice is "
+             "several)");
+    out[k] = buf[k];
+    k++;
+    snprintf(buf[k], GP_ASSUMPTION_LEN,
+             "spot: checkpoints of %.0f GB written at %.0f Gb/s per node every sqrt(2C/rate) "
+             "(Young); %.2f h to replace capacity plus a reload; up to %d Monte-Carlo runs "
+             "(at least %d for candidates with many interruptions), seed %llu",
              pc->res.checkpoint_gb, r->ckpt_gbps, r->restart_hours, r->trials,
+             r->trials / 20 > 0 ? r->trials / 20 : 1,
              (unsigned long long)r->seed);
     out[k] = buf[k];
     k++;
@@ -273,8 +294,8 @@ static json_t *result_json(const plan_cli *pc)
         json_object_set_new(root, "serving", s);
     }
     json_t *as = json_array();
-    const char *lines[8];
-    char buf[8][GP_ASSUMPTION_LEN];
+    const char *lines[10];
+    char buf[10][GP_ASSUMPTION_LEN];
     size_t n;
     plan_assumptions(pc, lines, &n, buf);
     for (size_t i = 0; i < n; i++)
@@ -430,8 +451,8 @@ static int text_out(const plan_cli *pc, gp_format fmt, int wide)
         k++;
     }
     printf("%s\n", frontier > 8 ? ", ..." : "");
-    const char *lines[8];
-    char buf[8][GP_ASSUMPTION_LEN];
+    const char *lines[10];
+    char buf[10][GP_ASSUMPTION_LEN];
     size_t n;
     plan_assumptions(pc, lines, &n, buf);
     printf("\n%sAssumptions%s\n", st.bold, st.reset);

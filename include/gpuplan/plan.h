@@ -57,7 +57,8 @@ typedef struct gp_plan_request {
     int max_gpus;               /* 0: no limit */
     const gp_discount *discounts;
     size_t ndiscounts;
-    double spot_rate_per_node_hour; /* NAN: from data/spot-rates.csv */
+    double spot_rate_per_node_hour; /* NAN: per instance type and region
+                                       (gp_terms_spot_risk) */
     double ckpt_gbps;           /* checkpoint write/read, Gb/s per node */
     double restart_hours;       /* re-provisioning after an interruption */
     double reuse;               /* share of a commitment's unused rest used */
@@ -102,6 +103,10 @@ typedef struct gp_plan {
     double gpu_hours;
     gp_layout layout;
     double spot_rate_per_node_hour;
+    gp_spot_risk spot_risk;     /* spot: where the rate comes from (AWS's
+                                   band, a kind assumption, --spot-rate) */
+    int hosts;                  /* machines interrupted one by one: the
+                                   instances, or a TPU slice's hosts */
     double checkpoint_interval_hours, checkpoint_hours, interruptions;
     int meets_deadline, meets_budget, pareto, rank;
     gp_pricing_kind pricing_kind; /* what the price means: on-demand, spot,

@@ -13,23 +13,4 @@
 #include "gpuplan/spot.h"
 #include "gpuplan/terms.h"
 
-#include "core/arena.h"
-
-/* One figure of AWS's Spot Instance Advisor feed: the interruption band of
- * an instance type in a region (Linux). Strings live in the arena. */
-typedef struct gp_spot_advisor_entry {
-    const char *region, *type;
-    int band;
-} gp_spot_advisor_entry;
-
-/* Reads the feed (spot-advisor-data.json: spot_advisor[region][os][type] =
- * {"s": saving, "r": band}), keeping the Linux figures, sorted by region
- * and type (*out malloc'd). GP_EDATA naming `name` for text that is not
- * JSON, has no spot_advisor object, or a band that is not 0-9; GP_ENOMEM.
- * terms.c reads the embedded copy; tests/fuzz/fuzz_spot_advisor.c fuzzes
- * it. */
-gp_status gp_spot_advisor_parse(const char *name, const char *data, size_t len,
-                                gp_arena *arena, gp_spot_advisor_entry **out, size_t *nout,
-                                gp_error *err);
-
 #endif

@@ -12,22 +12,23 @@
 #include "core/embedded.h"
 #include "core/fail.h"
 #include "plan/plan_internal.h"
+#include "plan/spot_advisor.h"
 #include "core/numparse.h"
-
-#include <jansson.h>
 
 typedef struct storage_row { const char *provider; double usd; } storage_row;
 typedef struct egress_row { const char *provider; double from, to, usd; } egress_row;
 typedef struct reserved_row { const char *provider; gp_reserved_term term; } reserved_row;
-typedef struct spot_row { const char *provider, *gpu, *source; double monthly; } spot_row;
 typedef struct limit_row { const char *provider, *pattern, *source; int max_gpus; } limit_row;
 
-typedef struct band_row { int band; const char *label, *source; double expected, p90; } band_row;
+typedef struct band_row {
+    int band, lower_bound;
+    const char *label, *source;
+    double expected, p90;
+} band_row;
 typedef struct assume_row { const char *kind, *source; double expected, p90; } assume_row;
 typedef struct host_row { const char *gpu; int chips; } host_row;
 
 struct gp_terms {
-    gp_spot_advisor_entry *advisor; size_t nadvisor;
     band_row *bands; size_t nbands;
     assume_row *assume; size_t nassume;
     host_row *hosts; size_t nhosts;
@@ -35,7 +36,6 @@ struct gp_terms {
     storage_row *storage; size_t nstorage;
     egress_row *egress; size_t negress;
     reserved_row *reserved; size_t nreserved;
-    spot_row *spot; size_t nspot;
     limit_row *limits; size_t nlimits;
     gp_provider_facts *facts; size_t nfacts;
 };
@@ -121,21 +121,6 @@ static gp_status reserved_row_fn(reader *r, const char *const *v, long line, gp_
     return GP_OK;
 }
 
-static gp_status spot_row_fn(reader *r, const char *const *v, long line, gp_error *err)
-{
-    double pct;
-    gp_status st = number(r, line, "monthly_interruption_pct", v[2], 0, &pct, err);
-    if (st != GP_OK)
-        return st;
-    if (pct >= 100)
-        return gp_fail(err, GP_EDATA, r->file, line, "monthly_interruption_pct must be below 100");
-    spot_row *s = push((void **)&r->t->spot, &r->t->nspot, sizeof(*s));
-    if (!s)
-        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
-    *s = (spot_row){v[0], v[1], v[3], pct / 100.0};
-    return GP_OK;
-}
-
 static gp_status limit_row_fn(reader *r, const char *const *v, long line, gp_error *err)
 {
     double max;
@@ -163,10 +148,11 @@ static gp_status facts_row_fn(reader *r, const char *const *v, long line, gp_err
 
 static gp_status band_row_fn(reader *r, const char *const *v, long line, gp_error *err)
 {
-    double band, expected, p90;
+    double band, hi, expected, p90;
     gp_status st = number(r, line, "band", v[0], 0, &band, err);
-    if (st == GP_OK) st = number(r, line, "expected_pct", v[2], 0, &expected, err);
-    if (st == GP_OK) st = number(r, line, "p90_pct", v[3], 0, &p90, err);
+    if (st == GP_OK) st = number(r, line, "hi_pct", v[2], 1, &hi, err);
+    if (st == GP_OK) st = number(r, line, "expected_pct", v[3], 0, &expected, err);
+    if (st == GP_OK) st = number(r, line, "p90_pct", v[4], 0, &p90, err);
     if (st != GP_OK)
         return st;
     if (band != floor(band) || band > 9 || expected >= 100 || p90 >= 100 || p90 < expected)
@@ -175,7 +161,31 @@ static gp_status band_row_fn(reader *r, const char *const *v, long line, gp_erro
     band_row *b = push((void **)&r->t->bands, &r->t->nbands, sizeof(*b));
     if (!b)
         return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
-    *b = (band_row){(int)band, v[1], v[4], expected / 100, p90 / 100};
+    /* No upper edge (">20%"): both figures are lower bounds, and said. */
+    *b = (band_row){(int)band, isnan(hi), v[1], v[5], expected / 100, p90 / 100};
+    return GP_OK;
+}
+
+/* Every band of the compiled feed has a row in spot-bands.csv, under the
+ * feed's own label: a feed with a new band fails the build's tests, not a
+ * plan. */
+static gp_status check_bands(const gp_terms *t, gp_error *err)
+{
+    const gp_spot_advisor_table *a = &gp_spot_advisor;
+    for (size_t i = 0; i < a->nlabels; i++) {
+        const band_row *b = NULL;
+        for (size_t j = 0; j < t->nbands && !b; j++)
+            if (t->bands[j].band == (int)i)
+                b = &t->bands[j];
+        if (!b)
+            return gp_fail(err, GP_EDATA, "embedded:spot-bands.csv", 0,
+                           "no row for band %zu ('%s') of spot-advisor-data.json", i,
+                           a->labels[i]);
+        if (strcmp(b->label, a->labels[i]) != 0)
+            return gp_fail(err, GP_EDATA, "embedded:spot-bands.csv", 0,
+                           "band %zu is labelled '%s'; spot-advisor-data.json says '%s'", i,
+                           b->label, a->labels[i]);
+    }
     return GP_OK;
 }
 
@@ -210,89 +220,6 @@ static gp_status host_row_fn(reader *r, const char *const *v, long line, gp_erro
     return GP_OK;
 }
 
-static int cmp_advisor(const void *a, const void *b)
-{
-    const gp_spot_advisor_entry *x = a, *y = b;
-    int c = strcmp(x->region, y->region);
-    return c ? c : strcmp(x->type, y->type);
-}
-
-gp_status gp_spot_advisor_parse(const char *name, const char *data, size_t len,
-                                gp_arena *arena, gp_spot_advisor_entry **out, size_t *nout,
-                                gp_error *err)
-{
-    *out = NULL;
-    *nout = 0;
-    json_error_t jerr;
-    json_t *root = json_loadb(data, len, 0, &jerr);
-    if (!root)
-        return gp_fail(err, GP_EDATA, name, jerr.line > 0 ? jerr.line : 0, "not JSON: %s",
-                       jerr.text);
-    gp_status st = GP_OK;
-    gp_spot_advisor_entry *rows = NULL;
-    size_t n = 0, cap = 0;
-    json_t *sa = json_object_get(root, "spot_advisor");
-    if (!json_is_object(sa)) {
-        st = gp_fail(err, GP_EDATA, name, 0, "no 'spot_advisor' object");
-        goto out;
-    }
-    const char *region;
-    json_t *per_os;
-    json_object_foreach(sa, region, per_os) {
-        json_t *linux_types = json_object_get(per_os, "Linux");
-        if (!json_is_object(linux_types))
-            continue; /* a region without Linux figures says nothing */
-        const char *type;
-        json_t *fig;
-        json_object_foreach(linux_types, type, fig) {
-            json_t *band = json_object_get(fig, "r");
-            if (!json_is_integer(band) || json_integer_value(band) < 0 ||
-                json_integer_value(band) > 9) {
-                st = gp_fail(err, GP_EDATA, name, 0, "%s %s: 'r' is not a band index 0-9",
-                             region, type);
-                goto out;
-            }
-            if (n == cap) {
-                size_t c2 = cap ? cap * 2 : 1024;
-                gp_spot_advisor_entry *p = realloc(rows, c2 * sizeof(*p));
-                if (!p) {
-                    st = gp_fail(err, GP_ENOMEM, name, 0, "out of memory");
-                    goto out;
-                }
-                rows = p;
-                cap = c2;
-            }
-            const char *r2 = gp_arena_strdup(arena, region), *t2 = gp_arena_strdup(arena, type);
-            if (!r2 || !t2) {
-                st = gp_fail(err, GP_ENOMEM, name, 0, "out of memory");
-                goto out;
-            }
-            rows[n++] = (gp_spot_advisor_entry){r2, t2, (int)json_integer_value(band)};
-        }
-    }
-out:
-    json_decref(root);
-    if (st != GP_OK) {
-        free(rows);
-        return st;
-    }
-    if (n > 1)
-        qsort(rows, n, sizeof(*rows), cmp_advisor);
-    *out = rows;
-    *nout = n;
-    return GP_OK;
-}
-
-static gp_status read_advisor(gp_terms *t, gp_error *err)
-{
-    const char *file = "spot-advisor-data.json";
-    const gp_embedded_file *f = gp_embedded_find(file);
-    if (!f)
-        return gp_fail(err, GP_EIO, file, 0, "not compiled into this build");
-    return gp_spot_advisor_parse("embedded:spot-advisor-data.json", f->data, f->len, &t->arena,
-                                 &t->advisor, &t->nadvisor, err);
-}
-
 static gp_status read_file(gp_terms *t, const char *file, const char *const *columns,
                            int ncols,
                            gp_status (*fn)(reader *, const char *const *, long, gp_error *),
@@ -313,7 +240,6 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
     static const char *const STORAGE[] = {"provider", "block_storage_usd_per_gb_month"};
     static const char *const EGRESS[] = {"provider", "from_gb", "to_gb", "usd_per_gb"};
     static const char *const RESERVED[] = {"provider", "term_months", "discount_pct", "source"};
-    static const char *const SPOT[] = {"provider", "gpu", "monthly_interruption_pct", "source"};
     static const char *const LIMITS[] = {"provider", "instance_pattern", "max_gpus", "source"};
     static const char *const FACTS[] = {
         "provider", "kind", "spot_available", "spot_max_discount_pct", "spot_notice",
@@ -328,16 +254,16 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
     gp_status st = read_file(t, "providers.csv", STORAGE, 2, storage_row_fn, err);
     if (st == GP_OK) st = read_file(t, "egress.csv", EGRESS, 4, egress_row_fn, err);
     if (st == GP_OK) st = read_file(t, "reserved-terms.csv", RESERVED, 4, reserved_row_fn, err);
-    if (st == GP_OK) st = read_file(t, "spot-rates.csv", SPOT, 4, spot_row_fn, err);
     if (st == GP_OK) st = read_file(t, "cluster-limits.csv", LIMITS, 4, limit_row_fn, err);
     if (st == GP_OK) st = read_file(t, "providers.csv", FACTS, 16, facts_row_fn, err);
-    static const char *const BANDS[] = {"band", "label", "expected_pct", "p90_pct", "source"};
+    static const char *const BANDS[] = {"band", "label", "hi_pct", "expected_pct", "p90_pct",
+                                         "source"};
     static const char *const ASSUME[] = {"kind", "expected_pct", "p90_pct", "basis"};
     static const char *const HOSTS[] = {"gpu", "chips_per_host"};
-    if (st == GP_OK) st = read_file(t, "spot-bands.csv", BANDS, 5, band_row_fn, err);
+    if (st == GP_OK) st = read_file(t, "spot-bands.csv", BANDS, 6, band_row_fn, err);
     if (st == GP_OK) st = read_file(t, "spot-assumptions.csv", ASSUME, 4, assume_row_fn, err);
     if (st == GP_OK) st = read_file(t, "tpu-hosts.csv", HOSTS, 2, host_row_fn, err);
-    if (st == GP_OK) st = read_advisor(t, err);
+    if (st == GP_OK) st = check_bands(t, err);
     if (st != GP_OK) {
         gp_terms_free(t);
         return st;
@@ -353,10 +279,8 @@ void gp_terms_free(gp_terms *t)
     free(t->storage);
     free(t->egress);
     free(t->reserved);
-    free(t->spot);
     free(t->limits);
     free(t->facts);
-    free(t->advisor);
     free(t->bands);
     free(t->assume);
     free(t->hosts);
@@ -407,38 +331,6 @@ int gp_terms_reserved(const gp_terms *t, const char *provider, gp_reserved_term 
     return 0;
 }
 
-static const spot_row *find_spot(const gp_terms *t, const char *provider, const char *gpu)
-{
-    for (size_t i = 0; i < t->nspot; i++)
-        if (strcasecmp(t->spot[i].provider, provider) == 0 &&
-            strcasecmp(t->spot[i].gpu, gpu) == 0)
-            return &t->spot[i];
-    return NULL;
-}
-
-double gp_terms_spot_rate_per_node_hour(const gp_terms *t, const char *provider,
-                                        const char *gpu, gp_spot_basis *basis,
-                                        const char **source)
-{
-    *basis = GP_SPOT_EXACT;
-    if (!t || !provider || !gpu)
-        return NAN;
-    const spot_row *s = find_spot(t, provider, gpu);
-    if (!s && (s = find_spot(t, provider, "*")))
-        *basis = GP_SPOT_PROVIDER_ANY;
-    if (!s && (s = find_spot(t, "aws", gpu)))
-        *basis = GP_SPOT_PROXY;
-    if (!s && (s = find_spot(t, "aws", "*")))
-        *basis = GP_SPOT_PROXY_ANY;
-    if (!s)
-        return NAN;
-    if (source)
-        *source = s->source;
-    /* A month of 730 hours; a share p interrupted in a month is a Poisson
-     * rate of -ln(1 - p) per month. */
-    return -log1p(-s->monthly) / 730.0;
-}
-
 int gp_terms_max_gpus(const gp_terms *t, const char *provider, const char *instance_type,
                       const char **source)
 {
@@ -462,10 +354,12 @@ const gp_provider_facts *gp_terms_provider(const gp_terms *t, const char *provid
     return NULL;
 }
 
-static double rate_of(double monthly)
+double gp_spot_monthly_to_rate(double monthly)
 {
-    /* A month of 730 hours; a share p interrupted in a month is a Poisson
-     * rate of -ln(1 - p) per month. */
+    /* A month is 730 hours. A node interrupted with probability p over a
+     * month of a Poisson process has a rate of -ln(1 - p) per month. */
+    if (!(monthly >= 0 && monthly < 1))
+        return NAN;
     return -log1p(-monthly) / 730.0;
 }
 
@@ -477,24 +371,25 @@ int gp_terms_spot_risk(const gp_terms *t, const char *provider, const char *kind
     out->band_label = "";
     if (!t || !provider)
         return 0;
-    if (strcasecmp(provider, "aws") == 0 && instance_type && region && t->nadvisor) {
-        gp_spot_advisor_entry key = {region, instance_type, 0};
-        const gp_spot_advisor_entry *e =
-            bsearch(&key, t->advisor, t->nadvisor, sizeof(*e), cmp_advisor);
-        for (size_t i = 0; e && i < t->nbands; i++)
-            if (t->bands[i].band == e->band) {
-                const band_row *b = &t->bands[i];
-                out->basis = GP_SPOT_RISK_ADVISOR;
-                out->band = b->band;
-                out->band_label = b->label;
-                out->monthly = b->expected;
-                out->monthly_p90 = b->p90;
-                out->rate_per_node_hour = rate_of(b->expected);
-                out->p90_rate_per_node_hour = rate_of(b->p90);
-                out->source = b->source;
-                return 1;
-            }
-    }
+    /* The feed is AWS's: only AWS offers are looked up in it, by their own
+     * instance type and region; nothing is borrowed for anyone else. */
+    int band = strcasecmp(provider, "aws") == 0 && instance_type && region
+                   ? gp_spot_advisor_band(&gp_spot_advisor, instance_type, region)
+                   : -1;
+    for (size_t i = 0; band >= 0 && i < t->nbands; i++)
+        if (t->bands[i].band == band) {
+            const band_row *b = &t->bands[i];
+            out->basis = GP_SPOT_RISK_ADVISOR;
+            out->band = b->band;
+            out->band_label = b->label;
+            out->lower_bound = b->lower_bound;
+            out->monthly = b->expected;
+            out->monthly_p90 = b->p90;
+            out->rate_per_node_hour = gp_spot_monthly_to_rate(b->expected);
+            out->p90_rate_per_node_hour = gp_spot_monthly_to_rate(b->p90);
+            out->source = b->source;
+            return 1;
+        }
     const assume_row *a = NULL;
     for (size_t i = 0; i < t->nassume && !a; i++)
         if (kind && strcasecmp(t->assume[i].kind, kind) == 0)
@@ -507,8 +402,8 @@ int gp_terms_spot_risk(const gp_terms *t, const char *provider, const char *kind
     out->basis = GP_SPOT_RISK_ASSUMED;
     out->monthly = a->expected;
     out->monthly_p90 = a->p90;
-    out->rate_per_node_hour = rate_of(a->expected);
-    out->p90_rate_per_node_hour = rate_of(a->p90);
+    out->rate_per_node_hour = gp_spot_monthly_to_rate(a->expected);
+    out->p90_rate_per_node_hour = gp_spot_monthly_to_rate(a->p90);
     out->source = a->source;
     return 1;
 }
