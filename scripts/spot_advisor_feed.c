@@ -8,6 +8,9 @@
 #include <string.h>
 
 static int fail(char *msg, size_t msglen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *msg, size_t msglen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
