@@ -18,6 +18,9 @@
 static const gp_opt OPTS[] = {
     {"budget", 0, OPT_USD, 0, "USD", NULL,
      "the most the run may cost, e.g. 250k (a dollar sign needs quotes: '$250k')"},
+    {"capacity", 0, OPT_CHOICE, 0, "WHICH", "ok|known|any",
+     "rank plans whose capacity is ok; known (default): ok or risk; any: unknown too "
+     "(exceeds is never ranked)"},
     {"ckpt-gbps", 0, OPT_NUMBER, 0, "GBPS", NULL,
      "checkpoint write/read bandwidth per node, Gb/s (default 8: about 1 GB/s, as "
      "Llama 3's storage per node)"},
@@ -112,6 +115,13 @@ static json_t *plan_json(const gp_plan *p)
     json_object_set_new(j, "term", json_string(term_text(term, sizeof(term), p)));
     json_object_set_new(j, "pricing_kind", json_string(gp_pricing_kind_name(p->pricing_kind)));
     json_object_set_new(j, "catalog_finding", p->finding ? gp_json_str(p->finding) : json_null());
+    json_t *cap = json_object();
+    json_object_set_new(cap, "status", json_string(gp_capacity_name(p->capacity.status)));
+    json_object_set_new(cap, "max_gpus",
+                        p->capacity.max_gpus > 0 ? json_integer(p->capacity.max_gpus)
+                                                 : json_null());
+    json_object_set_new(cap, "source", gp_json_str(p->capacity.source ? p->capacity.source : ""));
+    json_object_set_new(j, "capacity", cap);
     json_object_set_new(j, "hours", gp_json_num(p->hours));
     json_object_set_new(j, "hours_p50", gp_json_num(p->hours_p50));
     json_object_set_new(j, "hours_p90", gp_json_num(p->hours_p90));
@@ -283,6 +293,8 @@ static json_t *result_json(const plan_cli *pc)
     }
     json_object_set_new(root, "frontier", frontier);
     json_object_set_new(root, "candidates", json_integer((json_int_t)pc->res.nplans));
+    json_object_set_new(root, "capacity_left_out",
+                        json_integer((json_int_t)pc->res.capacity_left_out));
     json_object_set_new(root, "feasible", json_integer((json_int_t)pc->res.nfeasible));
     json_object_set_new(root, "binding", json_string(pc->res.binding));
     if (pc->req.serve_provider) {
@@ -321,7 +333,7 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
         {"#", 1, 0, 0, 0},          {"PROVIDER", 0, 12, 8, 0}, {"INSTANCE", 0, 18, 10, 0},
         {"GPUS", 1, 0, 0, 0},       {"TERM", 0, 0, 0, 0},     {"DAYS", 1, 0, 0, 2},
         {"P90", 1, 0, 0, -1},       {"COST", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, -2},
-        {"MFU", 1, 0, 0, -3},        {"OK", 0, 0, 0, 1},
+        {"MFU", 1, 0, 0, -3},        {"OK", 0, 0, 0, 1},       {"CAP", 0, 0, 0, -4},
     };
     gp_table *t = gp_table_new(cols, sizeof(cols) / sizeof(cols[0]));
     if (!t)
@@ -350,7 +362,7 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
         }
         const char *cells[] = {rank, p->offer->provider, p->offer->instance_type, gpus,
                                term_text(term, sizeof(term), p), days, p90, cost, price, mfu,
-                               ok};
+                               ok, gp_capacity_name(p->capacity.status)};
         if (gp_table_add(t, cells) != 0) {
             gp_table_free(t);
             return GP_EXIT_FAIL;
@@ -402,15 +414,27 @@ static int text_out(const plan_cli *pc, gp_format fmt, int wide)
         st = gp_style_for(stdout);
     else
         st = (gp_style){"", "", "", "", "", ""};
-    char tok[32], budget[32], dl[32];
+    char tok[32], budget[32], dl[32], left[96] = "";
     const gp_model *m = pc->cj.job.model;
+    if (r->capacity_left_out > 0)
+        snprintf(left, sizeof(left), "; %zu left out for capacity (--capacity %s)",
+                 r->capacity_left_out,
+                 pc->req.capacity == GP_CAPACITY_RANK_OK    ? "ok"
+                 : pc->req.capacity == GP_CAPACITY_RANK_ANY ? "any"
+                                                            : "known");
     gp_fmt_usd(budget, sizeof(budget), pc->req.budget_usd);
     printf("%s%s, %s tokens%s; deadline %s, budget %s; %zu candidates from %zu instance "
            "types, %zu meet the constraints%s\n",
            st.bold, m->name, gp_fmt_si(tok, sizeof(tok), pc->cj.job.tokens), st.reset,
            days_text(dl, sizeof(dl), pc->req.deadline_hours),
            isnan(pc->req.budget_usd) ? "none" : budget, r->nplans, r->offers_considered,
-           r->nfeasible, "");
+           r->nfeasible, left);
+    if (r->nplans == 0 && r->capacity_left_out > 0) {
+        printf("No plan: every candidate was left out for capacity (%s; exceeds is never "
+               "ranked, --capacity any ranks unknown ones).\n",
+               pc->req.capacity == GP_CAPACITY_RANK_ANY ? "exceeds" : "see --capacity");
+        return GP_EXIT_OK;
+    }
     if (r->nplans == 0) {
         printf("No plan: no offer matching the filters can hold %s (%zu instance types too "
                "small, %zu without specs).\n",
@@ -427,7 +451,8 @@ static int text_out(const plan_cli *pc, gp_format fmt, int wide)
     }
     gp_note("DAYS: expected wall clock; P90: 90th percentile (spot: simulated). COST: "
             "whole run with storage, egress and serving. OK: meets deadline and budget "
-            "(late, over); * on the cost-time frontier.%s%s",
+            "(late, over); * on the cost-time frontier. CAP: capacity ok, risk (more than "
+            "is sold as one cluster) or unknown (no source; --capacity any).%s%s",
             any_floor ? " floor: an auction floor, not a price to count on (ranked last)." : "",
             any_finding ? " !: the catalog check flags this offer's price or count (see "
                           "its notes)."
@@ -560,6 +585,10 @@ static int parse(plan_cli *pc, gp_args *args)
                                                                            : GP_ALLOW_NEVER;
     if ((rc = gp_arg_int(args, "max-gpus", 1, 10000000, &r->max_gpus)))
         return rc;
+    const char *capacity = gp_arg_text(args, "capacity", "known");
+    r->capacity = !strcmp(capacity, "ok")    ? GP_CAPACITY_RANK_OK
+                  : !strcmp(capacity, "any") ? GP_CAPACITY_RANK_ANY
+                                             : GP_CAPACITY_RANK_KNOWN;
     if (gp_arg_set(args, "spot-rate")) {
         r->spot_rate_per_node_hour = gp_arg(args, "spot-rate")->number;
         if (!(r->spot_rate_per_node_hour < 1))

@@ -79,6 +79,41 @@ int gp_terms_spot_risk(const gp_terms *t, const char *provider, const char *kind
  * other listing is one host. */
 int gp_terms_hosts_per_listing(const gp_terms *t, const char *gpu, int chips);
 
+/* Whether a team can rent a cluster of this size (docs/plan.md,
+ * "Capacity"; data/capacity.csv, one sourced row per provider and instance
+ * pattern):
+ *  - ok: one instance, or no more GPUs than the provider sells as one
+ *    cluster (AWS Capacity Block: 64 instances; Voltage Park 1,016 GPUs);
+ *  - risk: more than that but within the fabric's published size (or no
+ *    published maximum);
+ *  - unknown: several instances and no source for the cluster size, and
+ *    every multi-node spot job (no source gives a spot pool's size);
+ *  - exceeds: above the published maximum, several instances of a provider
+ *    that sells no clusters (marketplace hosts), or several single-GPU VMs. */
+typedef enum gp_capacity_status {
+    GP_CAPACITY_OK = 0,
+    GP_CAPACITY_RISK,
+    GP_CAPACITY_UNKNOWN,
+    GP_CAPACITY_EXCEEDS
+} gp_capacity_status;
+
+/* "ok", "risk", "unknown", "exceeds". */
+const char *gp_capacity_name(gp_capacity_status s);
+
+typedef struct gp_capacity {
+    gp_capacity_status status;
+    int max_gpus;           /* the size sold as one cluster; 0 unknown */
+    const char *source;     /* the row's source, or the rule applied */
+} gp_capacity;
+
+/* The capacity of `instances` x `gpus_per_instance` of one offer, `hosts`
+ * machines in all (a TPU slice is several); `spot` for the spot term;
+ * `per_gpu_listing` when the price is per GPU of an unpublished node
+ * size. */
+void gp_terms_capacity(const gp_terms *t, const char *provider, const char *instance_type,
+                       int spot, int gpus_per_instance, int per_gpu_listing, int instances,
+                       int hosts, gp_capacity *out);
+
 /* The most GPUs one cluster of this provider's instance type may have, or
  * 0 when the data gives no limit. */
 int gp_terms_max_gpus(const gp_terms *t, const char *provider,

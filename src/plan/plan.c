@@ -1135,6 +1135,37 @@ static void serve_compare(const ctx *x, gp_plan_result *r)
  * one chip, the same 8-GPU node with more CPUs) give the same plan at the
  * same size: keep the cheapest of each provider, accelerator, term and GPU
  * count, and name the others on it. */
+/* Capacity of every candidate (docs/plan.md, "Capacity"); candidates whose
+ * status --capacity does not rank, and every `exceeds`, leave the list.
+ * Returns how many left. */
+static size_t rank_by_capacity(ctx *x)
+{
+    size_t kept = 0;
+    gp_capacity_rank want = x->req->capacity;
+    for (size_t i = 0; i < x->nplans; i++) {
+        gp_plan *p = &x->plans[i];
+        const gp_offer *o = p->offer;
+        gp_terms_capacity(x->terms, o->provider, o->instance_type, p->term == GP_TERM_SPOT,
+                          (int)o->gpu_count, (o->flags & GP_OFFER_PER_GPU_LISTING) != 0,
+                          p->instances, p->hosts, &p->capacity);
+        gp_capacity_status s = p->capacity.status;
+        int ranked = s == GP_CAPACITY_OK ||
+                     (s == GP_CAPACITY_RISK && want != GP_CAPACITY_RANK_OK) ||
+                     (s == GP_CAPACITY_UNKNOWN && want == GP_CAPACITY_RANK_ANY);
+        if (!ranked)
+            continue;
+        if (s == GP_CAPACITY_RISK)
+            note(p, "capacity risk: %d GPUs is more than %s sells as one cluster (%d GPUs)",
+                 p->gpus, o->provider, p->capacity.max_gpus);
+        else if (s == GP_CAPACITY_UNKNOWN)
+            note(p, "capacity unknown: %s", p->capacity.source);
+        x->plans[kept++] = *p;
+    }
+    size_t gone = x->nplans - kept;
+    x->nplans = kept;
+    return gone;
+}
+
 static void drop_alternative_shapes(ctx *x)
 {
     size_t kept = 0;
@@ -1259,6 +1290,7 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
     }
 
     drop_alternative_shapes(&x);
+    out->capacity_left_out = rank_by_capacity(&x);
     for (size_t i = 0; i < x.nplans; i++) {
         gp_plan *p = &x.plans[i];
         /* Spot plans must meet the deadline on average and at their P90. */

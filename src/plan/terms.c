@@ -27,11 +27,16 @@ typedef struct band_row {
 } band_row;
 typedef struct assume_row { const char *kind, *source; double expected, p90; } assume_row;
 typedef struct host_row { const char *gpu; int chips; } host_row;
+typedef struct capacity_row {
+    const char *provider, *pattern, *term, *source;
+    int multinode, max_gpus, fabric_max_gpus;
+} capacity_row;
 
 struct gp_terms {
     band_row *bands; size_t nbands;
     assume_row *assume; size_t nassume;
     host_row *hosts; size_t nhosts;
+    capacity_row *capacity; size_t ncapacity;
     gp_arena arena;
     storage_row *storage; size_t nstorage;
     egress_row *egress; size_t negress;
@@ -205,6 +210,31 @@ static gp_status assume_row_fn(reader *r, const char *const *v, long line, gp_er
     return GP_OK;
 }
 
+static gp_status capacity_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+{
+    double max, fabric;
+    gp_status st = number(r, line, "max_gpus", v[4], 1, &max, err);
+    if (st == GP_OK) st = number(r, line, "fabric_max_gpus", v[5], 1, &fabric, err);
+    if (st != GP_OK)
+        return st;
+    if (strcmp(v[2], "any") != 0 && strcmp(v[2], "spot") != 0 && strcmp(v[2], "on-demand") != 0)
+        return gp_fail(err, GP_EDATA, r->file, line,
+                       "term must be any, spot or on-demand, not '%s'", v[2]);
+    if (strcmp(v[3], "yes") != 0 && strcmp(v[3], "no") != 0)
+        return gp_fail(err, GP_EDATA, r->file, line, "multinode must be yes or no");
+    if ((!isnan(max) && (max < 1 || max > 1e7 || max != floor(max))) ||
+        (!isnan(fabric) && (fabric < 1 || fabric > 1e7 || fabric != floor(fabric))) ||
+        (!isnan(max) && !isnan(fabric) && fabric < max))
+        return gp_fail(err, GP_EDATA, r->file, line,
+                       "max_gpus and fabric_max_gpus are whole numbers, max <= fabric");
+    capacity_row *c = push((void **)&r->t->capacity, &r->t->ncapacity, sizeof(*c));
+    if (!c)
+        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
+    *c = (capacity_row){v[0], v[1], v[2], v[6], strcmp(v[3], "yes") == 0,
+                        isnan(max) ? 0 : (int)max, isnan(fabric) ? 0 : (int)fabric};
+    return GP_OK;
+}
+
 static gp_status host_row_fn(reader *r, const char *const *v, long line, gp_error *err)
 {
     double chips;
@@ -263,6 +293,9 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
     if (st == GP_OK) st = read_file(t, "spot-bands.csv", BANDS, 6, band_row_fn, err);
     if (st == GP_OK) st = read_file(t, "spot-assumptions.csv", ASSUME, 4, assume_row_fn, err);
     if (st == GP_OK) st = read_file(t, "tpu-hosts.csv", HOSTS, 2, host_row_fn, err);
+    static const char *const CAPACITY[] = {"provider", "instance_pattern", "term", "multinode",
+                                           "max_gpus", "fabric_max_gpus", "source"};
+    if (st == GP_OK) st = read_file(t, "capacity.csv", CAPACITY, 7, capacity_row_fn, err);
     if (st == GP_OK) st = check_bands(t, err);
     if (st != GP_OK) {
         gp_terms_free(t);
@@ -284,6 +317,7 @@ void gp_terms_free(gp_terms *t)
     free(t->bands);
     free(t->assume);
     free(t->hosts);
+    free(t->capacity);
     gp_arena_free(&t->arena);
     free(t);
 }
@@ -416,4 +450,75 @@ int gp_terms_hosts_per_listing(const gp_terms *t, const char *gpu, int chips)
             return hosts > 0 ? hosts : 1;
         }
     return 1;
+}
+
+const char *gp_capacity_name(gp_capacity_status s)
+{
+    switch (s) {
+    case GP_CAPACITY_OK: return "ok";
+    case GP_CAPACITY_RISK: return "risk";
+    case GP_CAPACITY_UNKNOWN: return "unknown";
+    case GP_CAPACITY_EXCEEDS: return "exceeds";
+    }
+    return "unknown";
+}
+
+static const capacity_row *find_capacity(const gp_terms *t, const char *provider,
+                                         const char *instance_type, int spot)
+{
+    for (size_t i = 0; t && provider && instance_type && i < t->ncapacity; i++) {
+        const capacity_row *c = &t->capacity[i];
+        int term_ok = strcmp(c->term, "any") == 0 ||
+                      strcmp(c->term, spot ? "spot" : "on-demand") == 0;
+        if (term_ok && strcasecmp(c->provider, provider) == 0 &&
+            fnmatch(c->pattern, instance_type, 0) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+void gp_terms_capacity(const gp_terms *t, const char *provider, const char *instance_type,
+                       int spot, int gpus_per_instance, int per_gpu_listing, int instances,
+                       int hosts, gp_capacity *out)
+{
+    int gpus = instances * gpus_per_instance;
+    const capacity_row *c = find_capacity(t, provider, instance_type, spot);
+    out->max_gpus = c ? c->max_gpus : 0;
+    /* A spot TPU slice of many hosts is a multi-node spot job too. */
+    if (instances <= 1 && !(spot && hosts > 1)) {
+        out->status = GP_CAPACITY_OK;
+        out->source = "one listed instance";
+        return;
+    }
+    if (c && !c->multinode && instances > 1) {
+        out->status = GP_CAPACITY_EXCEEDS;
+        out->source = c->source;
+        return;
+    }
+    if (!c && gpus_per_instance == 1 && !per_gpu_listing) {
+        out->status = GP_CAPACITY_EXCEEDS;
+        out->source = "several single-GPU VMs are not a cluster anyone sells (no fabric "
+                      "between them; gpuplan rule, issue 9 section 1)";
+        return;
+    }
+    /* A Capacity Block or a sold cluster is not a spot pool: only a row
+     * for spot says how large one is, and none does. */
+    if (spot && (!c || strcmp(c->term, "spot") != 0)) {
+        out->status = GP_CAPACITY_UNKNOWN;
+        out->max_gpus = 0;
+        out->source = "no source gives the size of this provider's spot pool";
+        return;
+    }
+    if (!c) {
+        out->status = GP_CAPACITY_UNKNOWN;
+        out->source = "no published cluster size for this provider and instance type";
+        return;
+    }
+    out->source = c->source;
+    if (c->max_gpus > 0 && gpus <= c->max_gpus)
+        out->status = GP_CAPACITY_OK;
+    else if (c->fabric_max_gpus > 0 && gpus > c->fabric_max_gpus)
+        out->status = GP_CAPACITY_EXCEEDS;
+    else
+        out->status = GP_CAPACITY_RISK;
 }

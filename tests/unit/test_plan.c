@@ -53,6 +53,10 @@ static gp_plan_request request(fixture *f, const char *model, double tokens)
     r.job.tokens = tokens;
     r.deadline_hours = 30 * 24;
     r.trials = 2000;
+    /* Most tests are about the planner's arithmetic on hand-made offers
+     * whose cluster sizes no source gives: rank every status but exceeds
+     * (capacity_ranks tests the default). */
+    r.capacity = GP_CAPACITY_RANK_ANY;
     return r;
 }
 
@@ -557,6 +561,51 @@ static void fewest_instances_when_hours_rise(void **state)
     gp_plan_result_free(&res);
 }
 
+/* Capacity decides what is ranked: 24 marketplace hosts exceed (never
+ * ranked); 12 spot p5en are unknown (ranked only with --capacity any);
+ * the on-demand p5en plan is ok and ranked by default. */
+static void capacity_ranks(void **state)
+{
+    fixture *f = *state;
+    static const char CSV[] =
+        "provider,kind,instance_type,region,gpu,gpu_count,usd_per_hour,spot_usd_per_hour,"
+        "fabric,fabric_gbps,source,as_of\n"
+        "aws,hyperscaler,p5en.48xlarge,us-east-1,H200,8,63.3,20,efa,3200,test,2026-11-01\n"
+        "vast,marketplace,8x-H100,US,H100,8,16,,,,test,2026-11-01\n";
+    gp_catalog *c = NULL;
+    gp_error err;
+    assert_int_equal(gp_catalog_new(&c, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_gpuplan_buffer(c, "c.csv", CSV, sizeof(CSV) - 1, NULL, &err),
+                     GP_OK);
+    gp_plan_request r = request(f, "llama-3-70b", 1.4e12);
+    r.reserved = GP_ALLOW_NEVER;
+    r.capacity = GP_CAPACITY_RANK_KNOWN; /* the default */
+    gp_plan_result res = run(f, c, &r);
+    assert_null(find(&res, "vast", GP_TERM_ON_DEMAND));
+    assert_null(find(&res, "aws", GP_TERM_SPOT));
+    const gp_plan *od = find(&res, "aws", GP_TERM_ON_DEMAND);
+    assert_non_null(od);
+    assert_true(od->capacity.status == GP_CAPACITY_OK || od->capacity.status == GP_CAPACITY_RISK);
+    assert_true(res.capacity_left_out >= 2);
+    for (size_t i = 0; i < res.nplans; i++)
+        assert_true(res.plans[i].capacity.status <= GP_CAPACITY_RISK);
+    gp_plan_result_free(&res);
+    r.capacity = GP_CAPACITY_RANK_ANY;
+    res = run(f, c, &r);
+    const gp_plan *s = find(&res, "aws", GP_TERM_SPOT);
+    assert_non_null(s);
+    assert_int_equal(s->capacity.status, GP_CAPACITY_UNKNOWN);
+    assert_true(has_note(s, "capacity unknown"));
+    assert_null(find(&res, "vast", GP_TERM_ON_DEMAND)); /* exceeds: never */
+    gp_plan_result_free(&res);
+    r.capacity = GP_CAPACITY_RANK_OK;
+    res = run(f, c, &r);
+    for (size_t i = 0; i < res.nplans; i++)
+        assert_int_equal(res.plans[i].capacity.status, GP_CAPACITY_OK);
+    gp_plan_result_free(&res);
+    gp_catalog_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +616,7 @@ int main(void)
         cmocka_unit_test(spot_band_moves_the_plan),
         cmocka_unit_test(spot_without_data_is_an_assumption),
         cmocka_unit_test(tpu_slice_counts_hosts),
+        cmocka_unit_test(capacity_ranks),
         cmocka_unit_test(floors_rank_last),
         cmocka_unit_test(findings_reach_the_plan),
         cmocka_unit_test(reserved_terms),

@@ -157,6 +157,50 @@ static void tpu_hosts(void **state)
     gp_terms_free(t);
 }
 
+/* Capacity (data/capacity.csv): AWS sells 64 instances in a Capacity
+ * Block (ok), more within P5 UltraClusters' 20,000 GPUs (risk), beyond
+ * (exceeds); spot pools have no published size (unknown); marketplace
+ * hosts and single-GPU VMs are no cluster (exceeds); Voltage Park stops
+ * at 1,016 GPUs. */
+static void capacity_rules(void **state)
+{
+    (void)state;
+    gp_terms *t = load();
+    gp_capacity c;
+    gp_terms_capacity(t, "aws", "p5.48xlarge", 0, 8, 0, 64, 64, &c);
+    assert_int_equal(c.status, GP_CAPACITY_OK);
+    assert_int_equal(c.max_gpus, 512);
+    assert_non_null(strstr(c.source, "Capacity Block"));
+    gp_terms_capacity(t, "aws", "p5.48xlarge", 0, 8, 0, 96, 96, &c);
+    assert_int_equal(c.status, GP_CAPACITY_RISK);
+    gp_terms_capacity(t, "aws", "p5.48xlarge", 0, 8, 0, 4096, 4096, &c);
+    assert_int_equal(c.status, GP_CAPACITY_EXCEEDS);
+    gp_terms_capacity(t, "aws", "p5en.48xlarge", 1, 8, 0, 12, 12, &c);
+    assert_int_equal(c.status, GP_CAPACITY_UNKNOWN);
+    assert_non_null(strstr(c.source, "spot pool"));
+    gp_terms_capacity(t, "aws", "p5en.48xlarge", 1, 8, 0, 1, 1, &c);
+    assert_int_equal(c.status, GP_CAPACITY_OK); /* one listed instance */
+    /* A spot TPU slice of 32 hosts is a multi-node spot job. */
+    gp_terms_capacity(t, "gcp", "tpu-v5litepod-256", 1, 256, 0, 1, 32, &c);
+    assert_int_equal(c.status, GP_CAPACITY_UNKNOWN);
+    gp_terms_capacity(t, "gcp", "tpu-v5litepod-256", 0, 256, 0, 1, 32, &c);
+    assert_int_equal(c.status, GP_CAPACITY_OK);
+    gp_terms_capacity(t, "vast", "8x-H100", 0, 8, 0, 24, 24, &c);
+    assert_int_equal(c.status, GP_CAPACITY_EXCEEDS);
+    gp_terms_capacity(t, "vast", "8x-H100", 1, 8, 0, 1, 1, &c);
+    assert_int_equal(c.status, GP_CAPACITY_OK);
+    gp_terms_capacity(t, "gcp", "a3-highgpu-1g", 0, 1, 0, 64, 64, &c);
+    assert_int_equal(c.status, GP_CAPACITY_EXCEEDS);
+    gp_terms_capacity(t, "voltage-park", "h100", 0, 1, 1, 1016, 1016, &c);
+    assert_int_equal(c.status, GP_CAPACITY_OK);
+    gp_terms_capacity(t, "voltage-park", "h100", 0, 1, 1, 1024, 1024, &c);
+    assert_int_equal(c.status, GP_CAPACITY_EXCEEDS);
+    gp_terms_capacity(t, "coreweave", "gd-8xh100ib", 0, 8, 0, 16, 16, &c);
+    assert_int_equal(c.status, GP_CAPACITY_UNKNOWN); /* not sourced yet */
+    assert_string_equal(gp_capacity_name(GP_CAPACITY_RISK), "risk");
+    gp_terms_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +211,7 @@ int main(void)
         cmocka_unit_test(spot_risk_from_the_feed),
         cmocka_unit_test(spot_risk_without_data),
         cmocka_unit_test(tpu_hosts),
+        cmocka_unit_test(capacity_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
