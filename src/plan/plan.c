@@ -839,6 +839,13 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
              p->cost_usd, od->cost_usd);
 }
 
+/* Whether --capacity ranks a status (exceeds: never). */
+static int capacity_ranked(gp_capacity_status s, gp_capacity_rank want)
+{
+    return s == GP_CAPACITY_OK || (s == GP_CAPACITY_RISK && want != GP_CAPACITY_RANK_OK) ||
+           (s == GP_CAPACITY_UNKNOWN && want == GP_CAPACITY_RANK_ANY);
+}
+
 /* Builds the spot candidates and their simulation jobs (*jobs, *njobs;
  * free *jobs). The simulations run later, next to the on-demand pass. */
 static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_job **out_jobs,
@@ -891,9 +898,9 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
             goto oom;
         if (!got)
             continue;
+        int hosts = ch.instances * c.hosts_per_instance;
         spot_job *j = &jobs[njobs];
         j->base = ch.hours;
-        int hosts = ch.instances * c.hosts_per_instance;
         double expected = spot_hours(x, req, j->base, hosts, node_rate, &j->params);
         j->p90_rate = p90_rate * hosts;
         j->trials = spot_trials(req->trials, j->params.rate_per_hour * expected);
@@ -920,6 +927,15 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
          * thousands of interruptions of its run would make the simulation
          * the slowest part of planning. */
         j->simulate = isfinite(expected) && expected <= x->deadline;
+        /* A candidate --capacity will not rank is not simulated either (it
+         * still goes through the shape merge and rank_by_capacity, which
+         * drops and counts it): under the default every multi-node spot
+         * job is 'unknown', and simulating them was most of the time. */
+        gp_capacity cap;
+        gp_terms_capacity(x->terms, o->provider, o->instance_type, 1, (int)o->gpu_count,
+                          (o->flags & GP_OFFER_PER_GPU_LISTING) != 0, ch.instances, hosts, &cap);
+        if (!capacity_ranked(cap.status, req->capacity))
+            j->simulate = 0;
         njobs++;
     }
     free(rows);
@@ -1149,10 +1165,7 @@ static size_t rank_by_capacity(ctx *x)
                           (int)o->gpu_count, (o->flags & GP_OFFER_PER_GPU_LISTING) != 0,
                           p->instances, p->hosts, &p->capacity);
         gp_capacity_status s = p->capacity.status;
-        int ranked = s == GP_CAPACITY_OK ||
-                     (s == GP_CAPACITY_RISK && want != GP_CAPACITY_RANK_OK) ||
-                     (s == GP_CAPACITY_UNKNOWN && want == GP_CAPACITY_RANK_ANY);
-        if (!ranked)
+        if (!capacity_ranked(s, want))
             continue;
         if (s == GP_CAPACITY_RISK)
             note(p, "capacity risk: %d GPUs is more than %s sells as one cluster (%d GPUs)",
