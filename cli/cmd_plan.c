@@ -18,6 +18,9 @@
 static const gp_opt OPTS[] = {
     {"budget", 0, OPT_USD, 0, "USD", NULL,
      "the most the run may cost, e.g. 250k (a dollar sign needs quotes: '$250k')"},
+    {"capacity", 0, OPT_CHOICE, 0, "WHICH", "ok|known|any",
+     "rank plans whose capacity is ok; known (default): ok or risk; any: unknown too "
+     "(exceeds is never ranked)"},
     {"ckpt-gbps", 0, OPT_NUMBER, 0, "GBPS", NULL,
      "checkpoint write/read bandwidth per node, Gb/s (default 8: about 1 GB/s, as "
      "Llama 3's storage per node)"},
@@ -57,7 +60,8 @@ static const gp_opt OPTS[] = {
     {"spot", 0, OPT_CHOICE, 0, "WHEN", "never|allow|only",
      "spot capacity: never, allow (default) or only"},
     {"spot-rate", 0, OPT_NUMBER, 0, "RATE", NULL,
-     "spot interruptions per node-hour, replacing data/spot-rates.csv (e.g. 0.0002)"},
+     "spot interruptions per node-hour, replacing AWS's Spot Advisor bands and the "
+     "per-kind assumptions (e.g. 0.0002)"},
     {"svg", 0, OPT_STRING, 0, "FILE", NULL,
      "also write a cost-vs-time chart of every candidate, with the frontier"},
     {"top", 'n', OPT_NUMBER, 0, "N", NULL, "show the N best plans (default 10; 0: all)"},
@@ -111,6 +115,13 @@ static json_t *plan_json(const gp_plan *p)
     json_object_set_new(j, "term", json_string(term_text(term, sizeof(term), p)));
     json_object_set_new(j, "pricing_kind", json_string(gp_pricing_kind_name(p->pricing_kind)));
     json_object_set_new(j, "catalog_finding", p->finding ? gp_json_str(p->finding) : json_null());
+    json_t *cap = json_object();
+    json_object_set_new(cap, "status", json_string(gp_capacity_name(p->capacity.status)));
+    json_object_set_new(cap, "max_gpus",
+                        p->capacity.max_gpus > 0 ? json_integer(p->capacity.max_gpus)
+                                                 : json_null());
+    json_object_set_new(cap, "source", gp_json_str(p->capacity.source ? p->capacity.source : ""));
+    json_object_set_new(j, "capacity", cap);
     json_object_set_new(j, "hours", gp_json_num(p->hours));
     json_object_set_new(j, "hours_p50", gp_json_num(p->hours_p50));
     json_object_set_new(j, "hours_p90", gp_json_num(p->hours_p90));
@@ -141,6 +152,19 @@ static json_t *plan_json(const gp_plan *p)
                             gp_json_num(p->checkpoint_interval_hours));
         json_object_set_new(j, "checkpoint_hours", gp_json_num(p->checkpoint_hours));
         json_object_set_new(j, "interruptions_expected", gp_json_num(p->interruptions));
+        json_object_set_new(j, "hosts", json_integer(p->hosts));
+        const gp_spot_risk *k = &p->spot_risk;
+        static const char *const BASIS[] = {"aws-spot-advisor", "assumption", "given"};
+        json_t *sr = json_object();
+        json_object_set_new(sr, "basis", json_string(BASIS[k->basis]));
+        json_object_set_new(sr, "band", k->band >= 0 ? json_string(k->band_label) : json_null());
+        json_object_set_new(sr, "monthly_pct", gp_json_num(100 * k->monthly));
+        json_object_set_new(sr, "monthly_p90_pct", gp_json_num(100 * k->monthly_p90));
+        json_object_set_new(sr, "p90_rate_per_node_hour",
+                            gp_json_num(k->p90_rate_per_node_hour));
+        json_object_set_new(sr, "lower_bound", json_boolean(k->lower_bound));
+        json_object_set_new(sr, "source", json_string(k->source ? k->source : ""));
+        json_object_set_new(j, "spot_risk", sr);
     }
     if (p->term == GP_TERM_RESERVED) {
         json_object_set_new(j, "term_months", p->term_months > 0 ? json_real(p->term_months)
@@ -185,11 +209,18 @@ static void plan_assumptions(const plan_cli *pc, const char **out, size_t *n,
     out[k] = buf[k];
     k++;
     snprintf(buf[k], GP_ASSUMPTION_LEN,
-             "spot: interruptions per node-hour from data/spot-rates.csv (AWS Spot Advisor "
-             "bands), times the nodes; checkpoints of %.0f GB written at %.0f Gb/s per node "
-             "every sqrt(2C/rate) (Young); %.2f h to replace capacity plus a reload; %d "
-             "Monte-Carlo runs, seed %llu",
+             "spot: interruptions per node-hour from AWS's Spot Advisor band of the type "
+             "and region (midpoint; P90 at the band's upper edge), else a stated per-kind "
+             "assumption (data/spot-assumptions.csv), times the hosts (a TPU slice is "
+             "several)");
+    out[k] = buf[k];
+    k++;
+    snprintf(buf[k], GP_ASSUMPTION_LEN,
+             "spot: checkpoints of %.0f GB written at %.0f Gb/s per node every sqrt(2C/rate) "
+             "(Young); %.2f h to replace capacity plus a reload; up to %d Monte-Carlo runs "
+             "(at least %d for candidates with many interruptions), seed %llu",
              pc->res.checkpoint_gb, r->ckpt_gbps, r->restart_hours, r->trials,
+             r->trials / 20 > 0 ? r->trials / 20 : 1,
              (unsigned long long)r->seed);
     out[k] = buf[k];
     k++;
@@ -262,6 +293,8 @@ static json_t *result_json(const plan_cli *pc)
     }
     json_object_set_new(root, "frontier", frontier);
     json_object_set_new(root, "candidates", json_integer((json_int_t)pc->res.nplans));
+    json_object_set_new(root, "capacity_left_out",
+                        json_integer((json_int_t)pc->res.capacity_left_out));
     json_object_set_new(root, "feasible", json_integer((json_int_t)pc->res.nfeasible));
     json_object_set_new(root, "binding", json_string(pc->res.binding));
     if (pc->req.serve_provider) {
@@ -273,8 +306,8 @@ static json_t *result_json(const plan_cli *pc)
         json_object_set_new(root, "serving", s);
     }
     json_t *as = json_array();
-    const char *lines[8];
-    char buf[8][GP_ASSUMPTION_LEN];
+    const char *lines[10];
+    char buf[10][GP_ASSUMPTION_LEN];
     size_t n;
     plan_assumptions(pc, lines, &n, buf);
     for (size_t i = 0; i < n; i++)
@@ -300,7 +333,7 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
         {"#", 1, 0, 0, 0},          {"PROVIDER", 0, 12, 8, 0}, {"INSTANCE", 0, 18, 10, 0},
         {"GPUS", 1, 0, 0, 0},       {"TERM", 0, 0, 0, 0},     {"DAYS", 1, 0, 0, 2},
         {"P90", 1, 0, 0, -1},       {"COST", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, -2},
-        {"MFU", 1, 0, 0, -3},        {"OK", 0, 0, 0, 1},
+        {"MFU", 1, 0, 0, -3},        {"OK", 0, 0, 0, 1},       {"CAP", 0, 0, 0, -4},
     };
     gp_table *t = gp_table_new(cols, sizeof(cols) / sizeof(cols[0]));
     if (!t)
@@ -329,7 +362,7 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
         }
         const char *cells[] = {rank, p->offer->provider, p->offer->instance_type, gpus,
                                term_text(term, sizeof(term), p), days, p90, cost, price, mfu,
-                               ok};
+                               ok, gp_capacity_name(p->capacity.status)};
         if (gp_table_add(t, cells) != 0) {
             gp_table_free(t);
             return GP_EXIT_FAIL;
@@ -381,15 +414,27 @@ static int text_out(const plan_cli *pc, gp_format fmt, int wide)
         st = gp_style_for(stdout);
     else
         st = (gp_style){"", "", "", "", "", ""};
-    char tok[32], budget[32], dl[32];
+    char tok[32], budget[32], dl[32], left[96] = "";
     const gp_model *m = pc->cj.job.model;
+    if (r->capacity_left_out > 0)
+        snprintf(left, sizeof(left), "; %zu left out for capacity (--capacity %s)",
+                 r->capacity_left_out,
+                 pc->req.capacity == GP_CAPACITY_RANK_OK    ? "ok"
+                 : pc->req.capacity == GP_CAPACITY_RANK_ANY ? "any"
+                                                            : "known");
     gp_fmt_usd(budget, sizeof(budget), pc->req.budget_usd);
     printf("%s%s, %s tokens%s; deadline %s, budget %s; %zu candidates from %zu instance "
            "types, %zu meet the constraints%s\n",
            st.bold, m->name, gp_fmt_si(tok, sizeof(tok), pc->cj.job.tokens), st.reset,
            days_text(dl, sizeof(dl), pc->req.deadline_hours),
            isnan(pc->req.budget_usd) ? "none" : budget, r->nplans, r->offers_considered,
-           r->nfeasible, "");
+           r->nfeasible, left);
+    if (r->nplans == 0 && r->capacity_left_out > 0) {
+        printf("No plan: every candidate was left out for capacity (%s; exceeds is never "
+               "ranked, --capacity any ranks unknown ones).\n",
+               pc->req.capacity == GP_CAPACITY_RANK_ANY ? "exceeds" : "see --capacity");
+        return GP_EXIT_OK;
+    }
     if (r->nplans == 0) {
         printf("No plan: no offer matching the filters can hold %s (%zu instance types too "
                "small, %zu without specs).\n",
@@ -406,7 +451,8 @@ static int text_out(const plan_cli *pc, gp_format fmt, int wide)
     }
     gp_note("DAYS: expected wall clock; P90: 90th percentile (spot: simulated). COST: "
             "whole run with storage, egress and serving. OK: meets deadline and budget "
-            "(late, over); * on the cost-time frontier.%s%s",
+            "(late, over); * on the cost-time frontier. CAP: capacity ok, risk (more than "
+            "is sold as one cluster) or unknown (no source; --capacity any).%s%s",
             any_floor ? " floor: an auction floor, not a price to count on (ranked last)." : "",
             any_finding ? " !: the catalog check flags this offer's price or count (see "
                           "its notes)."
@@ -430,8 +476,8 @@ static int text_out(const plan_cli *pc, gp_format fmt, int wide)
         k++;
     }
     printf("%s\n", frontier > 8 ? ", ..." : "");
-    const char *lines[8];
-    char buf[8][GP_ASSUMPTION_LEN];
+    const char *lines[10];
+    char buf[10][GP_ASSUMPTION_LEN];
     size_t n;
     plan_assumptions(pc, lines, &n, buf);
     printf("\n%sAssumptions%s\n", st.bold, st.reset);
@@ -539,6 +585,10 @@ static int parse(plan_cli *pc, gp_args *args)
                                                                            : GP_ALLOW_NEVER;
     if ((rc = gp_arg_int(args, "max-gpus", 1, 10000000, &r->max_gpus)))
         return rc;
+    const char *capacity = gp_arg_text(args, "capacity", "known");
+    r->capacity = !strcmp(capacity, "ok")    ? GP_CAPACITY_RANK_OK
+                  : !strcmp(capacity, "any") ? GP_CAPACITY_RANK_ANY
+                                             : GP_CAPACITY_RANK_KNOWN;
     if (gp_arg_set(args, "spot-rate")) {
         r->spot_rate_per_node_hour = gp_arg(args, "spot-rate")->number;
         if (!(r->spot_rate_per_node_hour < 1))

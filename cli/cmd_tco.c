@@ -237,25 +237,32 @@ static int cloud_options(const gp_catalog *cat, const gp_terms *terms,
         /* Only spot offers: not a floor, and below on-demand. */
         double spot = gp_offer_has_spot(o) ? gp_offer_spot_usd_per_gpu_hour(o) : NAN;
         if (spot > 0) {
-            gp_spot_basis basis;
-            double rate = gp_terms_spot_rate_per_node_hour(terms, o->provider, o->accel->name,
-                                                           &basis, NULL);
-            double slow = gp_spot_slowdown(isnan(rate) ? 0 : rate, t->checkpoint_hours,
-                                           t->restart_hours);
+            gp_spot_risk risk;
+            if (!gp_terms_spot_risk(terms, o->provider, gp_kind_name(o->kind), o->instance_type,
+                                    o->region, &risk))
+                continue;
+            double rate = risk.rate_per_node_hour;
+            double slow = gp_spot_slowdown(rate, t->checkpoint_hours, t->restart_hours);
             if (isnan(rate) || isnan(slow))
                 continue;
             double expected = spot * slow;
             if (expected < best_spot) {
                 best_spot = expected;
                 fill_row(t, OPT_SPOT, o, spot, expected);
-                static const char *const BASIS[] = {"its own rate", "its rate for any GPU",
-                                                    "AWS's rate for this GPU",
-                                                    "AWS's rate for any GPU"};
+                char why[160];
+                if (risk.basis == GP_SPOT_RISK_ADVISOR)
+                    snprintf(why, sizeof(why), "AWS Spot Advisor band %s in %s%s",
+                             risk.band_label, o->region,
+                             risk.lower_bound ? ", a lower bound" : "");
+                else
+                    snprintf(why, sizeof(why),
+                             "no published interruption data for %s %s: an assumption for a %s",
+                             o->provider, o->instance_type, gp_kind_name(o->kind));
                 snprintf(t->rows[OPT_SPOT].basis, sizeof(t->rows[0].basis),
                          "%s %s at $%.2f/GPU-h spot (%s:%u); %.2f interruptions/month "
-                         "(%s, data/spot-rates.csv) make a worked hour take %.4f h",
+                         "(%s) make a worked hour take %.4f h",
                          o->provider, o->instance_type, spot, o->source, o->line, rate * 730,
-                         BASIS[basis], slow);
+                         why, slow);
             }
         }
     }

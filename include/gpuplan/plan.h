@@ -37,6 +37,14 @@ const char *gp_term_name(gp_term t);
 typedef enum gp_objective { GP_OBJECTIVE_COST = 0, GP_OBJECTIVE_TIME } gp_objective;
 typedef enum gp_allow { GP_ALLOW_NEVER = 0, GP_ALLOW_YES, GP_ALLOW_ONLY } gp_allow;
 
+/* Which capacity statuses are ranked (--capacity): `known` (default) ok and
+ * risk, `ok` only ok, `any` also unknown. `exceeds` is never ranked. */
+typedef enum gp_capacity_rank {
+    GP_CAPACITY_RANK_KNOWN = 0,
+    GP_CAPACITY_RANK_OK,
+    GP_CAPACITY_RANK_ANY
+} gp_capacity_rank;
+
 typedef struct gp_discount {
     const char *provider;
     double fraction;            /* 0.2 = 20% off on-demand */
@@ -55,9 +63,11 @@ typedef struct gp_plan_request {
     gp_allow spot;              /* never, allow (default), only */
     gp_allow reserved;          /* never, allow (default) */
     int max_gpus;               /* 0: no limit */
+    gp_capacity_rank capacity;  /* which capacity statuses are ranked */
     const gp_discount *discounts;
     size_t ndiscounts;
-    double spot_rate_per_node_hour; /* NAN: from data/spot-rates.csv */
+    double spot_rate_per_node_hour; /* NAN: per instance type and region
+                                       (gp_terms_spot_risk) */
     double ckpt_gbps;           /* checkpoint write/read, Gb/s per node */
     double restart_hours;       /* re-provisioning after an interruption */
     double reuse;               /* share of a commitment's unused rest used */
@@ -102,6 +112,11 @@ typedef struct gp_plan {
     double gpu_hours;
     gp_layout layout;
     double spot_rate_per_node_hour;
+    gp_spot_risk spot_risk;     /* spot: where the rate comes from (AWS's
+                                   band, a kind assumption, --spot-rate) */
+    int hosts;                  /* machines interrupted one by one: the
+                                   instances, or a TPU slice's hosts */
+    gp_capacity capacity;       /* can a team rent this many (terms.h) */
     double checkpoint_interval_hours, checkpoint_hours, interruptions;
     int meets_deadline, meets_budget, pareto, rank;
     gp_pricing_kind pricing_kind; /* what the price means: on-demand, spot,
@@ -118,6 +133,9 @@ typedef struct gp_plan_result {
     size_t nplans;
     size_t nfeasible;           /* meeting deadline and budget */
     size_t offers_considered;   /* instance types tried */
+    size_t capacity_left_out;   /* candidates not ranked for capacity
+                                   (exceeds, or a status --capacity leaves
+                                   out) */
     size_t offers_too_small;    /* accelerators that cannot hold the job */
     size_t offers_without_specs;
     double checkpoint_gb;       /* weights + optimizer state */

@@ -1,7 +1,9 @@
 /* gpuplan — provider pricing terms beyond the hourly price: storage, egress
- * tiers, reserved commitments, spot interruption rates and cluster-size
+ * tiers, reserved commitments, spot interruption risk and cluster-size
  * limits, from data/providers.csv, data/egress.csv, data/reserved-terms.csv,
- * data/spot-rates.csv and data/cluster-limits.csv (each row sourced).
+ * AWS's Spot Instance Advisor feed (compiled at build time),
+ * data/spot-bands.csv, data/spot-assumptions.csv, data/tpu-hosts.csv and
+ * data/cluster-limits.csv (each row sourced).
  *
  * A gp_terms owns its strings; they stay valid until gp_terms_free(). */
 #ifndef GPUPLAN_TERMS_H
@@ -38,23 +40,79 @@ typedef struct gp_reserved_term {
 } gp_reserved_term;
 int gp_terms_reserved(const gp_terms *t, const char *provider, gp_reserved_term *out);
 
-/* How a spot rate was found. */
-typedef enum gp_spot_basis {
-    GP_SPOT_EXACT = 0,        /* the provider's figure for the accelerator */
-    GP_SPOT_PROVIDER_ANY,     /* the provider's figure for any instance */
-    GP_SPOT_PROXY,            /* AWS's figure for the accelerator */
-    GP_SPOT_PROXY_ANY         /* AWS's figure for any instance */
-} gp_spot_basis;
+/* Spot risk of one node from the real per-region data (docs/plan.md, "Spot
+ * risk"). AWS: the Spot Instance Advisor band of (instance type, region),
+ * turned into a rate with data/spot-bands.csv (expected at the band's
+ * midpoint, P90 at its upper edge; ">20%" has no upper edge, so both are
+ * its lower edge and `lower_bound` is set). Anything else, and AWS types
+ * the feed does not list in that region: no borrowed figure, but the
+ * stated assumption for the provider's kind (data/spot-assumptions.csv). */
+typedef enum gp_spot_risk_basis {
+    GP_SPOT_RISK_ADVISOR = 0,  /* AWS's band for the type and region */
+    GP_SPOT_RISK_ASSUMED,      /* no published figure: kind assumption */
+    GP_SPOT_RISK_GIVEN         /* --spot-rate (set by the planner) */
+} gp_spot_risk_basis;
 
-/* The spot interruption rate of one node, per hour, for a provider and an
- * accelerator: the provider's figure for that accelerator, else its figure
- * for any accelerator, else AWS's figure for that accelerator, else AWS's
- * for any (*basis says which). The data gives the share of instances
- * interrupted in a month, p; the rate is -ln(1 - p) / 730. `source` (may be
- * NULL) receives the row's source. Returns NAN when nothing applies. */
-double gp_terms_spot_rate_per_node_hour(const gp_terms *t, const char *provider,
-                                        const char *gpu, gp_spot_basis *basis,
-                                        const char **source);
+typedef struct gp_spot_risk {
+    gp_spot_risk_basis basis;
+    double rate_per_node_hour;     /* expected */
+    double p90_rate_per_node_hour; /* for the P90 */
+    double monthly, monthly_p90;   /* the shares they come from */
+    int band;                      /* advisor band 0-4, -1 otherwise */
+    int lower_bound;               /* the band has no upper edge (">20%") */
+    const char *band_label;        /* "<5%" ... ">20%", "" otherwise */
+    const char *source;            /* the band's or the assumption's basis */
+} gp_spot_risk;
+
+/* A share p of nodes interrupted in a month (730 hours) as a Poisson rate
+ * per node-hour, -ln(1 - p) / 730. NAN unless 0 <= p < 1. */
+double gp_spot_monthly_to_rate(double monthly);
+
+/* Fills *out for one offer's provider, kind ("hyperscaler" ...), instance
+ * type and region. Returns 0 only when not even an assumption applies. */
+int gp_terms_spot_risk(const gp_terms *t, const char *provider, const char *kind,
+                       const char *instance_type, const char *region, gp_spot_risk *out);
+
+/* How many hosts (machines that are interrupted one by one) a listing of
+ * `chips` accelerators of `gpu` is: a TPU slice of N chips is N / 4 hosts
+ * (v4, v5p) or N / 8 (v5e, v6e) (data/tpu-hosts.csv), at least 1; any
+ * other listing is one host. */
+int gp_terms_hosts_per_listing(const gp_terms *t, const char *gpu, int chips);
+
+/* Whether a team can rent a cluster of this size (docs/plan.md,
+ * "Capacity"; data/capacity.csv, one sourced row per provider and instance
+ * pattern):
+ *  - ok: one instance, or no more GPUs than the provider sells as one
+ *    cluster (AWS Capacity Block: 64 instances; Voltage Park 1,016 GPUs);
+ *  - risk: more than that but within the fabric's published size (or no
+ *    published maximum);
+ *  - unknown: several instances and no source for the cluster size, and
+ *    every multi-node spot job (no source gives a spot pool's size);
+ *  - exceeds: above the published maximum, several instances of a provider
+ *    that sells no clusters (marketplace hosts), or several single-GPU VMs. */
+typedef enum gp_capacity_status {
+    GP_CAPACITY_OK = 0,
+    GP_CAPACITY_RISK,
+    GP_CAPACITY_UNKNOWN,
+    GP_CAPACITY_EXCEEDS
+} gp_capacity_status;
+
+/* "ok", "risk", "unknown", "exceeds". */
+const char *gp_capacity_name(gp_capacity_status s);
+
+typedef struct gp_capacity {
+    gp_capacity_status status;
+    int max_gpus;           /* the size sold as one cluster; 0 unknown */
+    const char *source;     /* the row's source, or the rule applied */
+} gp_capacity;
+
+/* The capacity of `instances` x `gpus_per_instance` of one offer, `hosts`
+ * machines in all (a TPU slice is several); `spot` for the spot term;
+ * `per_gpu_listing` when the price is per GPU of an unpublished node
+ * size. */
+void gp_terms_capacity(const gp_terms *t, const char *provider, const char *instance_type,
+                       int spot, int gpus_per_instance, int per_gpu_listing, int instances,
+                       int hosts, gp_capacity *out);
 
 /* The most GPUs one cluster of this provider's instance type may have, or
  * 0 when the data gives no limit. */

@@ -241,6 +241,8 @@ typedef struct cluster {
     int max_instances;
     const char *net_basis;       /* how net_gbps was chosen */
     int assumed_net;             /* no fabric data: Ethernet assumed */
+    int hosts_per_instance;      /* machines interrupted one by one (a TPU
+                                    slice is several hosts) */
 } cluster;
 
 static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
@@ -256,6 +258,7 @@ static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
     if (o->gpu_count > PLAN_MAX_GPUS)
         return 0;
     c->per_instance = (int)o->gpu_count;
+    c->hosts_per_instance = gp_terms_hosts_per_listing(x->terms, o->gpu, c->per_instance);
     int per_gpu_listing = (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;
     c->per_node = per_gpu_listing ? ASSUMED_GPUS_PER_NODE : c->per_instance;
     double node_gbps = o->fabric_gbps;
@@ -350,7 +353,8 @@ static int choose(ctx *x, const gp_offer *o, const cluster *c, double usd_per_ho
                       c->net_gbps),                                                    \
      (*(vp) && (*(vp))->ok && (*(vp))->fits)                                           \
          ? (isnan(spot_node_rate) ? (*(vp))->hours                                     \
-                                  : spot_hours(x, req, (*(vp))->hours, count_at(i),    \
+                                  : spot_hours(x, req, (*(vp))->hours,                 \
+                                               count_at(i) * c->hosts_per_instance,    \
                                                spot_node_rate, NULL))                  \
          : INFINITY)
     int best = -1;
@@ -541,6 +545,7 @@ static void fill_common(const ctx *x, gp_plan *p, const gp_offer *o, size_t regi
     p->regions = regions;
     p->instances = ch->instances;
     p->gpus = ch->instances * c->per_instance;
+    p->hosts = ch->instances * c->hosts_per_instance;
     p->mfu = ch->est->mfu;
     p->layout = ch->est->layout;
     p->hours = p->hours_p50 = p->hours_p90 = ch->hours;
@@ -675,9 +680,11 @@ static const gp_plan *on_demand_of(const ctx *x, const gp_offer *o)
 typedef struct spot_job {
     size_t plan;                 /* index into ctx.plans */
     gp_spot_params params;
+    double p90_rate;             /* the job's rate for the P90 (the band's
+                                    upper edge times the hosts) */
+    int trials;                  /* runs for this candidate (spot_trials) */
     uint64_t seed;
     double base;                 /* on-demand-equivalent hours */
-    gp_spot_basis basis;
     int simulate;
     gp_spot_sim sim;
     gp_status status;
@@ -700,7 +707,7 @@ static void *spot_worker(void *arg)
             return NULL;
         spot_job *j = &pool->jobs[i];
         gp_error err;
-        j->status = j->simulate ? gp_spot_simulate(&j->params, pool->trials, j->seed, &j->sim, &err)
+        j->status = j->simulate ? gp_spot_simulate(&j->params, j->trials, j->seed, &j->sim, &err)
                                 : GP_OK;
     }
 }
@@ -737,6 +744,50 @@ static void spot_join(spot_threads *st)
         pthread_join(st->threads[t], NULL);
 }
 
+/* Runs for one candidate: the requested number while it expects up to 9
+ * interruptions, then fewer, so that no candidate simulates more than
+ * about 10 x trials uninterrupted stretches (each run costs one stretch per
+ * interruption), but never fewer than trials / 20. With many interruptions
+ * the run time is close to normal (a sum of many losses), and 500 runs
+ * still put the P90 within about 0.08 standard deviations
+ * (sqrt(0.9 x 0.1 / n) / phi(1.28)); the time it saves is most of the
+ * planner's (docs/plan.md, "Speed"). Deterministic: same inputs, same
+ * count. */
+static int spot_trials(int trials, double interruptions)
+{
+    double fit = 10.0 * trials / (interruptions + 1);
+    int least = trials / 20 > 0 ? trials / 20 : 1;
+    if (!(fit < trials))
+        return trials;
+    return fit < least ? least : (int)fit;
+}
+
+/* The P90 without a second simulation (docs/plan.md, "Spot risk"): the
+ * closed-form expectation at the P90 rate (the band's upper edge), plus the
+ * simulated spread above the mean at the expected rate, scaled by
+ * sqrt(p90 rate / rate): time lost is a compound Poisson sum, whose
+ * variance grows linearly with the rate. The checkpoint interval stays the
+ * plan's (tuned to the expected rate). */
+static double p90_hours(const spot_job *j)
+{
+    double p90 = j->sim.p90_hours;
+    double rate = j->params.rate_per_hour;
+    if (j->p90_rate > rate && rate > 0) {
+        gp_spot_params hi = j->params;
+        hi.rate_per_hour = j->p90_rate;
+        hi.interval_hours = j->sim.interval_hours;
+        double mean_hi;
+        gp_error err;
+        if (gp_spot_expected_hours(&hi, &mean_hi, &err) == GP_OK && isfinite(mean_hi)) {
+            double spread = j->sim.p90_hours - j->sim.mean_hours;
+            p90 = mean_hi + (spread > 0 ? spread : 0) * sqrt(j->p90_rate / rate);
+        } else {
+            p90 = INFINITY;
+        }
+    }
+    return p90 < j->sim.p50_hours ? j->sim.p50_hours : p90;
+}
+
 static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
 {
     gp_plan *p = &x->plans[j->plan];
@@ -753,7 +804,7 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
                 "expectation");
     } else if (j->status == GP_OK) {
         p->hours_p50 = j->sim.p50_hours;
-        p->hours_p90 = j->sim.p90_hours;
+        p->hours_p90 = p90_hours(j);
         p->checkpoint_interval_hours = j->sim.interval_hours;
         p->interruptions = j->sim.interruptions_mean;
     } else {
@@ -761,18 +812,21 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
     }
     p->breakdown.compute_usd = p->usd_per_gpu_hour * p->gpus * j->base;
     p->breakdown.spot_overhead_usd = p->usd_per_gpu_hour * p->gpus * (expected - j->base);
-    if (isnan(x->req->spot_rate_per_node_hour)) {
-        double r = p->spot_rate_per_node_hour;
-        if (j->basis == GP_SPOT_PROVIDER_ANY)
-            note(p, "%s gives no figure for %s: its figure for all spot instances used (%.2g "
-                    "per node-hour)", o->provider, o->gpu, r);
-        else if (j->basis == GP_SPOT_PROXY)
-            note(p, "no interruption data for %s: AWS's figure for %s used (%.2g per "
-                    "node-hour)", o->provider, o->gpu, r);
-        else if (j->basis == GP_SPOT_PROXY_ANY)
-            note(p, "no interruption data for %s or for %s: AWS's figure for all spot "
-                    "instances used (%.2g per node-hour)", o->provider, o->gpu, r);
-    }
+    const gp_spot_risk *k = &p->spot_risk;
+    if (k->basis == GP_SPOT_RISK_ADVISOR)
+        note(p, "AWS Spot Advisor: %s in %s is band %s a month: %.2g per node-hour expected "
+                "(%.1f%%), %.2g for the P90 (%.0f%%)%s",
+             o->instance_type, o->region, k->band_label, k->rate_per_node_hour,
+             100 * k->monthly, k->p90_rate_per_node_hour, 100 * k->monthly_p90,
+             k->lower_bound ? "; the band has no upper edge: both are lower bounds" : "");
+    else if (k->basis == GP_SPOT_RISK_ASSUMED)
+        note(p, "no published interruption data for %s %s: assumed %.0f%% a month for a %s "
+                "(%.0f%% for the P90; an assumption, --spot-rate replaces it)",
+             o->provider, o->instance_type, 100 * k->monthly, gp_kind_name(o->kind),
+             100 * k->monthly_p90);
+    if (p->hosts > p->instances)
+        note(p, "interruptions counted per host: %d hosts (%d per %s of %d chips)", p->hosts,
+             p->hosts / p->instances, o->instance_type, (int)o->gpu_count);
     note(p, "%.1f expected interruptions; checkpoint %.2g h every %.2g h (Young); +%.1f%% time",
          p->interruptions, p->checkpoint_hours, p->checkpoint_interval_hours,
          100 * (expected / j->base - 1));
@@ -783,6 +837,13 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
         note(p, "dearer than on-demand on the same instance ($%.0f vs $%.0f): interruptions "
                 "cost more than the spot discount saves",
              p->cost_usd, od->cost_usd);
+}
+
+/* Whether --capacity ranks a status (exceeds: never). */
+static int capacity_ranked(gp_capacity_status s, gp_capacity_rank want)
+{
+    return s == GP_CAPACITY_OK || (s == GP_CAPACITY_RISK && want != GP_CAPACITY_RANK_OK) ||
+           (s == GP_CAPACITY_UNKNOWN && want == GP_CAPACITY_RANK_ANY);
 }
 
 /* Builds the spot candidates and their simulation jobs (*jobs, *njobs;
@@ -813,13 +874,22 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
         cluster c;
         if (!cluster_for(x, o, &c))
             continue;
-        gp_spot_basis basis = GP_SPOT_EXACT;
-        double node_rate = req->spot_rate_per_node_hour;
-        if (isnan(node_rate))
-            node_rate = gp_terms_spot_rate_per_node_hour(x->terms, o->provider, o->gpu, &basis,
-                                                         NULL);
-        if (isnan(node_rate))
-            continue;
+        gp_spot_risk risk;
+        memset(&risk, 0, sizeof(risk));
+        double node_rate = req->spot_rate_per_node_hour, p90_rate = node_rate;
+        if (isnan(node_rate)) {
+            if (!gp_terms_spot_risk(x->terms, o->provider, gp_kind_name(o->kind),
+                                    o->instance_type, o->region, &risk))
+                continue;
+            node_rate = risk.rate_per_node_hour;
+            p90_rate = risk.p90_rate_per_node_hour;
+        } else {
+            risk.basis = GP_SPOT_RISK_GIVEN;
+            risk.band = -1;
+            risk.band_label = "";
+            risk.rate_per_node_hour = risk.p90_rate_per_node_hour = node_rate;
+            risk.source = "--spot-rate";
+        }
         if (req->spot == GP_ALLOW_ONLY)
             (*considered)++;
         choice ch;
@@ -828,9 +898,12 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
             goto oom;
         if (!got)
             continue;
+        int hosts = ch.instances * c.hosts_per_instance;
         spot_job *j = &jobs[njobs];
         j->base = ch.hours;
-        double expected = spot_hours(x, req, j->base, ch.instances, node_rate, &j->params);
+        double expected = spot_hours(x, req, j->base, hosts, node_rate, &j->params);
+        j->p90_rate = p90_rate * hosts;
+        j->trials = spot_trials(req->trials, j->params.rate_per_hour * expected);
         /* Interruptions so frequent that restarts and lost work triple the
          * run: not a plan anyone would take. */
         if (!(expected <= 3 * j->base))
@@ -844,16 +917,25 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
         attach_finding(x, p);
         p->usd_per_gpu_hour = o->spot_usd_per_hour / c.per_instance;
         p->spot_rate_per_node_hour = node_rate;
+        p->spot_risk = risk;
         p->checkpoint_hours = j->params.checkpoint_hours;
         p->hours = expected;
         j->plan = (size_t)(p - x->plans);
-        j->basis = basis;
         j->seed = req->seed + i;
         /* A plan that misses the deadline on average is not simulated: it
          * misses it at P90 too, its spread changes no ranking, and the
          * thousands of interruptions of its run would make the simulation
          * the slowest part of planning. */
         j->simulate = isfinite(expected) && expected <= x->deadline;
+        /* A candidate --capacity will not rank is not simulated either (it
+         * still goes through the shape merge and rank_by_capacity, which
+         * drops and counts it): under the default every multi-node spot
+         * job is 'unknown', and simulating them was most of the time. */
+        gp_capacity cap;
+        gp_terms_capacity(x->terms, o->provider, o->instance_type, 1, (int)o->gpu_count,
+                          (o->flags & GP_OFFER_PER_GPU_LISTING) != 0, ch.instances, hosts, &cap);
+        if (!capacity_ranked(cap.status, req->capacity))
+            j->simulate = 0;
         njobs++;
     }
     free(rows);
@@ -1069,6 +1151,34 @@ static void serve_compare(const ctx *x, gp_plan_result *r)
  * one chip, the same 8-GPU node with more CPUs) give the same plan at the
  * same size: keep the cheapest of each provider, accelerator, term and GPU
  * count, and name the others on it. */
+/* Capacity of every candidate (docs/plan.md, "Capacity"); candidates whose
+ * status --capacity does not rank, and every `exceeds`, leave the list.
+ * Returns how many left. */
+static size_t rank_by_capacity(ctx *x)
+{
+    size_t kept = 0;
+    gp_capacity_rank want = x->req->capacity;
+    for (size_t i = 0; i < x->nplans; i++) {
+        gp_plan *p = &x->plans[i];
+        const gp_offer *o = p->offer;
+        gp_terms_capacity(x->terms, o->provider, o->instance_type, p->term == GP_TERM_SPOT,
+                          (int)o->gpu_count, (o->flags & GP_OFFER_PER_GPU_LISTING) != 0,
+                          p->instances, p->hosts, &p->capacity);
+        gp_capacity_status s = p->capacity.status;
+        if (!capacity_ranked(s, want))
+            continue;
+        if (s == GP_CAPACITY_RISK)
+            note(p, "capacity risk: %d GPUs is more than %s sells as one cluster (%d GPUs)",
+                 p->gpus, o->provider, p->capacity.max_gpus);
+        else if (s == GP_CAPACITY_UNKNOWN)
+            note(p, "capacity unknown: %s", p->capacity.source);
+        x->plans[kept++] = *p;
+    }
+    size_t gone = x->nplans - kept;
+    x->nplans = kept;
+    return gone;
+}
+
 static void drop_alternative_shapes(ctx *x)
 {
     size_t kept = 0;
@@ -1193,6 +1303,7 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
     }
 
     drop_alternative_shapes(&x);
+    out->capacity_left_out = rank_by_capacity(&x);
     for (size_t i = 0; i < x.nplans; i++) {
         gp_plan *p = &x.plans[i];
         /* Spot plans must meet the deadline on average and at their P90. */

@@ -12,20 +12,35 @@
 #include "core/embedded.h"
 #include "core/fail.h"
 #include "plan/plan_internal.h"
+#include "plan/spot_advisor.h"
 #include "core/numparse.h"
 
 typedef struct storage_row { const char *provider; double usd; } storage_row;
 typedef struct egress_row { const char *provider; double from, to, usd; } egress_row;
 typedef struct reserved_row { const char *provider; gp_reserved_term term; } reserved_row;
-typedef struct spot_row { const char *provider, *gpu, *source; double monthly; } spot_row;
 typedef struct limit_row { const char *provider, *pattern, *source; int max_gpus; } limit_row;
 
+typedef struct band_row {
+    int band, lower_bound;
+    const char *label, *source;
+    double expected, p90;
+} band_row;
+typedef struct assume_row { const char *kind, *source; double expected, p90; } assume_row;
+typedef struct host_row { const char *gpu; int chips; } host_row;
+typedef struct capacity_row {
+    const char *provider, *pattern, *term, *source;
+    int multinode, max_gpus, fabric_max_gpus;
+} capacity_row;
+
 struct gp_terms {
+    band_row *bands; size_t nbands;
+    assume_row *assume; size_t nassume;
+    host_row *hosts; size_t nhosts;
+    capacity_row *capacity; size_t ncapacity;
     gp_arena arena;
     storage_row *storage; size_t nstorage;
     egress_row *egress; size_t negress;
     reserved_row *reserved; size_t nreserved;
-    spot_row *spot; size_t nspot;
     limit_row *limits; size_t nlimits;
     gp_provider_facts *facts; size_t nfacts;
 };
@@ -111,21 +126,6 @@ static gp_status reserved_row_fn(reader *r, const char *const *v, long line, gp_
     return GP_OK;
 }
 
-static gp_status spot_row_fn(reader *r, const char *const *v, long line, gp_error *err)
-{
-    double pct;
-    gp_status st = number(r, line, "monthly_interruption_pct", v[2], 0, &pct, err);
-    if (st != GP_OK)
-        return st;
-    if (pct >= 100)
-        return gp_fail(err, GP_EDATA, r->file, line, "monthly_interruption_pct must be below 100");
-    spot_row *s = push((void **)&r->t->spot, &r->t->nspot, sizeof(*s));
-    if (!s)
-        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
-    *s = (spot_row){v[0], v[1], v[3], pct / 100.0};
-    return GP_OK;
-}
-
 static gp_status limit_row_fn(reader *r, const char *const *v, long line, gp_error *err)
 {
     double max;
@@ -151,6 +151,105 @@ static gp_status facts_row_fn(reader *r, const char *const *v, long line, gp_err
     return GP_OK;
 }
 
+static gp_status band_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+{
+    double band, hi, expected, p90;
+    gp_status st = number(r, line, "band", v[0], 0, &band, err);
+    if (st == GP_OK) st = number(r, line, "hi_pct", v[2], 1, &hi, err);
+    if (st == GP_OK) st = number(r, line, "expected_pct", v[3], 0, &expected, err);
+    if (st == GP_OK) st = number(r, line, "p90_pct", v[4], 0, &p90, err);
+    if (st != GP_OK)
+        return st;
+    if (band != floor(band) || band > 9 || expected >= 100 || p90 >= 100 || p90 < expected)
+        return gp_fail(err, GP_EDATA, r->file, line,
+                       "a band needs a whole index and 0 <= expected <= p90 < 100");
+    band_row *b = push((void **)&r->t->bands, &r->t->nbands, sizeof(*b));
+    if (!b)
+        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
+    /* No upper edge (">20%"): both figures are lower bounds, and said. */
+    *b = (band_row){(int)band, isnan(hi), v[1], v[5], expected / 100, p90 / 100};
+    return GP_OK;
+}
+
+/* Every band of the compiled feed has a row in spot-bands.csv, under the
+ * feed's own label: a feed with a new band fails the build's tests, not a
+ * plan. */
+static gp_status check_bands(const gp_terms *t, gp_error *err)
+{
+    const gp_spot_advisor_table *a = &gp_spot_advisor;
+    for (size_t i = 0; i < a->nlabels; i++) {
+        const band_row *b = NULL;
+        for (size_t j = 0; j < t->nbands && !b; j++)
+            if (t->bands[j].band == (int)i)
+                b = &t->bands[j];
+        if (!b)
+            return gp_fail(err, GP_EDATA, "embedded:spot-bands.csv", 0,
+                           "no row for band %zu ('%s') of spot-advisor-data.json", i,
+                           a->labels[i]);
+        if (strcmp(b->label, a->labels[i]) != 0)
+            return gp_fail(err, GP_EDATA, "embedded:spot-bands.csv", 0,
+                           "band %zu is labelled '%s'; spot-advisor-data.json says '%s'", i,
+                           b->label, a->labels[i]);
+    }
+    return GP_OK;
+}
+
+static gp_status assume_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+{
+    double expected, p90;
+    gp_status st = number(r, line, "expected_pct", v[1], 0, &expected, err);
+    if (st == GP_OK) st = number(r, line, "p90_pct", v[2], 0, &p90, err);
+    if (st != GP_OK)
+        return st;
+    if (expected >= 100 || p90 >= 100 || p90 < expected)
+        return gp_fail(err, GP_EDATA, r->file, line, "needs 0 <= expected <= p90 < 100");
+    assume_row *a = push((void **)&r->t->assume, &r->t->nassume, sizeof(*a));
+    if (!a)
+        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
+    *a = (assume_row){v[0], v[3], expected / 100, p90 / 100};
+    return GP_OK;
+}
+
+static gp_status capacity_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+{
+    double max, fabric;
+    gp_status st = number(r, line, "max_gpus", v[4], 1, &max, err);
+    if (st == GP_OK) st = number(r, line, "fabric_max_gpus", v[5], 1, &fabric, err);
+    if (st != GP_OK)
+        return st;
+    if (strcmp(v[2], "any") != 0 && strcmp(v[2], "spot") != 0 && strcmp(v[2], "on-demand") != 0)
+        return gp_fail(err, GP_EDATA, r->file, line,
+                       "term must be any, spot or on-demand, not '%s'", v[2]);
+    if (strcmp(v[3], "yes") != 0 && strcmp(v[3], "no") != 0)
+        return gp_fail(err, GP_EDATA, r->file, line, "multinode must be yes or no");
+    if ((!isnan(max) && (max < 1 || max > 1e7 || max != floor(max))) ||
+        (!isnan(fabric) && (fabric < 1 || fabric > 1e7 || fabric != floor(fabric))) ||
+        (!isnan(max) && !isnan(fabric) && fabric < max))
+        return gp_fail(err, GP_EDATA, r->file, line,
+                       "max_gpus and fabric_max_gpus are whole numbers, max <= fabric");
+    capacity_row *c = push((void **)&r->t->capacity, &r->t->ncapacity, sizeof(*c));
+    if (!c)
+        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
+    *c = (capacity_row){v[0], v[1], v[2], v[6], strcmp(v[3], "yes") == 0,
+                        isnan(max) ? 0 : (int)max, isnan(fabric) ? 0 : (int)fabric};
+    return GP_OK;
+}
+
+static gp_status host_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+{
+    double chips;
+    gp_status st = number(r, line, "chips_per_host", v[1], 0, &chips, err);
+    if (st != GP_OK)
+        return st;
+    if (chips < 1 || chips > 64 || chips != floor(chips))
+        return gp_fail(err, GP_EDATA, r->file, line, "chips_per_host must be 1 to 64");
+    host_row *h = push((void **)&r->t->hosts, &r->t->nhosts, sizeof(*h));
+    if (!h)
+        return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
+    *h = (host_row){v[0], (int)chips};
+    return GP_OK;
+}
+
 static gp_status read_file(gp_terms *t, const char *file, const char *const *columns,
                            int ncols,
                            gp_status (*fn)(reader *, const char *const *, long, gp_error *),
@@ -171,7 +270,6 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
     static const char *const STORAGE[] = {"provider", "block_storage_usd_per_gb_month"};
     static const char *const EGRESS[] = {"provider", "from_gb", "to_gb", "usd_per_gb"};
     static const char *const RESERVED[] = {"provider", "term_months", "discount_pct", "source"};
-    static const char *const SPOT[] = {"provider", "gpu", "monthly_interruption_pct", "source"};
     static const char *const LIMITS[] = {"provider", "instance_pattern", "max_gpus", "source"};
     static const char *const FACTS[] = {
         "provider", "kind", "spot_available", "spot_max_discount_pct", "spot_notice",
@@ -186,9 +284,19 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
     gp_status st = read_file(t, "providers.csv", STORAGE, 2, storage_row_fn, err);
     if (st == GP_OK) st = read_file(t, "egress.csv", EGRESS, 4, egress_row_fn, err);
     if (st == GP_OK) st = read_file(t, "reserved-terms.csv", RESERVED, 4, reserved_row_fn, err);
-    if (st == GP_OK) st = read_file(t, "spot-rates.csv", SPOT, 4, spot_row_fn, err);
     if (st == GP_OK) st = read_file(t, "cluster-limits.csv", LIMITS, 4, limit_row_fn, err);
     if (st == GP_OK) st = read_file(t, "providers.csv", FACTS, 16, facts_row_fn, err);
+    static const char *const BANDS[] = {"band", "label", "hi_pct", "expected_pct", "p90_pct",
+                                         "source"};
+    static const char *const ASSUME[] = {"kind", "expected_pct", "p90_pct", "basis"};
+    static const char *const HOSTS[] = {"gpu", "chips_per_host"};
+    if (st == GP_OK) st = read_file(t, "spot-bands.csv", BANDS, 6, band_row_fn, err);
+    if (st == GP_OK) st = read_file(t, "spot-assumptions.csv", ASSUME, 4, assume_row_fn, err);
+    if (st == GP_OK) st = read_file(t, "tpu-hosts.csv", HOSTS, 2, host_row_fn, err);
+    static const char *const CAPACITY[] = {"provider", "instance_pattern", "term", "multinode",
+                                           "max_gpus", "fabric_max_gpus", "source"};
+    if (st == GP_OK) st = read_file(t, "capacity.csv", CAPACITY, 7, capacity_row_fn, err);
+    if (st == GP_OK) st = check_bands(t, err);
     if (st != GP_OK) {
         gp_terms_free(t);
         return st;
@@ -204,9 +312,12 @@ void gp_terms_free(gp_terms *t)
     free(t->storage);
     free(t->egress);
     free(t->reserved);
-    free(t->spot);
     free(t->limits);
     free(t->facts);
+    free(t->bands);
+    free(t->assume);
+    free(t->hosts);
+    free(t->capacity);
     gp_arena_free(&t->arena);
     free(t);
 }
@@ -254,38 +365,6 @@ int gp_terms_reserved(const gp_terms *t, const char *provider, gp_reserved_term 
     return 0;
 }
 
-static const spot_row *find_spot(const gp_terms *t, const char *provider, const char *gpu)
-{
-    for (size_t i = 0; i < t->nspot; i++)
-        if (strcasecmp(t->spot[i].provider, provider) == 0 &&
-            strcasecmp(t->spot[i].gpu, gpu) == 0)
-            return &t->spot[i];
-    return NULL;
-}
-
-double gp_terms_spot_rate_per_node_hour(const gp_terms *t, const char *provider,
-                                        const char *gpu, gp_spot_basis *basis,
-                                        const char **source)
-{
-    *basis = GP_SPOT_EXACT;
-    if (!t || !provider || !gpu)
-        return NAN;
-    const spot_row *s = find_spot(t, provider, gpu);
-    if (!s && (s = find_spot(t, provider, "*")))
-        *basis = GP_SPOT_PROVIDER_ANY;
-    if (!s && (s = find_spot(t, "aws", gpu)))
-        *basis = GP_SPOT_PROXY;
-    if (!s && (s = find_spot(t, "aws", "*")))
-        *basis = GP_SPOT_PROXY_ANY;
-    if (!s)
-        return NAN;
-    if (source)
-        *source = s->source;
-    /* A month of 730 hours; a share p interrupted in a month is a Poisson
-     * rate of -ln(1 - p) per month. */
-    return -log1p(-s->monthly) / 730.0;
-}
-
 int gp_terms_max_gpus(const gp_terms *t, const char *provider, const char *instance_type,
                       const char **source)
 {
@@ -307,4 +386,139 @@ const gp_provider_facts *gp_terms_provider(const gp_terms *t, const char *provid
         if (strcasecmp(t->facts[i].provider, provider) == 0)
             return &t->facts[i];
     return NULL;
+}
+
+double gp_spot_monthly_to_rate(double monthly)
+{
+    /* A month is 730 hours. A node interrupted with probability p over a
+     * month of a Poisson process has a rate of -ln(1 - p) per month. */
+    if (!(monthly >= 0 && monthly < 1))
+        return NAN;
+    return -log1p(-monthly) / 730.0;
+}
+
+int gp_terms_spot_risk(const gp_terms *t, const char *provider, const char *kind,
+                       const char *instance_type, const char *region, gp_spot_risk *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->band = -1;
+    out->band_label = "";
+    if (!t || !provider)
+        return 0;
+    /* The feed is AWS's: only AWS offers are looked up in it, by their own
+     * instance type and region; nothing is borrowed for anyone else. */
+    int band = strcasecmp(provider, "aws") == 0 && instance_type && region
+                   ? gp_spot_advisor_band(&gp_spot_advisor, instance_type, region)
+                   : -1;
+    for (size_t i = 0; band >= 0 && i < t->nbands; i++)
+        if (t->bands[i].band == band) {
+            const band_row *b = &t->bands[i];
+            out->basis = GP_SPOT_RISK_ADVISOR;
+            out->band = b->band;
+            out->band_label = b->label;
+            out->lower_bound = b->lower_bound;
+            out->monthly = b->expected;
+            out->monthly_p90 = b->p90;
+            out->rate_per_node_hour = gp_spot_monthly_to_rate(b->expected);
+            out->p90_rate_per_node_hour = gp_spot_monthly_to_rate(b->p90);
+            out->source = b->source;
+            return 1;
+        }
+    const assume_row *a = NULL;
+    for (size_t i = 0; i < t->nassume && !a; i++)
+        if (kind && strcasecmp(t->assume[i].kind, kind) == 0)
+            a = &t->assume[i];
+    for (size_t i = 0; i < t->nassume && !a; i++)
+        if (strcasecmp(t->assume[i].kind, "unknown") == 0)
+            a = &t->assume[i];
+    if (!a)
+        return 0;
+    out->basis = GP_SPOT_RISK_ASSUMED;
+    out->monthly = a->expected;
+    out->monthly_p90 = a->p90;
+    out->rate_per_node_hour = gp_spot_monthly_to_rate(a->expected);
+    out->p90_rate_per_node_hour = gp_spot_monthly_to_rate(a->p90);
+    out->source = a->source;
+    return 1;
+}
+
+int gp_terms_hosts_per_listing(const gp_terms *t, const char *gpu, int chips)
+{
+    for (size_t i = 0; t && gpu && i < t->nhosts; i++)
+        if (strcasecmp(t->hosts[i].gpu, gpu) == 0) {
+            int hosts = (chips + t->hosts[i].chips - 1) / t->hosts[i].chips;
+            return hosts > 0 ? hosts : 1;
+        }
+    return 1;
+}
+
+const char *gp_capacity_name(gp_capacity_status s)
+{
+    switch (s) {
+    case GP_CAPACITY_OK: return "ok";
+    case GP_CAPACITY_RISK: return "risk";
+    case GP_CAPACITY_UNKNOWN: return "unknown";
+    case GP_CAPACITY_EXCEEDS: return "exceeds";
+    }
+    return "unknown";
+}
+
+static const capacity_row *find_capacity(const gp_terms *t, const char *provider,
+                                         const char *instance_type, int spot)
+{
+    for (size_t i = 0; t && provider && instance_type && i < t->ncapacity; i++) {
+        const capacity_row *c = &t->capacity[i];
+        int term_ok = strcmp(c->term, "any") == 0 ||
+                      strcmp(c->term, spot ? "spot" : "on-demand") == 0;
+        if (term_ok && strcasecmp(c->provider, provider) == 0 &&
+            fnmatch(c->pattern, instance_type, 0) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+void gp_terms_capacity(const gp_terms *t, const char *provider, const char *instance_type,
+                       int spot, int gpus_per_instance, int per_gpu_listing, int instances,
+                       int hosts, gp_capacity *out)
+{
+    int gpus = instances * gpus_per_instance;
+    const capacity_row *c = find_capacity(t, provider, instance_type, spot);
+    out->max_gpus = c ? c->max_gpus : 0;
+    /* A spot TPU slice of many hosts is a multi-node spot job too. */
+    if (instances <= 1 && !(spot && hosts > 1)) {
+        out->status = GP_CAPACITY_OK;
+        out->source = "one listed instance";
+        return;
+    }
+    if (c && !c->multinode && instances > 1) {
+        out->status = GP_CAPACITY_EXCEEDS;
+        out->source = c->source;
+        return;
+    }
+    if (!c && gpus_per_instance == 1 && !per_gpu_listing) {
+        out->status = GP_CAPACITY_EXCEEDS;
+        out->source = "several single-GPU VMs are not a cluster anyone sells (no fabric "
+                      "between them; gpuplan rule, issue 9 section 1)";
+        return;
+    }
+    /* A Capacity Block or a sold cluster is not a spot pool: only a row
+     * for spot says how large one is, and none does. */
+    if (spot && (!c || strcmp(c->term, "spot") != 0)) {
+        out->status = GP_CAPACITY_UNKNOWN;
+        out->max_gpus = 0;
+        out->source = "no source gives the size of this provider's spot pool";
+        return;
+    }
+    if (!c) {
+        out->status = GP_CAPACITY_UNKNOWN;
+        out->source = "no published cluster size for this provider and instance type";
+        return;
+    }
+    out->source = c->source;
+    if (c->max_gpus > 0 && gpus <= c->max_gpus)
+        out->status = GP_CAPACITY_OK;
+    else if (c->fabric_max_gpus > 0 && gpus > c->fabric_max_gpus)
+        out->status = GP_CAPACITY_EXCEEDS;
+    else
+        out->status = GP_CAPACITY_RISK;
 }

@@ -53,6 +53,10 @@ static gp_plan_request request(fixture *f, const char *model, double tokens)
     r.job.tokens = tokens;
     r.deadline_hours = 30 * 24;
     r.trials = 2000;
+    /* Most tests are about the planner's arithmetic on hand-made offers
+     * whose cluster sizes no source gives: rank every status but exceeds
+     * (capacity_ranks tests the default). */
+    r.capacity = GP_CAPACITY_RANK_ANY;
     return r;
 }
 
@@ -197,15 +201,122 @@ static void spot_terms(void **state)
     assert_close(s->hours, hours_for(f, &r, s->gpus), 1e-9);
     gp_plan_result_free(&res);
 
-    r.spot_rate_per_node_hour = NAN; /* data/spot-rates.csv: aws H100 */
+    r.spot_rate_per_node_hour = NAN; /* AWS's feed: p5.48xlarge, us-east-1, '>20%' */
     res = run(f, f->small, &r);
     s = find(&res, "aws", GP_TERM_SPOT);
     assert_non_null(s);
     assert_true(s->breakdown.spot_overhead_usd > 0);
     assert_true(s->hours > hours_for(f, &r, s->gpus));
     assert_true(s->hours_p90 >= s->hours_p50);
-    assert_close(s->spot_rate_per_node_hour, -log(0.85) / 730, 1e-12);
+    assert_close(s->spot_rate_per_node_hour, -log(0.80) / 730, 1e-12);
+    assert_int_equal(s->spot_risk.basis, GP_SPOT_RISK_ADVISOR);
     gp_plan_result_free(&res);
+}
+
+static gp_catalog *one_row(const char *row)
+{
+    char csv[512];
+    int n = snprintf(csv, sizeof(csv),
+                     "provider,kind,instance_type,region,gpu,gpu_count,usd_per_hour,"
+                     "spot_usd_per_hour,fabric,fabric_gbps,source,as_of\n%s\n",
+                     row);
+    gp_catalog *c = NULL;
+    gp_error err;
+    assert_int_equal(gp_catalog_new(&c, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_gpuplan_buffer(c, "row.csv", csv, (size_t)n, NULL, &err),
+                     GP_OK);
+    return c;
+}
+
+static int has_note(const gp_plan *p, const char *text)
+{
+    for (size_t i = 0; i < p->nnotes; i++)
+        if (strstr(p->notes[i], text))
+            return 1;
+    return 0;
+}
+
+/* Cause and effect of AWS's band: the same p5en.48xlarge at the same price
+ * in eu-south-2 ('>20%') and us-east-1 ('<5%'): the worse band has the
+ * higher rate, more interruptions and a later P90, and its note says the
+ * figure is a lower bound. */
+static void spot_band_moves_the_plan(void **state)
+{
+    fixture *f = *state;
+    gp_catalog *bad = one_row("aws,hyperscaler,p5en.48xlarge,eu-south-2,H200,8,63.3,20,efa,"
+                              "3200,test,2026-11-01");
+    gp_catalog *good = one_row("aws,hyperscaler,p5en.48xlarge,us-east-1,H200,8,63.3,20,efa,"
+                               "3200,test,2026-11-01");
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.reserved = GP_ALLOW_NEVER;
+    gp_plan_result rb = run(f, bad, &r), rg = run(f, good, &r);
+    const gp_plan *b = find(&rb, "aws", GP_TERM_SPOT), *g = find(&rg, "aws", GP_TERM_SPOT);
+    assert_non_null(b);
+    assert_non_null(g);
+    assert_int_equal(b->instances, g->instances);
+    assert_string_equal(b->spot_risk.band_label, ">20%");
+    assert_string_equal(g->spot_risk.band_label, "<5%");
+    assert_true(b->spot_rate_per_node_hour > g->spot_rate_per_node_hour);
+    assert_true(b->interruptions > g->interruptions);
+    assert_true(b->hours_p90 > g->hours_p90);
+    assert_true(b->hours_p90 >= b->hours_p50);
+    assert_true(b->spot_risk.lower_bound);
+    assert_true(has_note(b, "both are lower bounds"));
+    assert_false(has_note(g, "lower bound"));
+    /* The P90 of the '<5%' plan is at its upper edge (5%), above what the
+     * midpoint alone would give: the simulation at 2.5% has a P90 below. */
+    r.spot_rate_per_node_hour = g->spot_rate_per_node_hour;
+    gp_plan_result rm = run(f, good, &r);
+    const gp_plan *m = find(&rm, "aws", GP_TERM_SPOT);
+    assert_close(m->hours, g->hours, 1e-12);
+    assert_true(g->hours_p90 > m->hours_p90);
+    gp_plan_result_free(&rm);
+    gp_plan_result_free(&rb);
+    gp_plan_result_free(&rg);
+    gp_catalog_free(bad);
+    gp_catalog_free(good);
+}
+
+/* A type the feed does not list gets the stated assumption, says so, and
+ * borrows nobody's figure. */
+static void spot_without_data_is_an_assumption(void **state)
+{
+    fixture *f = *state;
+    gp_catalog *c = one_row("aws,hyperscaler,p6-b200.48xlarge,us-east-1,B200,8,113.9,40,efa,"
+                            "3200,test,2026-11-01");
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.reserved = GP_ALLOW_NEVER;
+    gp_plan_result res = run(f, c, &r);
+    const gp_plan *s = find(&res, "aws", GP_TERM_SPOT);
+    assert_non_null(s);
+    assert_int_equal(s->spot_risk.basis, GP_SPOT_RISK_ASSUMED);
+    assert_close(s->spot_rate_per_node_hour, -log(0.95) / 730, 1e-12);
+    assert_true(has_note(s, "no published interruption data for aws p6-b200.48xlarge"));
+    assert_true(has_note(s, "an assumption"));
+    gp_plan_result_free(&res);
+    gp_catalog_free(c);
+}
+
+/* A TPU v5e-256 slice is 32 hosts, each interrupted on its own: the job's
+ * rate is 32 x the node rate per slice. */
+static void tpu_slice_counts_hosts(void **state)
+{
+    fixture *f = *state;
+    gp_catalog *c = one_row("gcp,hyperscaler,tpu-v5litepod-256,us-central1,TPU-v5e,256,307.2,"
+                            "54.5,ici,,test,2026-11-01");
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.reserved = GP_ALLOW_NEVER;
+    r.spot = GP_ALLOW_ONLY;
+    gp_plan_result res = run(f, c, &r);
+    const gp_plan *s = find(&res, "gcp", GP_TERM_SPOT);
+    assert_non_null(s);
+    assert_int_equal(s->hosts, 32 * s->instances);
+    assert_true(has_note(s, "(32 per tpu-v5litepod-256 of 256 chips)"));
+    /* Against one host per slice: 32 times the interruptions per hour. */
+    assert_close(s->interruptions / s->hours,
+                 32.0 * s->instances * s->spot_rate_per_node_hour, 0.1);
+    gp_plan_result_free(&res);
+    gp_catalog_free(c);
 }
 
 /* An auction floor is planned but never ranked as on-demand: the Mithril
@@ -457,6 +568,51 @@ static void fewest_instances_when_hours_rise(void **state)
     gp_plan_result_free(&res);
 }
 
+/* Capacity decides what is ranked: 24 marketplace hosts exceed (never
+ * ranked); 12 spot p5en are unknown (ranked only with --capacity any);
+ * the on-demand p5en plan is ok and ranked by default. */
+static void capacity_ranks(void **state)
+{
+    fixture *f = *state;
+    static const char CSV[] =
+        "provider,kind,instance_type,region,gpu,gpu_count,usd_per_hour,spot_usd_per_hour,"
+        "fabric,fabric_gbps,source,as_of\n"
+        "aws,hyperscaler,p5en.48xlarge,us-east-1,H200,8,63.3,20,efa,3200,test,2026-11-01\n"
+        "vast,marketplace,8x-H100,US,H100,8,16,,,,test,2026-11-01\n";
+    gp_catalog *c = NULL;
+    gp_error err;
+    assert_int_equal(gp_catalog_new(&c, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_gpuplan_buffer(c, "c.csv", CSV, sizeof(CSV) - 1, NULL, &err),
+                     GP_OK);
+    gp_plan_request r = request(f, "llama-3-70b", 1.4e12);
+    r.reserved = GP_ALLOW_NEVER;
+    r.capacity = GP_CAPACITY_RANK_KNOWN; /* the default */
+    gp_plan_result res = run(f, c, &r);
+    assert_null(find(&res, "vast", GP_TERM_ON_DEMAND));
+    assert_null(find(&res, "aws", GP_TERM_SPOT));
+    const gp_plan *od = find(&res, "aws", GP_TERM_ON_DEMAND);
+    assert_non_null(od);
+    assert_true(od->capacity.status == GP_CAPACITY_OK || od->capacity.status == GP_CAPACITY_RISK);
+    assert_true(res.capacity_left_out >= 2);
+    for (size_t i = 0; i < res.nplans; i++)
+        assert_true(res.plans[i].capacity.status <= GP_CAPACITY_RISK);
+    gp_plan_result_free(&res);
+    r.capacity = GP_CAPACITY_RANK_ANY;
+    res = run(f, c, &r);
+    const gp_plan *s = find(&res, "aws", GP_TERM_SPOT);
+    assert_non_null(s);
+    assert_int_equal(s->capacity.status, GP_CAPACITY_UNKNOWN);
+    assert_true(has_note(s, "capacity unknown"));
+    assert_null(find(&res, "vast", GP_TERM_ON_DEMAND)); /* exceeds: never */
+    gp_plan_result_free(&res);
+    r.capacity = GP_CAPACITY_RANK_OK;
+    res = run(f, c, &r);
+    for (size_t i = 0; i < res.nplans; i++)
+        assert_int_equal(res.plans[i].capacity.status, GP_CAPACITY_OK);
+    gp_plan_result_free(&res);
+    gp_catalog_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -464,6 +620,10 @@ int main(void)
         cmocka_unit_test(costs_add_up),
         cmocka_unit_test(pareto_is_non_dominated),
         cmocka_unit_test(spot_terms),
+        cmocka_unit_test(spot_band_moves_the_plan),
+        cmocka_unit_test(spot_without_data_is_an_assumption),
+        cmocka_unit_test(tpu_slice_counts_hosts),
+        cmocka_unit_test(capacity_ranks),
         cmocka_unit_test(floors_rank_last),
         cmocka_unit_test(findings_reach_the_plan),
         cmocka_unit_test(reserved_terms),

@@ -1,4 +1,5 @@
-/* Provider terms: egress tiers by hand, storage, reserved, spot rates. */
+/* Provider terms: egress tiers by hand, storage, reserved, spot risk from
+ * AWS's feed and the stated assumptions, TPU hosts. */
 #include "test_util.h"
 
 #include "gpuplan/terms.h"
@@ -71,27 +72,132 @@ static void storage_and_reserved(void **state)
     gp_terms_free(t);
 }
 
-/* 15% a month -> -ln(0.85) / 730 per hour; fallbacks are labelled. */
-static void spot_rates(void **state)
+/* A monthly share p becomes -ln(1 - p) / 730 per node-hour. */
+static void monthly_to_rate(void **state)
+{
+    (void)state;
+    assert_close(gp_spot_monthly_to_rate(0.15), -log(0.85) / 730, 1e-12);
+    assert_close(gp_spot_monthly_to_rate(0), 0, 1e-12);
+    assert_true(isnan(gp_spot_monthly_to_rate(1)));
+    assert_true(isnan(gp_spot_monthly_to_rate(-0.1)));
+}
+
+/* AWS's own band per (type, region): p5en.48xlarge is '>20%' in eu-south-2
+ * and '<5%' in us-east-1 (the feed, data/spot-advisor-data.json). The worse
+ * band gives the higher rate; '>20%' has no upper edge and says so. */
+static void spot_risk_from_the_feed(void **state)
 {
     (void)state;
     gp_terms *t = load();
-    gp_spot_basis basis;
-    const char *src = NULL;
-    double r = gp_terms_spot_rate_per_node_hour(t, "aws", "H100", &basis, &src);
-    assert_close(r, -log(0.85) / 730, 1e-12);
-    assert_int_equal(basis, GP_SPOT_EXACT);
-    assert_non_null(strstr(src, "p5"));
-    r = gp_terms_spot_rate_per_node_hour(t, "aws", "H200", &basis, NULL);
-    assert_close(r, -log(0.975) / 730, 1e-12);
-    assert_int_equal(basis, GP_SPOT_PROVIDER_ANY);
-    r = gp_terms_spot_rate_per_node_hour(t, "gcp", "A100", &basis, NULL);
-    assert_close(r, -log(0.925) / 730, 1e-12);
-    assert_int_equal(basis, GP_SPOT_PROXY);
-    r = gp_terms_spot_rate_per_node_hour(t, "gcp", "TPU-v5e", &basis, NULL);
-    assert_int_equal(basis, GP_SPOT_PROXY_ANY);
+    gp_spot_risk worst, best;
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p5en.48xlarge", "eu-south-2",
+                                   &worst));
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p5en.48xlarge", "us-east-1", &best));
+    assert_int_equal(worst.basis, GP_SPOT_RISK_ADVISOR);
+    assert_int_equal(best.basis, GP_SPOT_RISK_ADVISOR);
+    assert_int_equal(worst.band, 4);
+    assert_string_equal(worst.band_label, ">20%");
+    assert_true(worst.lower_bound);
+    assert_close(worst.rate_per_node_hour, -log(0.80) / 730, 1e-12);
+    assert_int_equal(best.band, 0);
+    assert_false(best.lower_bound);
+    assert_close(best.rate_per_node_hour, -log(0.975) / 730, 1e-12); /* midpoint */
+    assert_close(best.p90_rate_per_node_hour, -log(0.95) / 730, 1e-12); /* upper edge */
+    assert_true(worst.rate_per_node_hour > best.p90_rate_per_node_hour);
+    /* p5.48xlarge in us-west-2 is '5-10%'. */
+    gp_spot_risk mid;
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p5.48xlarge", "us-west-2", &mid));
+    assert_int_equal(mid.band, 1);
+    assert_close(mid.monthly, 0.075, 1e-12);
+    assert_close(mid.monthly_p90, 0.10, 1e-12);
+    gp_terms_free(t);
+}
+
+/* No feed row, no borrowed figure: the labelled assumption for the kind. */
+static void spot_risk_without_data(void **state)
+{
+    (void)state;
+    gp_terms *t = load();
+    gp_spot_risk r;
+    /* p6-b200.48xlarge is in no region of the feed. */
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p6-b200.48xlarge", "us-east-1", &r));
+    assert_int_equal(r.basis, GP_SPOT_RISK_ASSUMED);
+    assert_int_equal(r.band, -1);
+    assert_close(r.monthly, 0.05, 1e-12);
+    assert_non_null(strstr(r.source, "assumption"));
+    /* A type the feed lists, in a region where it lists none. */
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p5en.48xlarge", "eu-west-1", &r));
+    assert_int_equal(r.basis, GP_SPOT_RISK_ASSUMED);
+    /* Not AWS: the feed is never borrowed, even for an AWS-named type. */
+    assert_true(gp_terms_spot_risk(t, "gcp", "hyperscaler", "p5en.48xlarge", "us-east-1", &r));
+    assert_int_equal(r.basis, GP_SPOT_RISK_ASSUMED);
+    assert_true(gp_terms_spot_risk(t, "lambda", "neocloud", "8x-h100", "us-west", &r));
+    assert_close(r.monthly, 0.10, 1e-12);
+    assert_true(gp_terms_spot_risk(t, "vast", "marketplace", "x", "y", &r));
+    assert_close(r.monthly, 0.20, 1e-12);
+    assert_true(gp_terms_spot_risk(t, "someone", NULL, "x", "y", &r)); /* kind "unknown" */
+    assert_int_equal(r.basis, GP_SPOT_RISK_ASSUMED);
+    assert_true(r.p90_rate_per_node_hour > r.rate_per_node_hour);
+    gp_terms_free(t);
+}
+
+/* Hosts, not listings: 256 chips of v5e are 32 hosts, of v4 64. */
+static void tpu_hosts(void **state)
+{
+    (void)state;
+    gp_terms *t = load();
+    assert_int_equal(gp_terms_hosts_per_listing(t, "TPU-v5e", 256), 32);
+    assert_int_equal(gp_terms_hosts_per_listing(t, "TPU-v6e", 256), 32);
+    assert_int_equal(gp_terms_hosts_per_listing(t, "TPU-v4", 256), 64);
+    assert_int_equal(gp_terms_hosts_per_listing(t, "TPU-v5p", 8), 2);
+    assert_int_equal(gp_terms_hosts_per_listing(t, "TPU-v5e", 4), 1); /* part of one host */
+    assert_int_equal(gp_terms_hosts_per_listing(t, "H100", 8), 1);
     assert_true(gp_terms_max_gpus(t, "voltage-park", "anything", NULL) == 1016);
     assert_true(gp_terms_max_gpus(t, "aws", "p5.48xlarge", NULL) == 0);
+    gp_terms_free(t);
+}
+
+/* Capacity (data/capacity.csv): AWS sells 64 instances in a Capacity
+ * Block (ok), more within P5 UltraClusters' 20,000 GPUs (risk), beyond
+ * (exceeds); spot pools have no published size (unknown); marketplace
+ * hosts and single-GPU VMs are no cluster (exceeds); Voltage Park stops
+ * at 1,016 GPUs. */
+static void capacity_rules(void **state)
+{
+    (void)state;
+    gp_terms *t = load();
+    gp_capacity c;
+    gp_terms_capacity(t, "aws", "p5.48xlarge", 0, 8, 0, 64, 64, &c);
+    assert_int_equal(c.status, GP_CAPACITY_OK);
+    assert_int_equal(c.max_gpus, 512);
+    assert_non_null(strstr(c.source, "Capacity Block"));
+    gp_terms_capacity(t, "aws", "p5.48xlarge", 0, 8, 0, 96, 96, &c);
+    assert_int_equal(c.status, GP_CAPACITY_RISK);
+    gp_terms_capacity(t, "aws", "p5.48xlarge", 0, 8, 0, 4096, 4096, &c);
+    assert_int_equal(c.status, GP_CAPACITY_EXCEEDS);
+    gp_terms_capacity(t, "aws", "p5en.48xlarge", 1, 8, 0, 12, 12, &c);
+    assert_int_equal(c.status, GP_CAPACITY_UNKNOWN);
+    assert_non_null(strstr(c.source, "spot pool"));
+    gp_terms_capacity(t, "aws", "p5en.48xlarge", 1, 8, 0, 1, 1, &c);
+    assert_int_equal(c.status, GP_CAPACITY_OK); /* one listed instance */
+    /* A spot TPU slice of 32 hosts is a multi-node spot job. */
+    gp_terms_capacity(t, "gcp", "tpu-v5litepod-256", 1, 256, 0, 1, 32, &c);
+    assert_int_equal(c.status, GP_CAPACITY_UNKNOWN);
+    gp_terms_capacity(t, "gcp", "tpu-v5litepod-256", 0, 256, 0, 1, 32, &c);
+    assert_int_equal(c.status, GP_CAPACITY_OK);
+    gp_terms_capacity(t, "vast", "8x-H100", 0, 8, 0, 24, 24, &c);
+    assert_int_equal(c.status, GP_CAPACITY_EXCEEDS);
+    gp_terms_capacity(t, "vast", "8x-H100", 1, 8, 0, 1, 1, &c);
+    assert_int_equal(c.status, GP_CAPACITY_OK);
+    gp_terms_capacity(t, "gcp", "a3-highgpu-1g", 0, 1, 0, 64, 64, &c);
+    assert_int_equal(c.status, GP_CAPACITY_EXCEEDS);
+    gp_terms_capacity(t, "voltage-park", "h100", 0, 1, 1, 1016, 1016, &c);
+    assert_int_equal(c.status, GP_CAPACITY_OK);
+    gp_terms_capacity(t, "voltage-park", "h100", 0, 1, 1, 1024, 1024, &c);
+    assert_int_equal(c.status, GP_CAPACITY_EXCEEDS);
+    gp_terms_capacity(t, "coreweave", "gd-8xh100ib", 0, 8, 0, 16, 16, &c);
+    assert_int_equal(c.status, GP_CAPACITY_UNKNOWN); /* not sourced yet */
+    assert_string_equal(gp_capacity_name(GP_CAPACITY_RISK), "risk");
     gp_terms_free(t);
 }
 
@@ -101,7 +207,11 @@ int main(void)
         cmocka_unit_test(aws_egress_tiers),
         cmocka_unit_test(other_egress),
         cmocka_unit_test(storage_and_reserved),
-        cmocka_unit_test(spot_rates),
+        cmocka_unit_test(monthly_to_rate),
+        cmocka_unit_test(spot_risk_from_the_feed),
+        cmocka_unit_test(spot_risk_without_data),
+        cmocka_unit_test(tpu_hosts),
+        cmocka_unit_test(capacity_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
