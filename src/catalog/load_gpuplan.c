@@ -46,16 +46,6 @@ static int is_price(enum col k)
     return k == C_USD_H || k == C_USD_GPU_H || k == C_SPOT_H || k == C_SPOT_GPU_H;
 }
 
-/* The field after `first` with the same name as it (case-insensitive, as
- * columns are found), or -1: a repeated column makes the file ambiguous. */
-static int repeated_column(const gp_csv_row *row, int first)
-{
-    for (size_t i = (size_t)first + 1; i < row->nfields; i++)
-        if (strcasecmp(row->fields[i], row->fields[first]) == 0)
-            return (int)i;
-    return -1;
-}
-
 #define bad_row(c, line, ...)                                                  \
     gp_catalog_bad_row((c)->cat, (c)->si, (c)->opts, (c)->err, (line), __VA_ARGS__)
 
@@ -76,7 +66,7 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
     if (!c->have_header) {
         for (int k = 0; k < C_NCOLS; k++) {
             c->col[k] = gp_csv_column(row, COLUMN_NAMES[k]);
-            int again = c->col[k] >= 0 ? repeated_column(row, c->col[k]) : -1;
+            int again = c->col[k] >= 0 ? gp_csv_column_again(row, c->col[k]) : -1;
             if (again >= 0)
                 return gp_fail(err, GP_EDATA, c->fname, row->line,
                                "column %s appears twice (fields %d and %d)",

@@ -127,16 +127,6 @@ static int push_row(rows *r, const gcp_row *g)
     return 0;
 }
 
-/* The field after `first` with the same name as it (case-insensitive, as
- * columns are found), or -1: a repeated column makes the file ambiguous. */
-static int repeated_column(const gp_csv_row *row, int first)
-{
-    for (size_t i = (size_t)first + 1; i < row->nfields; i++)
-        if (strcasecmp(row->fields[i], row->fields[first]) == 0)
-            return (int)i;
-    return -1;
-}
-
 static gp_status on_header(ctx *c, const gp_csv_row *row, gp_error *err)
 {
     for (int k = 0; k < C_NCOLS; k++) {
@@ -145,7 +135,7 @@ static gp_status on_header(ctx *c, const gp_csv_row *row, gp_error *err)
             return gp_fail(err, GP_EDATA, c->fname, row->line,
                            "not a SkyPilot vms.csv: no %s column",
                            COLUMN_NAMES[k]);
-        int again = c->col[k] >= 0 ? repeated_column(row, c->col[k]) : -1;
+        int again = c->col[k] >= 0 ? gp_csv_column_again(row, c->col[k]) : -1;
         if (again >= 0)
             return gp_fail(err, GP_EDATA, c->fname, row->line,
                            "column %s appears twice (fields %d and %d)",

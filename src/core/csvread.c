@@ -633,6 +633,14 @@ int gp_csv_duplicate_column(const gp_csv_row *header)
     return -1;
 }
 
+int gp_csv_column_again(const gp_csv_row *header, int first)
+{
+    for (size_t i = (size_t)first + 1; i < header->nfields; i++)
+        if (same_name(header->fields[i], header->fields[first]))
+            return (int)i;
+    return -1;
+}
+
 /* ---- files read by column names ------------------------------------------ */
 
 typedef struct named_reader {

@@ -41,6 +41,11 @@ int gp_csv_column(const gp_csv_row *header, const char *name);
  * Empty names are not compared (",," in a header names nothing). */
 int gp_csv_duplicate_column(const gp_csv_row *header);
 
+/* Index of the first header field after `first` with the same name as it
+ * (matched as gp_csv_column matches), or -1: for a reader that refuses a
+ * repeat of a column it uses and tolerates repeated columns it ignores. */
+int gp_csv_column_again(const gp_csv_row *header, int first);
+
 /* A small file read by column names: the header must name every one of
  * `columns` (at most GP_CSV_NAMED_MAX; GP_EDATA "missing column X"
  * otherwise, "duplicate column X" when the header names one twice, and
