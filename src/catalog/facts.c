@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "catalog/catalog_internal.h"
+#include "core/arena.h"
 #include "core/csvread.h"
 #include "core/embedded.h"
 #include "core/fail.h"
@@ -42,14 +43,8 @@ static gp_status table_row(const gp_csv_row *row, void *vctx, gp_error *err)
         if (!(v[i] = gp_catalog_intern(t->cat, f)))
             return gp_fail(err, GP_ENOMEM, t->file, row->line, "out of memory");
     }
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 16;
-        void *p = realloc(t->arr, cap * t->size);
-        if (!p)
-            return gp_fail(err, GP_ENOMEM, t->file, row->line, "out of memory");
-        t->arr = p;
-        t->cap = cap;
-    }
+    if (gp_grow(&t->arr, &t->cap, t->n, t->size) != 0)
+        return gp_fail(err, GP_ENOMEM, t->file, row->line, "out of memory");
     return t->row(t, v, row->line, err);
 }
 

@@ -15,6 +15,7 @@
 
 #include "catalog/loaders.h"
 #include "catalog/push.h"
+#include "core/arena.h"
 #include "core/csvread.h"
 #include "core/fail.h"
 #include "core/numparse.h"
@@ -115,14 +116,8 @@ static const char *field(const gp_csv_row *row, const ctx *c, enum col k)
 
 static int push_row(rows *r, const gcp_row *g)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 256;
-        gcp_row *v = realloc(r->v, cap * sizeof(*v));
-        if (!v)
-            return -1;
-        r->v = v;
-        r->cap = cap;
-    }
+    if (gp_grow((void **)&r->v, &r->cap, r->n, sizeof(*r->v)) != 0)
+        return -1;
     r->v[r->n++] = *g;
     return 0;
 }

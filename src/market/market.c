@@ -139,14 +139,8 @@ static gp_status dispatch(void *ctx, const char *const *v, long line, gp_error *
 
 static void *grow(void **arr, size_t *n, size_t *cap, size_t size)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 64;
-        void *p = realloc(*arr, c * size);
-        if (!p)
-            return NULL;
-        *arr = p;
-        *cap = c;
-    }
+    if (gp_grow(arr, cap, *n, size) != 0)
+        return NULL;
     return (char *)*arr + (*n)++ * size;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/numparse.h"
 #include "core/fail.h"
 #include "market/market_internal.h"
@@ -104,14 +105,9 @@ gp_status gp_price_provider_summaries(const gp_catalog *cat, gp_provider_summary
     for (size_t i = 0; i < n; i++) {
         gp_provider_summary *r = row_of(rows, nr, o[i].provider);
         if (!r) {
-            if (nr == cap) {
-                gp_provider_summary *grown = realloc(rows, 2 * cap * sizeof(*rows));
-                if (!grown) {
-                    free(rows);
-                    return gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
-                }
-                rows = grown;
-                cap *= 2;
+            if (gp_grow((void **)&rows, &cap, nr, sizeof(*rows)) != 0) {
+                free(rows);
+                return gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
             }
             r = &rows[nr++];
             memset(r, 0, sizeof(*r));
