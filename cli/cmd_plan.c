@@ -21,6 +21,9 @@ static const gp_opt OPTS[] = {
     {"capacity", 0, OPT_CHOICE, 0, "WHICH", "ok|known|any",
      "rank plans whose capacity is ok; known (default): ok or risk; any: unknown too "
      "(exceeds is never ranked)"},
+    {"assume-term", 0, OPT_HOURS, 0, "TIME", NULL,
+     "price committed contracts that publish no minimum length (CoreWeave) for this "
+     "term, e.g. 12mo or 90d, labelled an assumption (default: left out)"},
     {"ckpt-gbps", 0, OPT_NUMBER, 0, "GBPS", NULL,
      "checkpoint write/read bandwidth per node, Gb/s (default 8: about 1 GB/s, as "
      "Llama 3's storage per node)"},
@@ -93,7 +96,11 @@ typedef struct plan_cli {
 
 static const char *term_text(char *buf, size_t cap, const gp_plan *p)
 {
-    if (p->term == GP_TERM_RESERVED && p->term_months > 0)
+    if (p->term == GP_TERM_RESERVED && p->term_kind == GP_TERM_KIND_CAPACITY_BLOCK)
+        snprintf(buf, cap, "block-%dd", p->term_days);
+    else if (p->term == GP_TERM_RESERVED && p->term_kind == GP_TERM_KIND_COMMITTED)
+        snprintf(buf, cap, "committed-%.0fmo%s", p->term_months, p->term_assumed ? "?" : "");
+    else if (p->term == GP_TERM_RESERVED)
         snprintf(buf, cap, "reserved-%.0fmo", p->term_months);
     else
         snprintf(buf, cap, "%s", gp_term_name(p->term));
@@ -108,7 +115,8 @@ static json_t *plan_json(const gp_plan *p)
     json_object_set_new(j, "provider", json_string(p->offer->provider));
     json_object_set_new(j, "kind", json_string(gp_kind_name(p->offer->kind)));
     json_object_set_new(j, "instance_type", gp_json_str(p->offer->instance_type));
-    json_object_set_new(j, "region", gp_json_str(p->offer->region));
+    json_object_set_new(j, "region",
+                        gp_json_str(p->term_region ? p->term_region : p->offer->region));
     json_object_set_new(j, "gpu", json_string(p->offer->gpu));
     json_object_set_new(j, "instances", json_integer(p->instances));
     json_object_set_new(j, "gpus", json_integer(p->gpus));
@@ -167,8 +175,14 @@ static json_t *plan_json(const gp_plan *p)
         json_object_set_new(j, "spot_risk", sr);
     }
     if (p->term == GP_TERM_RESERVED) {
-        json_object_set_new(j, "term_months", p->term_months > 0 ? json_real(p->term_months)
-                                                                : json_null());
+        json_object_set_new(j, "term_kind", json_string(gp_term_kind_name(p->term_kind)));
+        json_object_set_new(j, "term_name", gp_json_str(p->term_name ? p->term_name : ""));
+        json_object_set_new(j, "term_months", json_real(p->term_months));
+        json_object_set_new(j, "term_hours", json_real(p->term_hours));
+        json_object_set_new(j, "term_days", p->term_days > 0 ? json_integer(p->term_days)
+                                                             : json_null());
+        json_object_set_new(j, "term_assumed", json_boolean(p->term_assumed));
+        json_object_set_new(j, "term_source", gp_json_str(p->term_source ? p->term_source : ""));
         json_object_set_new(j, "discount", json_real(p->discount));
         json_object_set_new(j, "break_even_utilisation", json_real(p->break_even));
     }
@@ -225,8 +239,11 @@ static void plan_assumptions(const plan_cli *pc, const char **out, size_t *n,
     out[k] = buf[k];
     k++;
     snprintf(buf[k], GP_ASSUMPTION_LEN,
-             "reserved: the provider's 'up to' discount and its longest listed term, "
-             "charged in full (%.0f%% of the unused rest credited, --reuse)",
+             "terms: savings plans only at a published family rate, AWS Capacity Blocks "
+             "(1-182 days, up to 64 instances) at their published price, contracts at their "
+             "published minimum%s; charged in full (%.0f%% of the unused rest credited, "
+             "--reuse)",
+             r->assume_term_hours > 0 ? " or the assumed term (--assume-term)" : "",
              100 * r->reuse);
     out[k] = buf[k];
     k++;
@@ -384,11 +401,17 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
            b->offer->provider, b->offer->instance_type, b->instances, b->offer->gpu, b->gpus,
            term_text(term, sizeof(term), b), b->layout.tp, b->layout.pp, b->layout.dp,
            100 * b->mfu);
-    printf("%scompute       %12s  (%s GPU-hours x $%.4g; price from %s, %s)\n", bullet,
-           gp_fmt_usd(a, sizeof(a), b->breakdown.compute_usd),
-           gp_fmt_int(term, sizeof(term), b->breakdown.compute_usd / b->usd_per_gpu_hour),
-           b->usd_per_gpu_hour,
-           b->offer->source, b->offer->as_of[0] ? b->offer->as_of : "undated");
+    if (b->term == GP_TERM_RESERVED)
+        printf("%scompute       %12s  (%s GPU-hours x $%.4g; %s, data/reserved-terms.csv)\n",
+               bullet, gp_fmt_usd(a, sizeof(a), b->breakdown.compute_usd),
+               gp_fmt_int(term, sizeof(term), b->breakdown.compute_usd / b->usd_per_gpu_hour),
+               b->usd_per_gpu_hour, b->term_name ? b->term_name : "term");
+    else
+        printf("%scompute       %12s  (%s GPU-hours x $%.4g; price from %s, %s)\n", bullet,
+               gp_fmt_usd(a, sizeof(a), b->breakdown.compute_usd),
+               gp_fmt_int(term, sizeof(term), b->breakdown.compute_usd / b->usd_per_gpu_hour),
+               b->usd_per_gpu_hour, b->offer->source,
+               b->offer->as_of[0] ? b->offer->as_of : "undated");
     if (b->term == GP_TERM_SPOT)
         printf("%sspot overhead %12s  (P50 %.1f d, P90 %.1f d)\n", bullet,
                gp_fmt_usd(a, sizeof(a), b->breakdown.spot_overhead_usd), b->hours_p50 / 24,
@@ -605,6 +628,13 @@ static int parse(plan_cli *pc, gp_args *args)
         r->restart_hours = gp_arg(args, "restart")->number;
     if (gp_arg_set(args, "reuse"))
         r->reuse = gp_arg(args, "reuse")->number;
+    if (gp_arg_set(args, "assume-term")) {
+        r->assume_term_hours = gp_arg(args, "assume-term")->number;
+        if (!(r->assume_term_hours >= 24 && r->assume_term_hours <= 120 * 730.0))
+            return gp_usage_error("plan", "--assume-term must be from 1 day to 120 months "
+                                          "(e.g. 12mo or 90d), not '%s'",
+                                  gp_arg_text(args, "assume-term", ""));
+    }
     if ((rc = gp_arg_int(args, "trials", 1, 10000000, &r->trials)))
         return rc;
     int seed = 1;

@@ -216,22 +216,39 @@ static int cloud_options(const gp_catalog *cat, const gp_terms *terms,
                      o->region[0] ? " " : "", o->region, od, o->source, o->line,
                      o->as_of[0] ? ", " : "", o->as_of);
         }
-        gp_reserved_term term;
-        if (od > 0 && gp_terms_reserved(terms, o->provider, &term)) {
-            double price = od * (1.0 - term.discount);
+        /* Terms with a published rate and length only (docs/plan.md,
+         * "Terms"): a capacity block's price, a savings plan's family
+         * rate, a contract's discount with its published minimum. */
+        const gp_term_offer *tt[16];
+        size_t nt = od > 0 ? gp_terms_reserved(terms, o->provider, o->instance_type, o->region,
+                                               tt, 16)
+                           : 0;
+        for (size_t k = 0; k < nt; k++) {
+            const gp_term_offer *term = tt[k];
+            double per_instance = term->usd_per_instance_hour;
+            int has_length = term->kind != GP_TERM_KIND_COMMITTED || term->term_months > 0 ||
+                             term->min_days > 0;
+            if (isnan(per_instance) && !isnan(term->discount) && has_length)
+                per_instance = o->usd_per_hour * (1.0 - term->discount);
+            if (!(per_instance > 0) || !(o->gpu_count >= 1))
+                continue;
+            double price = per_instance / o->gpu_count;
             /* Paid every hour, used or not. */
             double per_used = price / t->in.utilization;
             if (per_used < best_res) {
                 best_res = per_used;
                 fill_row(t, OPT_RESERVED, o, price, per_used);
-                char months[32] = "no minimum term published";
-                if (term.term_months > 0)
-                    snprintf(months, sizeof(months), "%.0f-month term", term.term_months);
+                char len[48];
+                if (term->kind == GP_TERM_KIND_CAPACITY_BLOCK)
+                    snprintf(len, sizeof(len), "%d-%d days in %s", term->min_days,
+                             term->max_days, term->region);
+                else
+                    snprintf(len, sizeof(len), "%.0f-month term", term->term_months);
                 snprintf(t->rows[OPT_RESERVED].basis, sizeof(t->rows[0].basis),
-                         "%s %s at $%.2f/GPU-h less %.0f%% = $%.2f/GPU-h, paid used or "
-                         "not, so $%.2f per used GPU-hour (%s; data/reserved-terms.csv)",
-                         o->provider, o->instance_type, od, 100 * term.discount, price,
-                         per_used, months);
+                         "%s %s %s at $%.2f/GPU-h (%s, %s; data/reserved-terms.csv), paid used "
+                         "or not, so $%.2f per used GPU-hour",
+                         o->provider, o->instance_type, term->name, price, len,
+                         term->as_of[0] ? term->as_of : "undated", per_used);
             }
         }
         /* Only spot offers: not a floor, and below on-demand. */

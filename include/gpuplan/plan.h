@@ -71,6 +71,9 @@ typedef struct gp_plan_request {
     double ckpt_gbps;           /* checkpoint write/read, Gb/s per node */
     double restart_hours;       /* re-provisioning after an interruption */
     double reuse;               /* share of a commitment's unused rest used */
+    double assume_term_hours;   /* --assume-term: the length of a committed
+                                   contract with no published minimum; 0:
+                                   such terms are left out */
     int trials;                 /* Monte-Carlo runs per spot candidate */
     uint64_t seed;
     double dataset_gb;          /* stored for the run, moved in */
@@ -98,7 +101,18 @@ typedef struct gp_plan {
     const gp_offer *offer;      /* the cheapest region of the instance type */
     size_t regions;             /* regions/zones with that instance type */
     gp_term term;
-    double term_months;         /* reserved: the commitment (0: not published) */
+    double term_months;         /* reserved: the length bought, in months
+                                   (730 h) */
+    gp_term_kind term_kind;     /* reserved: savings plan, capacity block or
+                                   committed contract (terms.h) */
+    double term_hours;          /* reserved: the length bought, charged in full */
+    int term_days;              /* capacity block: its length in days */
+    int term_assumed;           /* committed: the length is --assume-term's */
+    const char *term_name;      /* reserved: "EC2 Capacity Blocks for ML" ... */
+    const char *term_region;    /* reserved: the region the term is sold in
+                                   when it is not the offer's (a capacity
+                                   block), else NULL */
+    const char *term_source;    /* reserved: the data row's source */
     double discount;            /* reserved or negotiated discount applied */
     double break_even;          /* reserved: utilisation of the term at which
                                    reserving costs what on-demand would */

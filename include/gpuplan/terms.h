@@ -30,15 +30,72 @@ double gp_terms_storage_usd_per_gb_month(const gp_terms *t, const char *provider
 double gp_terms_egress_usd(const gp_terms *t, const char *provider, double gb,
                            int *known);
 
-/* A reserved or committed term: the discount off on-demand and the minimum
- * length (0 months when not published). Returns 0 when the provider has
- * none in the data. */
-typedef struct gp_reserved_term {
-    double discount;     /* 0.72 = 72% off */
-    double term_months;  /* 0: not published */
-    const char *source;
-} gp_reserved_term;
-int gp_terms_reserved(const gp_terms *t, const char *provider, gp_reserved_term *out);
+/* Terms people buy (docs/plan.md, "Terms"; data/reserved-terms.csv, one
+ * sourced row per provider, instance pattern and region):
+ *  - savings plan: a 1- or 3-year savings plan, reservation or committed use
+ *    discount, priced only at a published rate for the instance family
+ *    (never the provider's all-instance "up to" figure);
+ *  - capacity block: AWS EC2 Capacity Blocks for ML, 1-14 days in 1-day
+ *    steps then 7-day steps to 182 days, at most 64 instances a block, at
+ *    its published price per instance-hour in its region;
+ *  - committed: a contract (CoreWeave, Lambda, Nebius ...) with its
+ *    published minimum length, or none published. */
+typedef enum gp_term_kind {
+    GP_TERM_KIND_SAVINGS_PLAN = 0,
+    GP_TERM_KIND_CAPACITY_BLOCK,
+    GP_TERM_KIND_COMMITTED
+} gp_term_kind;
+
+/* "savings-plan", "capacity-block", "committed". */
+const char *gp_term_kind_name(gp_term_kind k);
+
+typedef struct gp_term_offer {
+    gp_term_kind kind;
+    const char *provider, *pattern; /* the row's instance pattern */
+    const char *region;            /* "*": any region */
+    double term_months;            /* savings plan: its length; committed:
+                                      the published minimum, 0 none */
+    int min_days, max_days;        /* capacity block durations */
+    int max_instances;             /* capacity block: per block; 0 none */
+    double usd_per_instance_hour;  /* the published price; NAN not in data */
+    double discount;               /* published fraction off on-demand;
+                                      NAN none */
+    const char *name;              /* "EC2 Instance Savings Plans" ... */
+    const char *as_of, *source;
+} gp_term_offer;
+
+/* The terms of data/reserved-terms.csv for a provider's instance type, in
+ * file order (the first row of a kind and region that matches wins):
+ * fills up to `max` and returns how many match. Region: a row for "*" or
+ * for `region` matches; capacity-block rows match in every region (a
+ * block is bought where AWS sells it, and the plan says where). */
+size_t gp_terms_reserved(const gp_terms *t, const char *provider, const char *instance_type,
+                         const char *region, const gp_term_offer **out, size_t max);
+
+/* What one term charges for a job of `hours` on `instances` instances
+ * whose on-demand price is `od_usd_per_instance_hour`. */
+typedef struct gp_term_charge {
+    double usd_per_instance_hour;  /* the term's rate */
+    double term_hours;             /* the length bought, charged in full */
+    int days;                      /* capacity block: its length in days */
+    int assumed;                   /* the length is --assume-term's */
+    double committed_usd;          /* rate x instances x term_hours */
+    double unused_hours;           /* term_hours - hours */
+    double credit_usd;             /* `reuse` of the unused rest */
+} gp_term_charge;
+
+/* Prices one term (docs/plan.md, "Terms"): the whole length is charged
+ * (a term longer than the job is paid in full; `reuse` credits that share
+ * of the unused rest). A capacity block is the shortest allowed length
+ * that holds the job; a savings plan its length (several back to back if
+ * the job is longer); a committed contract its published minimum, or
+ * `assume_term_hours` (0: none) when none is published, and never less
+ * than the job. Returns 0, and a reason in *why, when the term cannot be
+ * priced: no published rate, no published minimum and no assumption, more
+ * instances than a block holds, or a job longer than 182 days. */
+int gp_term_price(const gp_term_offer *o, double od_usd_per_instance_hour, int instances,
+                  double hours, double reuse, double assume_term_hours, gp_term_charge *out,
+                  const char **why);
 
 /* Spot risk of one node from the real per-region data (docs/plan.md, "Spot
  * risk"). AWS: the Spot Instance Advisor band of (instance type, region),

@@ -563,6 +563,149 @@ static void fill_common(const ctx *x, gp_plan *p, const gp_offer *o, size_t regi
 
 /* ---- the passes ------------------------------------------------------------ */
 
+/* The family a term is sold for, as the notes name it: an AWS type up to
+ * its ".", a GCP machine type up to its last "-" ("a3-highgpu"), else the
+ * whole name. */
+static void family_of(const char *type, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", type ? type : "");
+    char *dot = strchr(buf, '.');
+    char *dash = strrchr(buf, '-');
+    if (dot)
+        *dot = 0;
+    else if (dash && dash != buf)
+        *dash = 0;
+}
+
+/* Notes a term that is not priced on the offer's on-demand plan (index
+ * `od`, or none when the on-demand plan was not made). */
+static void term_left_out(ctx *x, size_t od, const gp_offer *o, const gp_term_offer *t,
+                          const char *why, const char *months)
+{
+    if (od >= x->nplans || x->plans[od].offer != o || x->plans[od].term == GP_TERM_RESERVED)
+        return;
+    gp_plan *p = &x->plans[od];
+    char fam[64];
+    family_of(o->instance_type, fam, sizeof(fam));
+    if (t->kind == GP_TERM_KIND_SAVINGS_PLAN)
+        note(p, "no published %s rate for %s (%s): no reserved term priced", months, fam,
+             t->name);
+    else if (t->kind == GP_TERM_KIND_CAPACITY_BLOCK)
+        note(p, "%s: %s for %s, not planned", t->name, why, o->instance_type);
+    else if (strcmp(why, "no published minimum term") == 0)
+        note(p, "%s %s: no published minimum term, not applied to a %.0f-day job "
+                "(--assume-term prices it)",
+             o->provider, t->name, p->hours / 24);
+    else
+        note(p, "%s %s: %s, not planned", o->provider, t->name, why);
+}
+
+/* The terms people buy for one offer (docs/plan.md, "Terms"): each priced
+ * term is a plan; a term without a published rate or length is left out
+ * and the on-demand plan (index `od`) says so. -1 when out of memory. */
+static int reserved_terms(ctx *x, const gp_offer *o, const cluster *c, const choice *ch,
+                          size_t regions, size_t od, double serve_usd)
+{
+    const gp_plan_request *req = x->req;
+    const gp_term_offer *terms[16];
+    size_t n = gp_terms_reserved(x->terms, o->provider, o->instance_type, o->region, terms, 16);
+    const gp_term_offer *block = NULL;
+    for (size_t k = 0; k < n; k++) {
+        const gp_term_offer *t = terms[k];
+        if (t->kind != GP_TERM_KIND_CAPACITY_BLOCK)
+            continue;
+        /* The cheapest region with a price; without one, the first row. */
+        if (!block || (!(block->usd_per_instance_hour > 0) && t->usd_per_instance_hour > 0) ||
+            (t->usd_per_instance_hour > 0 && t->usd_per_instance_hour < block->usd_per_instance_hour))
+            block = t;
+    }
+    int sp_unpriced = 0;
+    char sp_months[32] = "";
+    const gp_term_offer *sp_first = NULL;
+    for (size_t k = 0; k < n; k++) {
+        const gp_term_offer *t = terms[k];
+        if (t->kind == GP_TERM_KIND_CAPACITY_BLOCK && t != block)
+            continue;
+        choice use = *ch;
+        if (t->kind == GP_TERM_KIND_CAPACITY_BLOCK && t->max_instances > 0 &&
+            ch->instances > t->max_instances && t->usd_per_instance_hour > 0) {
+            /* A block holds at most max_instances: the fewest up to that
+             * which meet the deadline, else the fastest (it may be late). */
+            cluster small = *c;
+            if (small.max_instances > t->max_instances)
+                small.max_instances = t->max_instances;
+            int got = choose(x, o, &small, t->usd_per_instance_hour, NAN, &use);
+            if (got < 0)
+                return -1;
+            if (!got)
+                continue;
+        }
+        gp_term_charge q;
+        const char *why;
+        double od_rate = o->usd_per_hour;
+        if (!gp_term_price(t, od_rate, use.instances, use.hours, req->reuse,
+                           req->assume_term_hours, &q, &why)) {
+            if (t->kind == GP_TERM_KIND_SAVINGS_PLAN && strcmp(why, "no published rate") == 0) {
+                sp_unpriced = 1;
+                sp_first = sp_first ? sp_first : t;
+                size_t len = strlen(sp_months);
+                snprintf(sp_months + len, sizeof(sp_months) - len, "%s%.0fy", len ? "/" : "",
+                         t->term_months / 12);
+            } else {
+                term_left_out(x, od, o, t, why, "");
+            }
+            continue;
+        }
+        gp_plan *p = new_plan(x);
+        if (!p)
+            return -1;
+        fill_common(x, p, o, regions, &use, c);
+        p->term = GP_TERM_RESERVED;
+        p->term_kind = t->kind;
+        p->pricing_kind = t->kind == GP_TERM_KIND_CAPACITY_BLOCK ? GP_PRICING_RESERVED
+                                                                 : GP_PRICING_COMMITTED;
+        p->term_hours = q.term_hours;
+        p->term_months = q.term_hours / HOURS_PER_MONTH;
+        p->term_days = q.days;
+        p->term_assumed = q.assumed;
+        p->term_name = t->name;
+        p->term_source = t->source;
+        if (t->kind == GP_TERM_KIND_CAPACITY_BLOCK && strcmp(t->region, "*") != 0)
+            p->term_region = t->region;
+        p->discount = od_rate > 0 ? 1.0 - q.usd_per_instance_hour / od_rate : NAN;
+        p->break_even = od_rate > 0 ? q.usd_per_instance_hour / od_rate : NAN;
+        p->breakdown.compute_usd = q.committed_usd - q.credit_usd;
+        p->usd_per_gpu_hour = p->breakdown.compute_usd / (p->gpus * p->hours);
+        if (t->kind == GP_TERM_KIND_CAPACITY_BLOCK)
+            note(p, "%s: %d days x %d instances in %s at $%.2f/instance-h (%s), paid up front: "
+                    "$%.0f for %.0f h, the job needs %.0f h",
+                 t->name, q.days, p->instances, t->region, q.usd_per_instance_hour, t->as_of,
+                 q.committed_usd, q.term_hours, p->hours);
+        else if (q.assumed)
+            note(p, "%s %s: %.0f%% off for an ASSUMED %.0f-month term (--assume-term; none "
+                    "published; the discount is the provider's 'up to'): $%.0f charged",
+                 o->provider, t->name, 100 * p->discount, req->assume_term_hours / 730,
+                 q.committed_usd);
+        else
+            note(p, "%s %.0f months at $%.2f/instance-h (%s): $%.0f charged", t->name,
+                 p->term_months, q.usd_per_instance_hour, t->as_of, q.committed_usd);
+        if (q.unused_hours > 0)
+            note(p, "the term is %.0f h longer than the job: charged in full, %.0f%% of the "
+                    "unused rest credited (--reuse); it pays off above %.0f%% use of the term",
+                 q.unused_hours, 100 * req->reuse, 100 * p->break_even);
+        if (p->break_even >= 1)
+            note(p, "the term's rate is at or above on-demand's $%.2f/instance-h (%s %s): it buys "
+                    "capacity, not a discount",
+                 od_rate, o->instance_type, o->region);
+        attach_finding(x, p);
+        side_costs(x, p, serve_usd);
+        total(p);
+    }
+    if (sp_unpriced)
+        term_left_out(x, od, o, sp_first, "no published rate", sp_months);
+    return 0;
+}
+
 static gp_status on_demand_and_reserved(ctx *x, double serve_usd, gp_error *err,
                                         size_t *considered, size_t *small, size_t *nospecs)
 {
@@ -619,43 +762,10 @@ static gp_status on_demand_and_reserved(ctx *x, double serve_usd, gp_error *err,
             side_costs(x, p, serve_usd);
             total(p);
         }
-        gp_reserved_term rt;
-        /* A commitment is a discount off on-demand; a floor has none. */
+        /* A commitment is priced from on-demand; a floor has none. */
         if (!floor && req->reserved != GP_ALLOW_NEVER && req->spot != GP_ALLOW_ONLY &&
-            gp_terms_reserved(x->terms, o->provider, &rt)) {
-            gp_plan *p = new_plan(x);
-            if (!p)
-                goto oom;
-            fill_common(x, p, o, rows[i].rows, &ch, &c);
-            p->term = GP_TERM_RESERVED;
-            p->pricing_kind = rt.term_months > 0 ? GP_PRICING_RESERVED : GP_PRICING_COMMITTED;
-            p->term_months = rt.term_months;
-            p->discount = rt.discount;
-            p->break_even = 1.0 - rt.discount;
-            double rate = o->usd_per_hour * (1 - rt.discount) * p->instances;
-            double term_hours = rt.term_months > 0 ? rt.term_months * HOURS_PER_MONTH : p->hours;
-            double terms = ceil(p->hours / term_hours - 1e-9);
-            if (terms < 1)
-                terms = 1;
-            double committed = rate * terms * term_hours;
-            double unused = terms * term_hours - p->hours;
-            double credit = req->reuse * unused * rate;
-            p->breakdown.compute_usd = committed - credit;
-            p->usd_per_gpu_hour = p->breakdown.compute_usd / (p->gpus * p->hours);
-            if (rt.term_months > 0)
-                note(p, "%.0f-month commitment at %.0f%% off (the provider's 'up to'): $%.0f "
-                        "charged, %.0f%% of the unused %.0f h credited (--reuse); reserving pays "
-                        "off above %.0f%% use of the term",
-                     rt.term_months, 100 * rt.discount, committed, 100 * req->reuse, unused,
-                     100 * p->break_even);
-            else
-                note(p, "committed price %.0f%% off (the provider's 'up to'); minimum term not "
-                        "published, priced for the job's length",
-                     100 * rt.discount);
-            attach_finding(x, p);
-            side_costs(x, p, serve_usd);
-            total(p);
-        }
+            reserved_terms(x, o, &c, &ch, rows[i].rows, x->nplans - 1, serve_usd) != 0)
+            goto oom;
     }
     free(rows);
     return GP_OK;

@@ -17,7 +17,6 @@
 
 typedef struct storage_row { const char *provider; double usd; } storage_row;
 typedef struct egress_row { const char *provider; double from, to, usd; } egress_row;
-typedef struct reserved_row { const char *provider; gp_reserved_term term; } reserved_row;
 typedef struct limit_row { const char *provider, *pattern, *source; int max_gpus; } limit_row;
 
 typedef struct band_row {
@@ -40,7 +39,7 @@ struct gp_terms {
     gp_arena arena;
     storage_row *storage; size_t nstorage;
     egress_row *egress; size_t negress;
-    reserved_row *reserved; size_t nreserved;
+    gp_term_offer *reserved; size_t nreserved;
     limit_row *limits; size_t nlimits;
     gp_provider_facts *facts; size_t nfacts;
 };
@@ -110,19 +109,71 @@ static gp_status egress_row_fn(reader *r, const char *const *v, long line, gp_er
     return GP_OK;
 }
 
-static gp_status reserved_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+/* A whole number in [lo, hi], or 0 when empty (and `allow_empty`). */
+static gp_status whole(reader *r, long line, const char *name, const char *text, int lo,
+                       int hi, int *out, gp_error *err)
 {
-    double months, pct;
-    gp_status st = number(r, line, "term_months", v[1], 1, &months, err);
-    if (st == GP_OK) st = number(r, line, "discount_pct", v[2], 0, &pct, err);
+    double v;
+    gp_status st = number(r, line, name, text, 1, &v, err);
     if (st != GP_OK)
         return st;
-    if (pct >= 100)
+    if (isnan(v)) {
+        *out = 0;
+        return GP_OK;
+    }
+    if (v < lo || v > hi || v != floor(v))
+        return gp_fail(err, GP_EDATA, r->file, line, "%s must be a whole number from %d to %d",
+                       name, lo, hi);
+    *out = (int)v;
+    return GP_OK;
+}
+
+static gp_status reserved_row_fn(reader *r, const char *const *v, long line, gp_error *err)
+{
+    /* provider,instance_pattern,region,kind,name,term_months,min_days,
+     * max_days,max_instances,usd_per_instance_hour,discount_pct,as_of,source */
+    gp_term_offer o = {.provider = v[0], .pattern = v[1], .region = v[2], .name = v[4],
+                       .as_of = v[11], .source = v[12]};
+    if (strcmp(v[3], "savings-plan") == 0)
+        o.kind = GP_TERM_KIND_SAVINGS_PLAN;
+    else if (strcmp(v[3], "capacity-block") == 0)
+        o.kind = GP_TERM_KIND_CAPACITY_BLOCK;
+    else if (strcmp(v[3], "committed") == 0)
+        o.kind = GP_TERM_KIND_COMMITTED;
+    else
+        return gp_fail(err, GP_EDATA, r->file, line,
+                       "kind must be savings-plan, capacity-block or committed, not '%s'", v[3]);
+    if (!v[0][0] || !v[1][0] || !v[2][0])
+        return gp_fail(err, GP_EDATA, r->file, line,
+                       "provider, instance_pattern and region are required ('*' for any)");
+    double months, pct;
+    gp_status st = number(r, line, "term_months", v[5], 1, &months, err);
+    if (st == GP_OK) st = whole(r, line, "min_days", v[6], 1, 3650, &o.min_days, err);
+    if (st == GP_OK) st = whole(r, line, "max_days", v[7], 1, 3650, &o.max_days, err);
+    if (st == GP_OK) st = whole(r, line, "max_instances", v[8], 1, 100000, &o.max_instances, err);
+    if (st == GP_OK)
+        st = number(r, line, "usd_per_instance_hour", v[9], 1, &o.usd_per_instance_hour, err);
+    if (st == GP_OK) st = number(r, line, "discount_pct", v[10], 1, &pct, err);
+    if (st != GP_OK)
+        return st;
+    if (!isnan(months) && !(months > 0 && months <= 120))
+        return gp_fail(err, GP_EDATA, r->file, line, "term_months must be above 0, at most 120");
+    if (!isnan(pct) && pct >= 100)
         return gp_fail(err, GP_EDATA, r->file, line, "discount_pct must be below 100");
-    reserved_row *x = push((void **)&r->t->reserved, &r->t->nreserved, sizeof(*x));
+    if (o.usd_per_instance_hour == 0)
+        return gp_fail(err, GP_EDATA, r->file, line, "usd_per_instance_hour must be above 0");
+    o.term_months = isnan(months) ? 0 : months;
+    o.discount = isnan(pct) ? NAN : pct / 100.0;
+    if (o.kind == GP_TERM_KIND_SAVINGS_PLAN && o.term_months == 0)
+        return gp_fail(err, GP_EDATA, r->file, line, "a savings plan needs its term_months");
+    if (o.kind == GP_TERM_KIND_CAPACITY_BLOCK &&
+        (o.min_days == 0 || o.max_days < o.min_days || o.max_instances == 0))
+        return gp_fail(err, GP_EDATA, r->file, line,
+                       "a capacity block needs min_days <= max_days and max_instances");
+    gp_term_offer *x = push((void **)&r->t->reserved, &r->t->nreserved, sizeof(*x));
     if (!x)
         return gp_fail(err, GP_ENOMEM, r->file, line, "out of memory");
-    *x = (reserved_row){v[0], {pct / 100.0, isnan(months) ? 0 : months, v[3]}};
+    *x = o;
     return GP_OK;
 }
 
@@ -269,7 +320,9 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
 {
     static const char *const STORAGE[] = {"provider", "block_storage_usd_per_gb_month"};
     static const char *const EGRESS[] = {"provider", "from_gb", "to_gb", "usd_per_gb"};
-    static const char *const RESERVED[] = {"provider", "term_months", "discount_pct", "source"};
+    static const char *const RESERVED[] = {
+        "provider", "instance_pattern", "region", "kind", "name", "term_months", "min_days",
+        "max_days", "max_instances", "usd_per_instance_hour", "discount_pct", "as_of", "source"};
     static const char *const LIMITS[] = {"provider", "instance_pattern", "max_gpus", "source"};
     static const char *const FACTS[] = {
         "provider", "kind", "spot_available", "spot_max_discount_pct", "spot_notice",
@@ -283,7 +336,7 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
     gp_arena_init(&t->arena);
     gp_status st = read_file(t, "providers.csv", STORAGE, 2, storage_row_fn, err);
     if (st == GP_OK) st = read_file(t, "egress.csv", EGRESS, 4, egress_row_fn, err);
-    if (st == GP_OK) st = read_file(t, "reserved-terms.csv", RESERVED, 4, reserved_row_fn, err);
+    if (st == GP_OK) st = read_file(t, "reserved-terms.csv", RESERVED, 13, reserved_row_fn, err);
     if (st == GP_OK) st = read_file(t, "cluster-limits.csv", LIMITS, 4, limit_row_fn, err);
     if (st == GP_OK) st = read_file(t, "providers.csv", FACTS, 16, facts_row_fn, err);
     static const char *const BANDS[] = {"band", "label", "hi_pct", "expected_pct", "p90_pct",
@@ -355,14 +408,109 @@ double gp_terms_egress_usd(const gp_terms *t, const char *provider, double gb, i
     return usd;
 }
 
-int gp_terms_reserved(const gp_terms *t, const char *provider, gp_reserved_term *out)
+const char *gp_term_kind_name(gp_term_kind k)
 {
-    for (size_t i = 0; t && provider && i < t->nreserved; i++)
-        if (strcasecmp(t->reserved[i].provider, provider) == 0) {
-            *out = t->reserved[i].term;
-            return 1;
+    switch (k) {
+    case GP_TERM_KIND_SAVINGS_PLAN: return "savings-plan";
+    case GP_TERM_KIND_CAPACITY_BLOCK: return "capacity-block";
+    case GP_TERM_KIND_COMMITTED: return "committed";
+    }
+    return "?";
+}
+
+size_t gp_terms_reserved(const gp_terms *t, const char *provider, const char *instance_type,
+                         const char *region, const gp_term_offer **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; t && provider && instance_type && i < t->nreserved; i++) {
+        const gp_term_offer *o = &t->reserved[i];
+        if (strcasecmp(o->provider, provider) != 0 || fnmatch(o->pattern, instance_type, 0) != 0)
+            continue;
+        int any_region = strcmp(o->region, "*") == 0;
+        if (o->kind != GP_TERM_KIND_CAPACITY_BLOCK && !any_region &&
+            !(region && strcasecmp(o->region, region) == 0))
+            continue;
+        /* The first row of a kind (and, for a savings plan, a length) wins;
+         * a capacity block keeps one row per region. */
+        int dup = 0;
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = out[j]->kind == o->kind && out[j]->term_months == o->term_months &&
+                  (o->kind != GP_TERM_KIND_CAPACITY_BLOCK ||
+                   strcasecmp(out[j]->region, o->region) == 0 || any_region);
+        if (dup)
+            continue;
+        if (n < max)
+            out[n] = o;
+        n++;
+    }
+    return n < max ? n : max;
+}
+
+int gp_term_price(const gp_term_offer *o, double od_usd_per_instance_hour, int instances,
+                  double hours, double reuse, double assume_term_hours, gp_term_charge *out,
+                  const char **why)
+{
+    memset(out, 0, sizeof(*out));
+    *why = "";
+    if (!(hours > 0) || !isfinite(hours) || instances < 1) {
+        *why = "the job has no finite length";
+        return 0;
+    }
+    double rate = o->usd_per_instance_hour;
+    if (isnan(rate) && !isnan(o->discount) && od_usd_per_instance_hour > 0)
+        rate = od_usd_per_instance_hour * (1 - o->discount);
+    if (!(rate > 0)) {
+        *why = o->kind == GP_TERM_KIND_CAPACITY_BLOCK ? "capacity block price not in data"
+                                                       : "no published rate";
+        return 0;
+    }
+    double term_hours;
+    switch (o->kind) {
+    case GP_TERM_KIND_CAPACITY_BLOCK: {
+        if (o->max_instances > 0 && instances > o->max_instances) {
+            *why = "more instances than one block holds";
+            return 0;
         }
-    return 0;
+        /* Days in 1-day steps to 14, then 7-day steps (AWS's rule). */
+        double d = ceil(hours / 24.0 - 1e-9);
+        if (d < o->min_days)
+            d = o->min_days;
+        if (d > 14)
+            d = 7 * ceil(d / 7.0 - 1e-9);
+        if (d > o->max_days) {
+            *why = "the job is longer than the longest block";
+            return 0;
+        }
+        out->days = (int)d;
+        term_hours = d * 24.0;
+        break;
+    }
+    case GP_TERM_KIND_SAVINGS_PLAN: {
+        double len = o->term_months * 730.0;
+        term_hours = len * fmax(1.0, ceil(hours / len - 1e-9));
+        break;
+    }
+    case GP_TERM_KIND_COMMITTED:
+    default: {
+        double min = o->term_months > 0 ? o->term_months * 730.0 : o->min_days * 24.0;
+        if (!(min > 0)) {
+            if (!(assume_term_hours > 0)) {
+                *why = "no published minimum term";
+                return 0;
+            }
+            min = assume_term_hours;
+            out->assumed = 1;
+        }
+        term_hours = fmax(min, hours);
+        break;
+    }
+    }
+    out->usd_per_instance_hour = rate;
+    out->term_hours = term_hours;
+    out->committed_usd = rate * instances * term_hours;
+    out->unused_hours = fmax(0.0, term_hours - hours);
+    out->credit_usd = reuse * out->unused_hours * rate * instances;
+    return 1;
 }
 
 int gp_terms_max_gpus(const gp_terms *t, const char *provider, const char *instance_type,

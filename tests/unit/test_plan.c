@@ -399,8 +399,13 @@ static void findings_reach_the_plan(void **state)
     gp_catalog_free(c);
 }
 
-/* Reserved: 36 months at 72% off charged in full; with full reuse only the
- * job's hours; break-even utilisation 1 - 0.72. */
+/* Terms (docs/plan.md, "Terms"). On the small catalog the only priced term
+ * is AWS's Capacity Block for p5.48xlarge ($39.33 per instance-hour, AWS's
+ * price table): a block of whole days (7-day steps past 14) that holds the
+ * job, at most 64 instances, paid in full; --reuse 1 credits the unused
+ * days. No 1- or 3-year term is priced (no published family rate): the
+ * on-demand plan says so. Lambda's 1-Click Clusters have no price in the
+ * data: no term. */
 static void reserved_terms(void **state)
 {
     fixture *f = *state;
@@ -409,14 +414,117 @@ static void reserved_terms(void **state)
     gp_plan_result res = run(f, f->small, &r);
     const gp_plan *p = find(&res, "aws", GP_TERM_RESERVED);
     assert_non_null(p);
-    assert_close(p->break_even, 0.28, 1e-12);
-    assert_close(p->breakdown.compute_usd, p->instances * 55.04 * 0.28 * 36 * 730, 1e-9);
-    assert_false(find(&res, "lambda", GP_TERM_RESERVED)); /* no term in the data */
+    assert_int_equal(p->term_kind, GP_TERM_KIND_CAPACITY_BLOCK);
+    assert_int_equal(p->pricing_kind, GP_PRICING_RESERVED);
+    assert_true(p->term_days >= 1 && p->term_days <= 182);
+    assert_true(p->term_days <= 14 || p->term_days % 7 == 0);
+    assert_true(p->instances <= 64);
+    assert_true(p->term_hours >= p->hours && p->term_hours < p->hours + 7 * 24);
+    assert_close(p->breakdown.compute_usd, p->instances * 39.33 * 24.0 * p->term_days, 1e-9);
+    assert_close(p->break_even, 39.33 / 55.04, 1e-12);
+    assert_non_null(p->term_region);
+    assert_false(find(&res, "lambda", GP_TERM_RESERVED));
+    const gp_plan *od = find(&res, "aws", GP_TERM_ON_DEMAND);
+    int said = 0;
+    for (size_t i = 0; i < od->nnotes; i++)
+        said |= strstr(od->notes[i], "no published 1y/3y rate for p5") != NULL;
+    assert_true(said);
     gp_plan_result_free(&res);
     r.reuse = 1;
     res = run(f, f->small, &r);
     p = find(&res, "aws", GP_TERM_RESERVED);
-    assert_close(p->breakdown.compute_usd, p->instances * 55.04 * 0.28 * p->hours, 1e-9);
+    assert_close(p->breakdown.compute_usd, p->instances * 39.33 * p->hours, 1e-9);
+    gp_plan_result_free(&res);
+}
+
+/* A job larger than a block: the block plan takes at most 64 instances
+ * (and may then be late) while on-demand takes what meets the deadline.
+ * Llama 3 70B on 1.4T tokens needs more than 512 H100s for 30 days. */
+static void capacity_block_at_most_64(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-3-70b", 1.4e12);
+    r.spot = GP_ALLOW_NEVER;
+    gp_plan_result res = run(f, f->small, &r);
+    const gp_plan *od = find(&res, "aws", GP_TERM_ON_DEMAND);
+    const gp_plan *cb = find(&res, "aws", GP_TERM_RESERVED);
+    assert_non_null(od);
+    assert_non_null(cb);
+    assert_true(od->instances > 64);
+    assert_true(cb->instances <= 64);
+    assert_true(cb->term_days >= 1 && cb->term_days <= 182);
+    assert_true(cb->term_hours >= cb->hours);
+    assert_int_equal(cb->capacity.status, GP_CAPACITY_OK);
+    gp_plan_result_free(&res);
+}
+
+/* CoreWeave publishes "up to 60%" and no minimum length: no term for a
+ * short job; with --assume-term 12mo, a committed plan charged for all 12
+ * months, marked assumed. */
+static void committed_needs_a_length(void **state)
+{
+    fixture *f = *state;
+    static const char CW[] =
+        "provider,kind,instance_type,region,gpu,gpu_count,usd_per_hour,spot_usd_per_hour,"
+        "fabric,fabric_gbps,source,as_of\n"
+        "coreweave,neocloud,NVIDIA HGX H100,US-EAST-04,H100,8,49.24,,infiniband,3200,test,"
+        "2026-09-20\n";
+    gp_catalog *cat;
+    gp_error err;
+    assert_int_equal(gp_catalog_new(&cat, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_gpuplan_buffer(cat, "cw.csv", CW, sizeof(CW) - 1, NULL, &err),
+                     GP_OK);
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.spot = GP_ALLOW_NEVER;
+    gp_plan_result res = run(f, cat, &r);
+    assert_null(find(&res, "coreweave", GP_TERM_RESERVED));
+    const gp_plan *od = find(&res, "coreweave", GP_TERM_ON_DEMAND);
+    int said = 0;
+    for (size_t i = 0; i < od->nnotes; i++)
+        said |= strstr(od->notes[i], "no published minimum term") != NULL;
+    assert_true(said);
+    gp_plan_result_free(&res);
+    r.assume_term_hours = 12 * 730.0;
+    res = run(f, cat, &r);
+    const gp_plan *p = find(&res, "coreweave", GP_TERM_RESERVED);
+    assert_non_null(p);
+    assert_true(p->term_assumed);
+    assert_int_equal(p->pricing_kind, GP_PRICING_COMMITTED);
+    assert_close(p->breakdown.compute_usd, p->instances * 49.24 * 0.4 * 12 * 730.0, 1e-9);
+    gp_plan_result_free(&res);
+    gp_catalog_free(cat);
+}
+
+/* Over the whole embedded catalog, for a job of about three weeks: no
+ * plan buys a term of a year or more unless --reuse makes it cheaper than
+ * the same instance on demand after paying the whole term; every block is
+ * 1-182 days and at most 64 instances; every term covers the job. */
+static void no_long_term_for_a_short_job(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-2-7b", 2e12);
+    r.spot = GP_ALLOW_NEVER;
+    gp_plan_result res = run(f, f->embedded, &r);
+    size_t blocks = 0;
+    for (size_t i = 0; i < res.nplans; i++) {
+        const gp_plan *p = &res.plans[i];
+        if (p->term != GP_TERM_RESERVED)
+            continue;
+        assert_true(p->term_hours >= p->hours - 1e-9);
+        if (p->term_kind == GP_TERM_KIND_CAPACITY_BLOCK) {
+            blocks++;
+            assert_true(p->term_days >= 1 && p->term_days <= 182 && p->instances <= 64);
+        }
+        if (p->term_months >= 12 && p->hours < 30 * 24) {
+            const gp_plan *od = NULL;
+            for (size_t j = 0; j < res.nplans && !od; j++)
+                if (res.plans[j].term == GP_TERM_ON_DEMAND && res.plans[j].offer == p->offer)
+                    od = &res.plans[j];
+            assert_non_null(od);
+            assert_true(p->breakdown.compute_usd < od->breakdown.compute_usd);
+        }
+    }
+    assert_true(blocks > 0);
     gp_plan_result_free(&res);
 }
 
@@ -627,6 +735,9 @@ int main(void)
         cmocka_unit_test(floors_rank_last),
         cmocka_unit_test(findings_reach_the_plan),
         cmocka_unit_test(reserved_terms),
+        cmocka_unit_test(capacity_block_at_most_64),
+        cmocka_unit_test(committed_needs_a_length),
+        cmocka_unit_test(no_long_term_for_a_short_job),
         cmocka_unit_test(discount_and_egress),
         cmocka_unit_test(binding_constraint),
         cmocka_unit_test(bad_requests),

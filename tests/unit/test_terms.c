@@ -55,6 +55,17 @@ static void other_egress(void **state)
     gp_terms_free(t);
 }
 
+static const gp_term_offer *term_of(const gp_terms *t, const char *provider, const char *type,
+                                    const char *region, gp_term_kind kind, double months)
+{
+    const gp_term_offer *o[16];
+    size_t n = gp_terms_reserved(t, provider, type, region, o, 16);
+    for (size_t i = 0; i < n; i++)
+        if (o[i]->kind == kind && (months < 0 || o[i]->term_months == months))
+            return o[i];
+    return NULL;
+}
+
 static void storage_and_reserved(void **state)
 {
     (void)state;
@@ -62,14 +73,146 @@ static void storage_and_reserved(void **state)
     assert_close(gp_terms_storage_usd_per_gb_month(t, "aws"), 0.08, 1e-12);
     assert_close(gp_terms_storage_usd_per_gb_month(t, "coreweave"), 0.07, 1e-12);
     assert_true(isnan(gp_terms_storage_usd_per_gb_month(t, "azure")));
-    gp_reserved_term r;
-    assert_true(gp_terms_reserved(t, "aws", &r));
-    assert_close(r.discount, 0.72, 1e-12);
-    assert_close(r.term_months, 36, 1e-12);
-    assert_true(gp_terms_reserved(t, "coreweave", &r));
-    assert_true(r.term_months == 0);
-    assert_false(gp_terms_reserved(t, "lambda", &r));
+    /* AWS: 1- and 3-year savings plans are rows without a rate (no
+     * published family rate in the sources); no "up to" figure. */
+    const gp_term_offer *sp = term_of(t, "aws", "p5.48xlarge", "us-east-1",
+                                      GP_TERM_KIND_SAVINGS_PLAN, 36);
+    assert_non_null(sp);
+    assert_true(isnan(sp->usd_per_instance_hour) && isnan(sp->discount));
+    assert_non_null(term_of(t, "aws", "p5.48xlarge", "us-east-1", GP_TERM_KIND_SAVINGS_PLAN, 12));
+    /* CoreWeave: up to 60% with no published length. */
+    const gp_term_offer *cw = term_of(t, "coreweave", "HGX H100", "US-EAST-04",
+                                      GP_TERM_KIND_COMMITTED, -1);
+    assert_non_null(cw);
+    assert_close(cw->discount, 0.60, 1e-12);
+    assert_true(cw->term_months == 0 && cw->min_days == 0);
+    /* Lambda and Nebius: contracts with neither a rate nor a length. */
+    const gp_term_offer *la = term_of(t, "lambda", "8x NVIDIA H100 SXM", "us-west-1",
+                                      GP_TERM_KIND_COMMITTED, -1);
+    assert_non_null(la);
+    assert_true(isnan(la->discount) && isnan(la->usd_per_instance_hour));
+    assert_non_null(term_of(t, "nebius", "gpu-h100-sxm", "eu-north1", GP_TERM_KIND_COMMITTED, -1));
+    assert_null(term_of(t, "runpod", "H100", "US", GP_TERM_KIND_COMMITTED, -1));
     gp_terms_free(t);
+}
+
+/* AWS's Capacity Blocks price table (aws.amazon.com/ec2/capacityblocks/
+ * pricing/, in force until 2025-01-01): p5.48xlarge in US East (N.
+ * Virginia) "Effective Instance Hourly Rate $39.33", "Effective
+ * Accelerator Hourly Rate $4.916"; p4d.24xlarge $14.75 and $1.844. The
+ * rows reproduce both figures (8 accelerators an instance). A block is
+ * bought in one region and found from any. */
+static void capacity_block_published_price(void **state)
+{
+    (void)state;
+    gp_terms *t = load();
+    const gp_term_offer *cb = term_of(t, "aws", "p5.48xlarge", "eu-south-2",
+                                      GP_TERM_KIND_CAPACITY_BLOCK, -1);
+    assert_non_null(cb);
+    assert_true(strcmp(cb->region, "us-east-1") == 0 || strcmp(cb->region, "us-east-2") == 0);
+    assert_close(cb->usd_per_instance_hour, 39.33, 1e-12);
+    assert_true(fabs(cb->usd_per_instance_hour / 8 - 4.916) < 0.0005);
+    assert_int_equal(cb->min_days, 1);
+    assert_int_equal(cb->max_days, 182);
+    assert_int_equal(cb->max_instances, 64);
+    const gp_term_offer *a100 = term_of(t, "aws", "p4d.24xlarge", "us-east-1",
+                                        GP_TERM_KIND_CAPACITY_BLOCK, -1);
+    assert_non_null(a100);
+    assert_true(fabs(a100->usd_per_instance_hour / 8 - 1.844) < 0.0005);
+    /* p5en is sold in blocks, but its price is not in the data. */
+    const gp_term_offer *en = term_of(t, "aws", "p5en.48xlarge", "us-east-2",
+                                      GP_TERM_KIND_CAPACITY_BLOCK, -1);
+    assert_non_null(en);
+    gp_term_charge q;
+    const char *why;
+    assert_false(gp_term_price(en, 63.3, 8, 100, 0, 0, &q, &why));
+    assert_string_equal(why, "capacity block price not in data");
+    gp_terms_free(t);
+}
+
+/* AWS's rule (capacity-blocks-purchase.html): "1-day increments up to 14
+ * days, and in 7-day increments up to 182 days"; "up to 64 instances". A
+ * block is the shortest allowed length that holds the job, paid in full. */
+static void capacity_block_lengths(void **state)
+{
+    (void)state;
+    gp_terms *t = load();
+    const gp_term_offer *cb = term_of(t, "aws", "p5.48xlarge", "us-east-1",
+                                      GP_TERM_KIND_CAPACITY_BLOCK, -1);
+    gp_term_charge q;
+    const char *why;
+    static const struct { double hours; int days; } CASES[] = {
+        {0.5, 1}, {24, 1}, {24.5, 2}, {14 * 24, 14}, {14 * 24 + 1, 21}, {20.2 * 24, 21},
+        {22 * 24, 28}, {182 * 24, 182}};
+    for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++) {
+        assert_true(gp_term_price(cb, 55.04, 64, CASES[i].hours, 0, 0, &q, &why));
+        assert_int_equal(q.days, CASES[i].days);
+        assert_close(q.term_hours, 24.0 * CASES[i].days, 1e-12);
+        assert_close(q.committed_usd, 39.33 * 64 * 24.0 * CASES[i].days, 1e-12);
+        assert_true(q.term_hours >= CASES[i].hours);
+    }
+    assert_false(gp_term_price(cb, 55.04, 64, 182 * 24 + 1, 0, 0, &q, &why));
+    assert_string_equal(why, "the job is longer than the longest block");
+    assert_false(gp_term_price(cb, 55.04, 65, 100, 0, 0, &q, &why));
+    assert_string_equal(why, "more instances than one block holds");
+    /* --reuse credits that share of the unused rest: 20.2 days in a
+     * 21-day block leave 0.8 days. */
+    assert_true(gp_term_price(cb, 55.04, 2, 20.2 * 24, 0.5, 0, &q, &why));
+    assert_close(q.unused_hours, 0.8 * 24, 1e-9);
+    assert_close(q.credit_usd, 0.5 * 0.8 * 24 * 39.33 * 2, 1e-9);
+    gp_terms_free(t);
+}
+
+/* A contract with no published minimum (CoreWeave) is not applied to a
+ * short job as if it had none: left out, unless --assume-term gives a
+ * length, and then the whole assumed term is charged and marked. A
+ * savings plan without a published family rate is never priced. */
+static void terms_without_length_or_rate(void **state)
+{
+    (void)state;
+    gp_terms *t = load();
+    const gp_term_offer *cw = term_of(t, "coreweave", "HGX H100", "US-EAST-04",
+                                      GP_TERM_KIND_COMMITTED, -1);
+    gp_term_charge q;
+    const char *why;
+    double three_weeks = 21 * 24;
+    assert_false(gp_term_price(cw, 49.24, 16, three_weeks, 0, 0, &q, &why));
+    assert_string_equal(why, "no published minimum term");
+    assert_true(gp_term_price(cw, 49.24, 16, three_weeks, 0, 8760, &q, &why));
+    assert_true(q.assumed);
+    assert_close(q.term_hours, 8760, 1e-12);
+    assert_close(q.committed_usd, 49.24 * 0.4 * 16 * 8760, 1e-12);
+    /* A job longer than the assumed term commits for the job. */
+    assert_true(gp_term_price(cw, 49.24, 16, 9000, 0, 8760, &q, &why));
+    assert_close(q.term_hours, 9000, 1e-12);
+    const gp_term_offer *sp = term_of(t, "aws", "p5.48xlarge", "us-east-1",
+                                      GP_TERM_KIND_SAVINGS_PLAN, 12);
+    assert_false(gp_term_price(sp, 55.04, 8, three_weeks, 0, 8760, &q, &why));
+    assert_string_equal(why, "no published rate");
+    gp_terms_free(t);
+}
+
+/* A savings plan with a family rate (a hand-made row: the data has none):
+ * a 3-week job on a 3-year plan pays all 3 years; only --reuse 1 brings it
+ * back to the job's hours at the plan's rate; a job longer than the term
+ * buys whole terms. */
+static void savings_plan_charged_in_full(void **state)
+{
+    (void)state;
+    gp_term_offer sp = {.kind = GP_TERM_KIND_SAVINGS_PLAN, .provider = "x", .pattern = "*",
+                        .region = "*", .term_months = 36, .usd_per_instance_hour = 20,
+                        .discount = NAN, .name = "test plan", .as_of = "", .source = ""};
+    gp_term_charge q;
+    const char *why;
+    double hours = 21 * 24;
+    assert_true(gp_term_price(&sp, 55.04, 10, hours, 0, 0, &q, &why));
+    assert_close(q.term_hours, 36 * 730.0, 1e-12);
+    assert_close(q.committed_usd, 20 * 10 * 36 * 730.0, 1e-12);
+    assert_true(q.committed_usd > 55.04 * 10 * hours); /* far dearer than on-demand */
+    assert_true(gp_term_price(&sp, 55.04, 10, hours, 1, 0, &q, &why));
+    assert_close(q.committed_usd - q.credit_usd, 20 * 10 * hours, 1e-9);
+    assert_true(gp_term_price(&sp, 55.04, 1, 40 * 730.0, 0, 0, &q, &why));
+    assert_close(q.term_hours, 72 * 730.0, 1e-12);
 }
 
 /* A monthly share p becomes -ln(1 - p) / 730 per node-hour. */
@@ -207,6 +350,10 @@ int main(void)
         cmocka_unit_test(aws_egress_tiers),
         cmocka_unit_test(other_egress),
         cmocka_unit_test(storage_and_reserved),
+        cmocka_unit_test(capacity_block_published_price),
+        cmocka_unit_test(capacity_block_lengths),
+        cmocka_unit_test(terms_without_length_or_rate),
+        cmocka_unit_test(savings_plan_charged_in_full),
         cmocka_unit_test(monthly_to_rate),
         cmocka_unit_test(spot_risk_from_the_feed),
         cmocka_unit_test(spot_risk_without_data),
