@@ -71,6 +71,7 @@ static const gp_opt OPTS[] = {
      "do not shorten or drop columns to fit the terminal"},
     GP_JOB_MODEL_OPTIONS,
     GP_JOB_TRAIN_OPTIONS,
+    GP_JOB_FINETUNE_OPTIONS,
     GP_CATALOG_OPTIONS,
 };
 
