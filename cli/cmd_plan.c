@@ -321,6 +321,8 @@ static const char *days_text(char *buf, size_t cap, double hours)
 {
     if (!isfinite(hours))
         snprintf(buf, cap, "-");
+    else if (hours < 1)
+        snprintf(buf, cap, "%.0fmin", ceil(hours * 60));
     else if (hours < 48)
         snprintf(buf, cap, "%.1fh", hours);
     else
@@ -385,10 +387,10 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
            b->offer->provider, b->offer->instance_type, b->instances, b->offer->gpu, b->gpus,
            term_text(term, sizeof(term), b), b->layout.tp, b->layout.pp, b->layout.dp,
            100 * b->mfu);
-    printf("%scompute       %12s  (%s GPU-hours x $%.4g; price from %s, %s)\n", bullet,
+    printf("%scompute       %12s  (%s %sGPU-hours x $%.4g; price from %s, %s)\n", bullet,
            gp_fmt_usd(a, sizeof(a), b->breakdown.compute_usd),
            gp_fmt_int(term, sizeof(term), b->breakdown.compute_usd / b->usd_per_gpu_hour),
-           b->usd_per_gpu_hour,
+           b->billing ? "billed " : "", b->usd_per_gpu_hour,
            b->offer->source, b->offer->as_of[0] ? b->offer->as_of : "undated");
     if (b->term == GP_TERM_SPOT)
         printf("%sspot overhead %12s  (P50 %.1f d, P90 %.1f d)\n", bullet,
@@ -401,8 +403,12 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
                gp_fmt_usd(a, sizeof(a), b->breakdown.serving_usd), pc->req.serve_replicas,
                pc->res.serve_offer->instance_type, pc->req.serve_provider,
                pc->req.serve_months);
-    printf("%stotal         %12s  over %.1f days\n", bullet,
-           gp_fmt_usd(a, sizeof(a), b->cost_usd), b->hours / 24);
+    if (b->hours < 48)
+        printf("%stotal         %12s  over %s\n", bullet, gp_fmt_usd(a, sizeof(a), b->cost_usd),
+               days_text(term, sizeof(term), b->hours));
+    else
+        printf("%stotal         %12s  over %.1f days\n", bullet,
+               gp_fmt_usd(a, sizeof(a), b->cost_usd), b->hours / 24);
     for (size_t i = 0; i < b->nnotes; i++)
         printf("%snote: %s\n", bullet, b->notes[i]);
 }
@@ -662,6 +668,28 @@ static int run(const gp_cmd *cmd, gp_args *args)
     gp_status st = gp_plan_run(pc->cat, pc->terms, &pc->req, &pc->res, &err);
     if (st != GP_OK) {
         rc = gp_report("plan", st, &err);
+        goto out;
+    }
+    if (pc->res.nplans == 0 && pc->res.nearest_offer) {
+        /* Offers exist but none can hold the job: the binding constraint
+         * (memory) and the offer that came closest. Nothing on stdout. */
+        const gp_offer *o = pc->res.nearest_offer;
+        const gp_job *j = &pc->req.job;
+        fprintf(stderr,
+                "gpuplan plan: no offer can hold %s%s%s: memory binds; the nearest is %s %s "
+                "as %d %s (the most allowed), needing %.1f GB per GPU of %.1f GB usable. "
+                "Try %s--max-gpus, a shorter --seq-len or another --gpu.\n",
+                j->model->name, j->finetune ? " for a " : "",
+                j->finetune == GP_FINETUNE_FULL    ? "full fine-tune"
+                : j->finetune == GP_FINETUNE_LORA  ? "LoRA fine-tune"
+                : j->finetune == GP_FINETUNE_QLORA ? "QLoRA fine-tune"
+                                                   : "",
+                o->provider, o->instance_type, pc->res.nearest_gpus, o->gpu,
+                pc->res.nearest_need_gb, pc->res.nearest_have_gb,
+                j->finetune == GP_FINETUNE_FULL || j->finetune == GP_FINETUNE_LORA
+                    ? "--finetune qlora, "
+                    : "");
+        rc = GP_EXIT_FAIL;
         goto out;
     }
     const char *svg = gp_arg_text(args, "svg", NULL);
