@@ -173,6 +173,15 @@ static json_t *plan_json(const gp_plan *p)
         json_object_set_new(j, "discount", json_real(p->discount));
         json_object_set_new(j, "break_even_utilisation", json_real(p->break_even));
     }
+    if (p->billing) {
+        json_t *bl = json_object();
+        json_object_set_new(bl, "granularity_seconds", json_real(p->billing->granularity_seconds));
+        json_object_set_new(bl, "minimum_seconds", json_real(p->billing->minimum_seconds));
+        json_object_set_new(bl, "basis", json_string(p->billing->basis));
+        json_object_set_new(bl, "source", json_string(p->billing->source));
+        json_object_set_new(j, "billed_hours", json_real(p->billed_hours));
+        json_object_set_new(j, "billing", bl);
+    }
     json_object_set_new(j, "meets_deadline", json_boolean(p->meets_deadline));
     json_object_set_new(j, "meets_budget", json_boolean(p->meets_budget));
     json_object_set_new(j, "pareto", json_boolean(p->pareto));
