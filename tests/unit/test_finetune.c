@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "gpuplan/billing.h"
 #include "gpuplan/job.h"
 
 typedef struct fixture {
@@ -236,6 +237,37 @@ static void bad_input(void **state)
     assert_int_equal(gp_finetune_parse("adapter"), -1);
 }
 
+/* Billing (data/billing.csv): AWS bills Linux instances per second with a
+ * 60-second minimum (AWS, 2017-10-02); unsourced providers per hour. */
+static void billing(void **state)
+{
+    (void)state;
+    gp_billing *b;
+    gp_error err;
+    assert_int_equal(gp_billing_load_default(&b, &err), GP_OK);
+    const gp_billing_row *aws = gp_billing_for(b, "AWS");
+    assert_non_null(aws);
+    assert_string_equal(aws->basis, "published");
+    assert_close(gp_billing_hours(aws, 20.5 / 60), 20.5 / 60, 1e-12); /* 20.5 min */
+    assert_close(gp_billing_hours(aws, 10.0 / 3600), 60.0 / 3600, 1e-12); /* the minimum */
+    const gp_billing_row *lambda = gp_billing_for(b, "lambda");
+    assert_close(gp_billing_hours(lambda, 20.5 / 60), 21.0 / 60, 1e-12); /* per minute */
+    const gp_billing_row *other = gp_billing_for(b, "simplepod");
+    assert_string_equal(other->provider, "*");
+    assert_string_equal(other->basis, "assumption");
+    assert_close(gp_billing_hours(other, 20.0 / 60), 1.0, 1e-12);
+    assert_close(gp_billing_hours(other, 1.0), 1.0, 1e-12);
+    gp_billing_free(b);
+    static const char BAD[] = "provider,granularity_seconds,minimum_seconds,basis,source\n"
+                              "aws,1,60,published,x\naws,1,60,published,y\n";
+    assert_int_equal(gp_billing_load_buffer("t.csv", BAD, sizeof(BAD) - 1, &b, &err), GP_EDATA);
+    assert_null(b);
+    assert_non_null(strstr(err.message, "twice"));
+    static const char ZERO[] = "provider,granularity_seconds,minimum_seconds,basis,source\n"
+                               "aws,0,60,published,x\n";
+    assert_int_equal(gp_billing_load_buffer("t.csv", ZERO, sizeof(ZERO) - 1, &b, &err), GP_EDATA);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +275,7 @@ int main(void)
         cmocka_unit_test(qlora_33b_on_24gb),   cmocka_unit_test(full_7b_needs_sharding),
         cmocka_unit_test(lora_flops),          cmocka_unit_test(qlora_slowdown),
         cmocka_unit_test(whole_job),           cmocka_unit_test(bad_input),
+        cmocka_unit_test(billing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
