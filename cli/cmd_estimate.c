@@ -306,7 +306,8 @@ static void build_report(const gp_estimate *e, const gp_cli_job *cj, report *r)
             duration(t1, sizeof(t1), e->wall_hours + e->overhead_hours),
             duration(t2, sizeof(t2), e->startup_hours),
             duration(t3, sizeof(t3), e->download_hours),
-            duration(t4, sizeof(t4), e->save_hours), duration(t5, sizeof(t5), e->eval_hours),
+            duration(t4, sizeof(t4), e->save_hours),
+            e->eval_hours > 0 ? duration(t5, sizeof(t5), e->eval_hours) : "none",
             (e->wall_hours + e->overhead_hours) * e->gpus);
     }
 }

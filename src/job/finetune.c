@@ -18,8 +18,10 @@
  * 0.127 bits per parameter (section 3, "Double Quantization"). */
 static const double NF4_BITS_PER_PARAM = 4.0 + 8.0 / 64.0 + 32.0 / (64.0 * 256.0);
 
-/* The QLoRA paper's Guanaco recipe: r = 64, alpha = 16, adapters on every
- * linear layer of the transformer blocks (section 5 and appendix B). */
+/* The QLoRA recipe: r = 64, alpha = 16 (artidoro/qlora qlora.py defaults:
+ * lora_r 64, lora_alpha 16, nf4, double_quant), adapters on every linear
+ * layer of the transformer blocks (the paper: "LoRA on all linear
+ * transformer block layers"). */
 static const int DEFAULT_LORA_RANK = 64;
 static const double DEFAULT_LORA_ALPHA = 16.0;
 
@@ -32,6 +34,10 @@ static const double QLORA_TIME_FACTOR = 2.79 / 1.85;
 /* Instance start and container image pull: no published figure; an
  * assumption (--startup). */
 static const double DEFAULT_STARTUP_HOURS = 10.0 / 60.0;
+
+/* The default batch, 128 sequences, is Stanford Alpaca's (tatsu-lab/
+ * stanford_alpaca README: batch size 128, 3 epochs, max length 512);
+ * GP_FT_BATCH_SEQS in job_internal.h. */
 
 /* Base weights come from a model hub: huggingface/hf_transfer's README
  * says the plain Python client caps out at about 500 MB/s ("a power user
