@@ -7,6 +7,7 @@
 
 #include "gpuplan/billing.h"
 #include "gpuplan/job.h"
+#include "gpuplan/plan.h"
 
 typedef struct fixture {
     gp_model_table *models;
@@ -268,6 +269,100 @@ static void billing(void **state)
     assert_int_equal(gp_billing_load_buffer("t.csv", ZERO, sizeof(ZERO) - 1, &b, &err), GP_EDATA);
 }
 
+static gp_catalog *catalog(const char *rows)
+{
+    char csv[1024];
+    int n = snprintf(csv, sizeof(csv),
+                     "provider,kind,instance_type,region,gpu,gpu_count,usd_per_hour,"
+                     "spot_usd_per_hour,fabric,fabric_gbps,source,as_of\n%s",
+                     rows);
+    gp_catalog *c = NULL;
+    gp_error err;
+    assert_int_equal(gp_catalog_new(&c, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_gpuplan_buffer(c, "t.csv", csv, (size_t)n, NULL, &err),
+                     GP_OK);
+    return c;
+}
+
+static const gp_plan *plan_of(const gp_plan_result *r, const char *provider)
+{
+    for (size_t i = 0; i < r->nplans; i++)
+        if (!strcmp(r->plans[i].offer->provider, provider) &&
+            r->plans[i].term == GP_TERM_ON_DEMAND)
+            return &r->plans[i];
+    return NULL;
+}
+
+/* A fine-tuning plan is the whole job as billed: its hours are the
+ * estimate's training plus start-up, download and saves; AWS bills them by
+ * the second (60 s minimum), a provider with no published granularity by
+ * the started hour (the labelled assumption). Pretraining is not rounded. */
+static void plans_are_billed(void **state)
+{
+    fixture *f = *state;
+    gp_catalog *cat = catalog(
+        "aws,hyperscaler,p5.48xlarge,us-east-1,H100,8,55.04,,efa,3200,test,2026-11-01\n"
+        "acme,neocloud,acme-8x-h100,eu,H100,8,20.00,,infiniband,3200,test,2026-11-01\n");
+    gp_terms *terms;
+    gp_error err;
+    assert_int_equal(gp_terms_load_default(&terms, &err), GP_OK);
+    gp_plan_request r;
+    gp_plan_request_init(&r);
+    r.job.model = gp_model_find(f->models, "llama-3-8b");
+    r.job.tokens = 20e6;
+    r.job.finetune = GP_FINETUNE_LORA;
+    r.spot = GP_ALLOW_NEVER;
+    r.reserved = GP_ALLOW_NEVER;
+    r.deadline_hours = 24;
+    r.capacity = GP_CAPACITY_RANK_ANY;
+    gp_plan_result res;
+    assert_int_equal(gp_plan_run(cat, terms, &r, &res, &err), GP_OK);
+    const gp_plan *aws = plan_of(&res, "aws"), *acme = plan_of(&res, "acme");
+    assert_non_null(aws);
+    assert_non_null(acme);
+    /* The hours are the estimate's plus the whole job's overhead. */
+    gp_job job = r.job;
+    job.accel = aws->offer->accel;
+    job.gpus = aws->gpus;
+    job.gpus_per_node = 8;
+    job.internode_gbps = 400;
+    gp_estimate e = run(&job);
+    assert_close(aws->hours, e.wall_hours + e.overhead_hours, 1e-9);
+    assert_true(e.overhead_hours > 10.0 / 60);
+    assert_non_null(aws->billing);
+    assert_close(aws->billed_hours, ceil(aws->hours * 3600 - 1e-9) / 3600, 1e-12);
+    assert_close(aws->breakdown.compute_usd, 55.04 * aws->billed_hours * aws->instances, 1e-9);
+    assert_string_equal(acme->billing->provider, "*");
+    assert_close(acme->billed_hours, ceil(acme->hours), 1e-12);
+    assert_true(acme->billed_hours > acme->hours);
+    assert_close(acme->breakdown.compute_usd, 20.0 * acme->billed_hours * acme->instances,
+                 1e-9);
+    gp_plan_result_free(&res);
+
+    /* Pretraining: no billing row, compute at the hours run. */
+    r.job.finetune = GP_FINETUNE_NONE;
+    assert_int_equal(gp_plan_run(cat, terms, &r, &res, &err), GP_OK);
+    acme = plan_of(&res, "acme");
+    assert_non_null(acme);
+    assert_null(acme->billing);
+    assert_close(acme->breakdown.compute_usd, 20.0 * acme->hours * acme->instances, 1e-9);
+    gp_plan_result_free(&res);
+
+    /* Too big for every offer within --max-gpus: no plan, and the nearest
+     * offer with the memory it would need. */
+    r.job.model = gp_model_find(f->models, "llama-3-70b");
+    r.job.finetune = GP_FINETUNE_FULL;
+    r.max_gpus = 8;
+    assert_int_equal(gp_plan_run(cat, terms, &r, &res, &err), GP_OK);
+    assert_int_equal(res.nplans, 0);
+    assert_non_null(res.nearest_offer);
+    assert_int_equal(res.nearest_gpus, 8);
+    assert_true(res.nearest_need_gb > res.nearest_have_gb);
+    gp_plan_result_free(&res);
+    gp_terms_free(terms);
+    gp_catalog_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,7 +370,7 @@ int main(void)
         cmocka_unit_test(qlora_33b_on_24gb),   cmocka_unit_test(full_7b_needs_sharding),
         cmocka_unit_test(lora_flops),          cmocka_unit_test(qlora_slowdown),
         cmocka_unit_test(whole_job),           cmocka_unit_test(bad_input),
-        cmocka_unit_test(billing),
+        cmocka_unit_test(billing),             cmocka_unit_test(plans_are_billed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
