@@ -42,6 +42,8 @@ echo "== (d) the job model against published training runs"
 echo "== (e) the planner over the whole catalog, and the spot simulation"
 "$build/bench/bench_plan" 10
 "$build/bench/bench_cli" 20 "$gp" plan --model llama-3-70b --tokens 1.4T
+echo "-- fine-tuning (issue 11): an 8B LoRA fine-tune planned over the whole catalog"
+"$build/bench/bench_cli" 20 "$gp" plan --finetune lora --model llama-3-8b --tokens 100M
 
 echo "== (f) the market views and tco, whole process (100 runs each)"
 "$build/bench/bench_cli" 100 "$gp" market share

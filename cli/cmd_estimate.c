@@ -18,6 +18,7 @@ static const gp_opt OPTS[] = {
      "number of accelerators (default: the recommended count)"},
     GP_JOB_MODEL_OPTIONS,
     GP_JOB_TRAIN_OPTIONS,
+    GP_JOB_FINETUNE_OPTIONS,
     GP_JOB_CLUSTER_OPTIONS,
 };
 
@@ -113,6 +114,30 @@ static json_t *estimate_json(const gp_estimate *e, const gp_cli_job *cj)
     json_object_set_new(j, "wall_hours", gp_json_num(e->wall_hours));
     json_object_set_new(j, "wall_days", gp_json_num(e->wall_days));
     json_object_set_new(j, "gpu_hours", gp_json_num(e->gpu_hours));
+    if (e->finetune != GP_FINETUNE_NONE) {
+        json_t *ft = json_object();
+        char t[64];
+        json_object_set_new(ft, "method", json_string(gp_finetune_name(e->finetune)));
+        json_object_set_new(ft, "trainable_params", json_real(e->trainable_params));
+        if (e->finetune != GP_FINETUNE_FULL) {
+            gp_lora_targets_text(e->lora_targets, t, sizeof(t));
+            json_object_set_new(ft, "lora_rank", json_integer(e->lora_rank));
+            json_object_set_new(ft, "lora_alpha", json_real(e->lora_alpha));
+            json_object_set_new(ft, "lora_targets", json_string(t));
+            json_object_set_new(ft, "adapter_params", json_real(e->adapter_params));
+        }
+        json_object_set_new(ft, "base_bytes_per_param", json_real(e->base_bytes_per_param));
+        json_object_set_new(ft, "steps", json_real(e->steps));
+        json_object_set_new(ft, "startup_hours", json_real(e->startup_hours));
+        json_object_set_new(ft, "download_gb", json_real(e->download_gb));
+        json_object_set_new(ft, "download_hours", json_real(e->download_hours));
+        json_object_set_new(ft, "checkpoint_saves", json_real(e->saves));
+        json_object_set_new(ft, "save_hours", json_real(e->save_hours));
+        json_object_set_new(ft, "eval_hours", json_real(e->eval_hours));
+        json_object_set_new(ft, "overhead_hours", json_real(e->overhead_hours));
+        json_object_set_new(ft, "job_hours", gp_json_num(e->wall_hours + e->overhead_hours));
+        json_object_set_new(j, "finetune", ft);
+    }
     json_t *as = json_array();
     json_array_append_new(as, json_string(cj->tokens_basis[0] &&
                                                   strcmp(cj->tokens_basis, "given")
@@ -158,6 +183,20 @@ static const char *gb(char *buf, size_t cap, double v)
     return buf;
 }
 
+/* A short duration in the unit that reads: seconds, minutes or hours. */
+static const char *duration(char *buf, size_t cap, double hours)
+{
+    if (!(hours > 0))
+        snprintf(buf, cap, "0 min");
+    else if (hours < 1.0 / 60)
+        snprintf(buf, cap, "%.0f s", hours * 3600);
+    else if (hours < 1)
+        snprintf(buf, cap, "%.0f min", hours * 60);
+    else
+        snprintf(buf, cap, "%.1f h", hours);
+    return buf;
+}
+
 static void build_report(const gp_estimate *e, const gp_cli_job *cj, report *r)
 {
     char a[32], b[32], c[32], d[32];
@@ -177,6 +216,21 @@ static void build_report(const gp_estimate *e, const gp_cli_job *cj, report *r)
             gp_fmt_si(a, sizeof(a), m->params_total), m->layers, m->hidden, m->heads,
             m->kv_heads, m->seq_len);
     add(r, "Tokens", "%s (%s)", gp_fmt_si(a, sizeof(a), e->tokens), cj->tokens_basis);
+    if (e->finetune == GP_FINETUNE_FULL) {
+        add(r, "Fine-tune", "full: all %s parameters train; %.0f optimizer steps of %.0f "
+                            "sequences",
+            gp_fmt_si(b, sizeof(b), e->trainable_params), e->steps,
+            e->global_batch_tokens / m->seq_len);
+    } else if (e->finetune != GP_FINETUNE_NONE) {
+        char t[64];
+        gp_lora_targets_text(e->lora_targets, t, sizeof(t));
+        add(r, "Fine-tune", "%s rank %d, alpha %.0f on %s: %s trainable (%.2f%%); base frozen "
+                            "at %.3g bytes/parameter; %.0f optimizer steps of %.0f sequences",
+            e->finetune == GP_FINETUNE_QLORA ? "QLoRA" : "LoRA", e->lora_rank, e->lora_alpha,
+            t, gp_fmt_si(b, sizeof(b), e->adapter_params),
+            100.0 * e->adapter_params / m->params_total, e->base_bytes_per_param, e->steps,
+            e->global_batch_tokens / m->seq_len);
+    }
     if (e->fits)
         add(r, "Compute", "%.3g model FLOPs; %.3g with recomputation",
             e->model_flops, e->hardware_flops);
@@ -236,9 +290,26 @@ static void build_report(const gp_estimate *e, const gp_cli_job *cj, report *r)
             e->step.step_s, e->step.compute_s, e->step.tp_comm_s, e->step.dp_comm_s, a2a,
             100 * e->step.bubble_fraction);
     }
-    add(r, "Time", "%.1f days (%s hours) wall clock, %s GPU-hours; goodput %.1f%%",
-        e->wall_days, gp_fmt_int(a, sizeof(a), e->wall_hours),
-        gp_fmt_int(b, sizeof(b), e->gpu_hours), 100 * e->goodput);
+    if (e->wall_hours < 48) {
+        char t[32];
+        add(r, "Time", "%s training wall clock, %.3g GPU-hours; goodput %.1f%%",
+            duration(t, sizeof(t), e->wall_hours), e->gpu_hours, 100 * e->goodput);
+    } else {
+        add(r, "Time", "%.1f days (%s hours) wall clock, %s GPU-hours; goodput %.1f%%",
+            e->wall_days, gp_fmt_int(a, sizeof(a), e->wall_hours),
+            gp_fmt_int(b, sizeof(b), e->gpu_hours), 100 * e->goodput);
+    }
+    if (e->finetune != GP_FINETUNE_NONE) {
+        char t1[32], t2[32], t3[32], t4[32], t5[32];
+        add(r, "Whole job", "%s: start-up %s + weights download %s + training + checkpoint "
+                            "saves %s + evaluation %s; %.3g GPU-hours",
+            duration(t1, sizeof(t1), e->wall_hours + e->overhead_hours),
+            duration(t2, sizeof(t2), e->startup_hours),
+            duration(t3, sizeof(t3), e->download_hours),
+            duration(t4, sizeof(t4), e->save_hours),
+            e->eval_hours > 0 ? duration(t5, sizeof(t5), e->eval_hours) : "none",
+            (e->wall_hours + e->overhead_hours) * e->gpus);
+    }
 }
 
 static void print_table(const gp_estimate *e, const gp_cli_job *cj)

@@ -74,6 +74,7 @@ static const gp_opt OPTS[] = {
      "do not shorten or drop columns to fit the terminal"},
     GP_JOB_MODEL_OPTIONS,
     GP_JOB_TRAIN_OPTIONS,
+    GP_JOB_FINETUNE_OPTIONS,
     GP_CATALOG_OPTIONS,
 };
 
@@ -185,6 +186,15 @@ static json_t *plan_json(const gp_plan *p)
         json_object_set_new(j, "term_source", gp_json_str(p->term_source ? p->term_source : ""));
         json_object_set_new(j, "discount", json_real(p->discount));
         json_object_set_new(j, "break_even_utilisation", json_real(p->break_even));
+    }
+    if (p->billing) {
+        json_t *bl = json_object();
+        json_object_set_new(bl, "granularity_seconds", json_real(p->billing->granularity_seconds));
+        json_object_set_new(bl, "minimum_seconds", json_real(p->billing->minimum_seconds));
+        json_object_set_new(bl, "basis", json_string(p->billing->basis));
+        json_object_set_new(bl, "source", json_string(p->billing->source));
+        json_object_set_new(j, "billed_hours", json_real(p->billed_hours));
+        json_object_set_new(j, "billing", bl);
     }
     json_object_set_new(j, "meets_deadline", json_boolean(p->meets_deadline));
     json_object_set_new(j, "meets_budget", json_boolean(p->meets_budget));
@@ -337,6 +347,8 @@ static const char *days_text(char *buf, size_t cap, double hours)
 {
     if (!isfinite(hours))
         snprintf(buf, cap, "-");
+    else if (hours < 1)
+        snprintf(buf, cap, "%.0fmin", ceil(hours * 60));
     else if (hours < 48)
         snprintf(buf, cap, "%.1fh", hours);
     else
@@ -407,10 +419,10 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
                gp_fmt_int(term, sizeof(term), b->breakdown.compute_usd / b->usd_per_gpu_hour),
                b->usd_per_gpu_hour, b->term_name ? b->term_name : "term");
     else
-        printf("%scompute       %12s  (%s GPU-hours x $%.4g; price from %s, %s)\n", bullet,
+        printf("%scompute       %12s  (%s %sGPU-hours x $%.4g; price from %s, %s)\n", bullet,
                gp_fmt_usd(a, sizeof(a), b->breakdown.compute_usd),
                gp_fmt_int(term, sizeof(term), b->breakdown.compute_usd / b->usd_per_gpu_hour),
-               b->usd_per_gpu_hour, b->offer->source,
+               b->billing ? "billed " : "", b->usd_per_gpu_hour, b->offer->source,
                b->offer->as_of[0] ? b->offer->as_of : "undated");
     if (b->term == GP_TERM_SPOT)
         printf("%sspot overhead %12s  (P50 %.1f d, P90 %.1f d)\n", bullet,
@@ -423,8 +435,12 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
                gp_fmt_usd(a, sizeof(a), b->breakdown.serving_usd), pc->req.serve_replicas,
                pc->res.serve_offer->instance_type, pc->req.serve_provider,
                pc->req.serve_months);
-    printf("%stotal         %12s  over %.1f days\n", bullet,
-           gp_fmt_usd(a, sizeof(a), b->cost_usd), b->hours / 24);
+    if (b->hours < 48)
+        printf("%stotal         %12s  over %s\n", bullet, gp_fmt_usd(a, sizeof(a), b->cost_usd),
+               days_text(term, sizeof(term), b->hours));
+    else
+        printf("%stotal         %12s  over %.1f days\n", bullet,
+               gp_fmt_usd(a, sizeof(a), b->cost_usd), b->hours / 24);
     for (size_t i = 0; i < b->nnotes; i++)
         printf("%snote: %s\n", bullet, b->notes[i]);
 }
@@ -691,6 +707,28 @@ static int run(const gp_cmd *cmd, gp_args *args)
     gp_status st = gp_plan_run(pc->cat, pc->terms, &pc->req, &pc->res, &err);
     if (st != GP_OK) {
         rc = gp_report("plan", st, &err);
+        goto out;
+    }
+    if (pc->res.nplans == 0 && pc->res.nearest_offer) {
+        /* Offers exist but none can hold the job: the binding constraint
+         * (memory) and the offer that came closest. Nothing on stdout. */
+        const gp_offer *o = pc->res.nearest_offer;
+        const gp_job *j = &pc->req.job;
+        fprintf(stderr,
+                "gpuplan plan: no offer can hold %s%s%s: memory binds; the nearest is %s %s "
+                "as %d %s (the most allowed), needing %.1f GB per GPU of %.1f GB usable. "
+                "Try %s--max-gpus, a shorter --seq-len or another --gpu.\n",
+                j->model->name, j->finetune ? " for a " : "",
+                j->finetune == GP_FINETUNE_FULL    ? "full fine-tune"
+                : j->finetune == GP_FINETUNE_LORA  ? "LoRA fine-tune"
+                : j->finetune == GP_FINETUNE_QLORA ? "QLoRA fine-tune"
+                                                   : "",
+                o->provider, o->instance_type, pc->res.nearest_gpus, o->gpu,
+                pc->res.nearest_need_gb, pc->res.nearest_have_gb,
+                j->finetune == GP_FINETUNE_FULL || j->finetune == GP_FINETUNE_LORA
+                    ? "--finetune qlora, "
+                    : "");
+        rc = GP_EXIT_FAIL;
         goto out;
     }
     const char *svg = gp_arg_text(args, "svg", NULL);

@@ -56,6 +56,68 @@ static int find_gpu(const gp_args *args, gp_cli_job *cj, const char *name)
     return rc;
 }
 
+/* --finetune and the options that only make sense with it. */
+static int finetune_options(const gp_args *args, gp_cli_job *cj)
+{
+    const char *cmd = args->cmd_name;
+    gp_job *job = &cj->job;
+    if (gp_arg_set(args, "finetune"))
+        job->finetune = (gp_finetune)gp_finetune_parse(gp_arg_text(args, "finetune", ""));
+    static const char *const NEED_FT[] = {"dataset-tokens", "eval-tokens", "startup",
+                                          "download-gbps"};
+    static const char *const NEED_LORA[] = {"lora-rank", "lora-alpha", "lora-targets"};
+    for (size_t i = 0; i < sizeof(NEED_LORA) / sizeof(NEED_LORA[0]); i++)
+        if (gp_arg_set(args, NEED_LORA[i]) && job->finetune != GP_FINETUNE_LORA &&
+            job->finetune != GP_FINETUNE_QLORA)
+            return gp_usage_error(cmd, "--%s needs --finetune lora or qlora", NEED_LORA[i]);
+    for (size_t i = 0; i < sizeof(NEED_FT) / sizeof(NEED_FT[0]); i++)
+        if (gp_arg_set(args, NEED_FT[i]) && job->finetune == GP_FINETUNE_NONE)
+            return gp_usage_error(cmd, "--%s needs --finetune full, lora or qlora", NEED_FT[i]);
+    if (gp_arg_set(args, "epochs")) {
+        if (!gp_arg_set(args, "dataset-tokens"))
+            return gp_usage_error(cmd, "--epochs multiplies --dataset-tokens; give both (or "
+                                       "--tokens alone)");
+        job->epochs = gp_arg(args, "epochs")->number;
+        if (!(job->epochs > 0) || job->epochs > 1e4)
+            return gp_usage_error(cmd, "--epochs must lie above 0 and at most 10,000, not '%s'",
+                                  gp_arg_text(args, "epochs", ""));
+    }
+    if (job->finetune == GP_FINETUNE_LORA || job->finetune == GP_FINETUNE_QLORA) {
+        const gp_model *m = job->model;
+        int rank = 0, rc;
+        if ((rc = gp_arg_int(args, "lora-rank", 1, 1000000, &rank)))
+            return rc;
+        if (rank > m->hidden)
+            return gp_usage_error(cmd, "--lora-rank %d is above %s's hidden size %d: a rank "
+                                       "cannot exceed the width it factors",
+                                  rank, m->name, m->hidden);
+        job->lora_rank = rank;
+        if (gp_arg_set(args, "lora-alpha")) {
+            job->lora_alpha = gp_arg(args, "lora-alpha")->number;
+            if (!(job->lora_alpha > 0) || job->lora_alpha > 1e6)
+                return gp_usage_error(cmd, "--lora-alpha must be above 0, not '%s'",
+                                      gp_arg_text(args, "lora-alpha", ""));
+        }
+        if (gp_arg_set(args, "lora-targets") &&
+            gp_lora_targets_parse(gp_arg_text(args, "lora-targets", ""), &job->lora_targets))
+            return gp_usage_error(cmd, "--lora-targets '%s': expected a list of q, k, v, o, "
+                                       "gate, up, down (or attention, mlp, all)",
+                                  gp_arg_text(args, "lora-targets", ""));
+    }
+    if (gp_arg_set(args, "eval-tokens"))
+        job->eval_tokens = gp_arg(args, "eval-tokens")->number;
+    if (gp_arg_set(args, "startup"))
+        job->startup_hours = gp_arg(args, "startup")->number;
+    if (gp_arg_set(args, "download-gbps")) {
+        job->download_gbps = gp_arg(args, "download-gbps")->number;
+        if (!(job->download_gbps > 0) || job->download_gbps > 1e4)
+            return gp_usage_error(cmd, "--download-gbps must lie above 0 and at most 10,000 "
+                                       "GB/s, not '%s'",
+                                  gp_arg_text(args, "download-gbps", ""));
+    }
+    return 0;
+}
+
 static int custom_model(const gp_args *args, gp_cli_job *cj)
 {
     const char *cmd = args->cmd_name;
@@ -127,11 +189,33 @@ int gp_cli_job_parse(const gp_args *args, const char *gpu_option, int cluster,
     }
     const gp_model *m = cj->job.model;
 
+    /* Fine-tuning. */
+    if ((rc = finetune_options(args, cj)))
+        return rc;
+
     /* Tokens. */
     int have_tokens = gp_arg_set(args, "tokens"), chinchilla = gp_arg_set(args, "chinchilla");
     if (have_tokens && chinchilla)
         return gp_usage_error(cmd, "give --tokens or --chinchilla, not both");
-    if (have_tokens) {
+    int have_dataset = gp_arg_set(args, "dataset-tokens");
+    if (cj->job.finetune != GP_FINETUNE_NONE && chinchilla)
+        return gp_usage_error(cmd, "--chinchilla sizes pretraining; a fine-tune takes --tokens "
+                                   "or --dataset-tokens");
+    if (have_dataset && have_tokens)
+        return gp_usage_error(cmd, "give --tokens or --dataset-tokens (x --epochs), not both");
+    if (have_dataset) {
+        double epochs = cj->job.epochs > 0 ? cj->job.epochs : 1;
+        cj->job.tokens = gp_arg(args, "dataset-tokens")->number * epochs;
+        if (!(cj->job.tokens >= 1))
+            return gp_usage_error(cmd, "--dataset-tokens must be at least 1, not '%s'",
+                                  gp_arg_text(args, "dataset-tokens", ""));
+        snprintf(cj->tokens_basis, sizeof(cj->tokens_basis), "%s dataset tokens x %g epoch%s",
+                 gp_arg_text(args, "dataset-tokens", ""), epochs, epochs == 1 ? "" : "s");
+    } else if (cj->job.finetune != GP_FINETUNE_NONE && !have_tokens) {
+        return gp_usage_error(cmd, "how many fine-tuning tokens? give --tokens N (e.g. 100M) "
+                                   "or --dataset-tokens N [--epochs E]; a preset's published "
+                                   "count is its pretraining");
+    } else if (have_tokens) {
         cj->job.tokens = gp_arg(args, "tokens")->number;
         if (!(cj->job.tokens >= 1))
             return gp_usage_error(cmd, "--tokens must be at least 1, not '%s'",

@@ -31,6 +31,30 @@
      "published count)"},                                                     \
     {"vocab", 0, OPT_NUMBER, 0, "N", NULL, "with --params: vocabulary size"}
 
+/* Fine-tuning a pretrained model (docs/finetune.md). */
+#define GP_JOB_FINETUNE_OPTIONS                                               \
+    {"dataset-tokens", 0, OPT_COUNT, 0, "N", NULL,                            \
+     "with --finetune: tokens in the dataset (times --epochs)"},              \
+    {"download-gbps", 0, OPT_NUMBER, 0, "GBPS", NULL,                         \
+     "with --finetune: GB/s the base weights download at (default 0.5)"},     \
+    {"epochs", 0, OPT_NUMBER, 0, "N", NULL,                                   \
+     "with --dataset-tokens: passes over the data (default 1)"},              \
+    {"eval-tokens", 0, OPT_COUNT, 0, "N", NULL,                               \
+     "with --finetune: held-out tokens evaluated each epoch (default none)"}, \
+    {"finetune", 0, OPT_CHOICE, 0, "HOW", "full|lora|qlora",                  \
+     "fine-tune the pretrained model: every weight (full), LoRA adapters on " \
+     "a frozen 16-bit base, or QLoRA (4-bit NF4 base)"},                      \
+    {"lora-alpha", 0, OPT_NUMBER, 0, "X", NULL,                               \
+     "LoRA scaling alpha (default 16, the QLoRA paper's)"},                   \
+    {"lora-rank", 0, OPT_NUMBER, 0, "R", NULL,                                \
+     "LoRA rank (default 64, the QLoRA paper's)"},                            \
+    {"lora-targets", 0, OPT_STRING, 0, "LIST", NULL,                          \
+     "projections with adapters: q,k,v,o,gate,up,down (default all, as the "  \
+     "QLoRA paper), or attention, mlp"},                                      \
+    {"startup", 0, OPT_HOURS, 0, "TIME", NULL,                                \
+     "with --finetune: instance start and image pull (default 10min, an "     \
+     "assumption)"}
+
 /* How it is trained. */
 /* The cluster, for commands that do not take it from the offers. */
 #define GP_JOB_CLUSTER_OPTIONS                                                \

@@ -33,7 +33,7 @@ public_layer() {
     fetch | refresh) echo fetch ;;
     history) echo history ;;
     inference | serve) echo serve ;;
-    plan | spot | terms | launch) echo plan ;;
+    plan | spot | terms | launch | billing) echo plan ;;
     market | prices | tco) echo market ;;
     gpuplan) echo all ;; # the umbrella header includes everything
     *) echo "?" ;;

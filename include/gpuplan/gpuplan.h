@@ -7,6 +7,7 @@
 #define GPUPLAN_GPUPLAN_H
 
 #include "gpuplan/accel.h"
+#include "gpuplan/billing.h"
 #include "gpuplan/catalog.h"
 #include "gpuplan/error.h"
 #include "gpuplan/gpuinfo.h"

@@ -30,6 +30,37 @@ typedef enum gp_recompute {
     GP_RECOMPUTE_FULL       /* keep layer inputs, recompute each layer */
 } gp_recompute;
 
+/* Fine-tuning (docs/finetune.md): none is pretraining from scratch; full
+ * trains every weight of a pretrained model; lora trains low-rank adapters
+ * on a frozen 16-bit base (Hu et al. 2021); qlora on a frozen 4-bit NF4
+ * base with double quantisation and a paged optimizer (Dettmers et al.
+ * 2023). */
+typedef enum gp_finetune {
+    GP_FINETUNE_NONE = 0,
+    GP_FINETUNE_FULL,
+    GP_FINETUNE_LORA,
+    GP_FINETUNE_QLORA
+} gp_finetune;
+
+/* LoRA target modules: the attention and MLP projections (Llama names). */
+enum {
+    GP_LORA_Q = 1u << 0, GP_LORA_K = 1u << 1, GP_LORA_V = 1u << 2, GP_LORA_O = 1u << 3,
+    GP_LORA_GATE = 1u << 4, GP_LORA_UP = 1u << 5, GP_LORA_DOWN = 1u << 6,
+    GP_LORA_ALL = 0x7fu
+};
+
+/* "none", "full", "lora", "qlora"; parse returns -1 when unknown. */
+const char *gp_finetune_name(gp_finetune f);
+int gp_finetune_parse(const char *name);
+/* "q,k,v,o,gate,up,down" (also q_proj ...; "all", "attention", "mlp") into
+ * GP_LORA_* flags; returns 0, or -1 naming nothing known. */
+int gp_lora_targets_parse(const char *list, unsigned *targets);
+/* The flags as "q,k,v,o,gate,up,down". */
+void gp_lora_targets_text(unsigned targets, char *buf, size_t cap);
+/* Trainable adapter parameters: rank x (in + out) per targeted projection
+ * per layer (every expert's, for MoE layers). */
+double gp_lora_params(const gp_model *m, int rank, unsigned targets);
+
 /* "adamw", "adamw-8bit", "sgd" / "none", "selective", "full". */
 const char *gp_optimizer_name(gp_optimizer o);
 int gp_optimizer_parse(const char *name); /* -1 when unknown */
@@ -62,6 +93,15 @@ typedef struct gp_job {
     int fit_only;                /* with gpus > 0: only whether it fits (the
                                     first fitting layout; no times) */
     int no_assumptions;          /* leave out the assumption texts */
+    /* Fine-tuning (finetune.c; docs/finetune.md). */
+    gp_finetune finetune;        /* GP_FINETUNE_NONE: pretraining */
+    int lora_rank;               /* 0: 64 (QLoRA paper) */
+    double lora_alpha;           /* 0: 16 (QLoRA paper); not a cost */
+    unsigned lora_targets;       /* 0: GP_LORA_ALL */
+    double epochs;               /* passes over the data (saves, evals); 0: 1 */
+    double eval_tokens;          /* held-out tokens evaluated each epoch */
+    double startup_hours;        /* NAN: the default (instance start, image) */
+    double download_gbps;        /* GB/s for the base weights; NAN: default */
 } gp_job;
 
 void gp_job_init(gp_job *job);
@@ -153,6 +193,20 @@ typedef struct gp_estimate {
     double goodput;              /* share of wall time that trains */
     double wall_hours, wall_days, gpu_hours; /* whole run */
     char layout_reason[GP_ASSUMPTION_LEN];
+    /* Fine-tuning (zero for pretraining). hours of the whole job = wall_hours
+     * + overhead_hours. */
+    gp_finetune finetune;
+    int lora_rank;
+    double lora_alpha;
+    unsigned lora_targets;
+    double adapter_params;       /* trainable LoRA parameters */
+    double trainable_params;     /* adapters, or every parameter (full) */
+    double base_bytes_per_param; /* frozen base storage (QLoRA: 4-bit + constants) */
+    double steps;                /* optimizer steps */
+    double startup_hours, download_hours, save_hours, eval_hours;
+    double overhead_hours;       /* the four above */
+    double download_gb;          /* base weights fetched */
+    double saves;                /* checkpoints written */
     size_t nassumptions;
     char assumptions[GP_ASSUMPTIONS_MAX][GP_ASSUMPTION_LEN];
 } gp_estimate;

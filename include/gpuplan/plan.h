@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gpuplan/billing.h"
 #include "gpuplan/catalog.h"
 #include "gpuplan/job.h"
 #include "gpuplan/query.h"
@@ -140,6 +141,11 @@ typedef struct gp_plan {
                                    catalog), or NULL */
     size_t nnotes;
     char notes[GP_PLAN_NOTES_MAX][GP_PLAN_NOTE_LEN];
+    /* Fine-tuning jobs: the hours the provider bills (its granularity and
+     * minimum, data/billing.csv) and the row that says so; 0 / NULL for
+     * pretraining, whose compute is priced by the hour as run. */
+    double billed_hours;
+    const gp_billing_row *billing;
 } gp_plan;
 
 typedef struct gp_plan_result {
@@ -159,6 +165,12 @@ typedef struct gp_plan_result {
     char binding[400];          /* which constraint binds, or "" */
     char serve_compare[400];    /* train here / serve there vs one provider */
     gp_estimate best_estimate;  /* the job model on the best plan */
+    gp_billing *billing;        /* owned; the plans' billing rows point in */
+    /* When nothing can hold the job: the offer that came closest (least
+     * memory needed over capacity, on the most instances allowed). */
+    const gp_offer *nearest_offer;
+    int nearest_gpus;
+    double nearest_need_gb, nearest_have_gb; /* per GPU */
 } gp_plan_result;
 
 /* Plans the job over the catalog. Fails with GP_ERANGE for impossible

@@ -126,6 +126,8 @@ void gp_job_init(gp_job *job)
     job->mfu = NAN;
     job->goodput = NAN;
     job->internode_gbps = NAN;
+    job->startup_hours = NAN;
+    job->download_gbps = NAN;
 }
 
 /* ---- assumptions ------------------------------------------------------ */
@@ -276,6 +278,11 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
     x->batch_given = job->global_batch_tokens > 0;
     x->global_tokens = x->batch_given ? job->global_batch_tokens
                                       : k->default_global_batch_tokens;
+    /* Fine-tuning runs a fixed batch of sequences (finetune.c). */
+    if (job->finetune != GP_FINETUNE_NONE && !x->batch_given) {
+        x->global_tokens = GP_FT_BATCH_SEQS * m->seq_len;
+        x->batch_given = 1;
+    }
     x->seqs = floor(x->global_tokens / x->seq);
     if (x->seqs < 1)
         return gp_fail(err, GP_ERANGE, "", 0,
@@ -311,7 +318,7 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
     x->params_dense = m->params_total - x->params_expert;
     x->act_tok_none = gp_job_act_per_token(m, 0);
     x->act_tok_selective = gp_job_act_per_token(m, 1);
-    return GP_OK;
+    return gp_ft_setup(job, x, e, err);
 }
 
 /* Sequences per step on n GPUs: the given batch, or the default, which
@@ -634,7 +641,8 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
     const gp_job *job = x->job;
     const gp_job_constants *k = x->k;
     const gp_model *m = x->m;
-    note(e, "model FLOPs per token = 6 x %.4g multiplying parameters (active, less the "
+    if (job->finetune < GP_FINETUNE_LORA) /* LoRA says its own (finetune.c) */
+        note(e, "model FLOPs per token = 6 x %.4g multiplying parameters (active, less the "
             "input embedding table) + attention 6 x %d layers x %.0f tokens x %d heads x "
             "%d (PaLM, Chowdhery et al. 2022, appendix B)",
          x->flops_mm_tok / 6.0, m->layers, x->seq, m->heads, m->head_dim + m->v_head_dim);
@@ -642,7 +650,7 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
         note(e, "fp8 covers the matrix multiplies only; attention runs at the 16-bit rate, "
                 "weights and optimizer state are kept as in bf16 training");
     double seqs = e->gpus > 0 ? seqs_at(x, e->gpus) : x->seqs;
-    if (job->global_batch_tokens > 0)
+    if (job->global_batch_tokens > 0 || job->finetune != GP_FINETUNE_NONE)
         note(e, "global batch %.0f tokens = %.0f sequences of %.0f", seqs * x->seq, seqs,
              x->seq);
     else
@@ -656,7 +664,8 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
     int fp32 = x->precision == GP_PREC_FP32 || x->precision == GP_PREC_TF32;
     w = g = fp32 ? 4 : 2;
     o = (fp32 ? 0 : 4) + (job->optimizer == GP_OPT_ADAMW ? 8 : job->optimizer == GP_OPT_SGD ? 4 : 2);
-    note(e, "memory per parameter: weights %.0f B, gradients %.0f B, %s state %.0f B "
+    if (job->finetune < GP_FINETUNE_LORA)
+        note(e, "memory per parameter: weights %.0f B, gradients %.0f B, %s state %.0f B "
             "(%.0f B before sharding; ZeRO, Rajbhandari et al. 2020)",
          w, g, gp_optimizer_name(job->optimizer), o, w + g + o);
     note(e, "usable memory: %.0f%% of %.0f GB less %.1f GB for the CUDA context and "
@@ -715,7 +724,7 @@ static void evaluate(const gp_job_ctx *x, int n, search *s, double *hours,
     *mfu = x->flops_model_tok * s->best.tokens_per_s / (n * x->peak_flops);
 }
 
-gp_status gp_job_estimate_with(const gp_job *job, const gp_job_constants *k,
+static gp_status estimate_core(const gp_job *job, const gp_job_constants *k,
                                gp_estimate *e, gp_error *err)
 {
     /* The assumption texts (12 KB, the bulk of the struct) are written
@@ -882,6 +891,15 @@ gp_status gp_job_estimate_with(const gp_job *job, const gp_job_constants *k,
     if (rec_note[0] && e->gpus_recommended)
         note(e, "%s", rec_note);
     return GP_OK;
+}
+
+gp_status gp_job_estimate_with(const gp_job *job, const gp_job_constants *k,
+                               gp_estimate *e, gp_error *err)
+{
+    gp_status st = estimate_core(job, k, e, err);
+    if (st == GP_OK && !job->fit_only)
+        gp_ft_finish(job, k, e); /* the whole fine-tuning job (finetune.c) */
+    return st;
 }
 
 gp_status gp_job_estimate(const gp_job *job, gp_estimate *out, gp_error *err)

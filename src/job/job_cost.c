@@ -99,6 +99,8 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
     /* fp32 logits for the loss on the last stage. */
     act += 4.0 * m->vocab * seq_b;
     mem->activations_gb = act / l->tp / 1e9;
+    if (x->job->finetune == GP_FINETUNE_LORA || x->job->finetune == GP_FINETUNE_QLORA)
+        gp_ft_state_memory(x, c); /* frozen base + adapters (finetune.c) */
     mem->total_gb = mem->weights_gb + mem->gradients_gb + mem->optimizer_gb +
                     mem->activations_gb;
     mem->device_gb = x->a->memory_gb;
@@ -127,6 +129,8 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
      * third of forward + backward). */
     double mm = x->flops_mm_tok * (full ? 4.0 / 3.0 : 1.0);
     double attn = x->flops_attn_tok * (full ? 4.0 / 3.0 : 1.0);
+    if (x->ft_recompute_mm_tok > 0) /* frozen base (finetune.c) */
+        mm = x->flops_mm_tok + (full ? x->ft_recompute_mm_tok : 0.0);
     c->hw_flops_tok = mm + attn;
 
     double moe_layers = x->moe_layers, dense_layers = m->layers - x->moe_layers;
@@ -148,6 +152,8 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
                                    attn / (x->attn_peak_flops * k->attention_efficiency) +
                                    ew / (x->mem_bw * k->memory_bw_efficiency)) /
                      k->software_efficiency;
+    if (x->ft_time_factor > 0) /* QLoRA dequantisation (finetune.c) */
+        compute *= x->ft_time_factor;
 
     double tokens_replica = batch / l->dp;
     double layers_stage = (double)m->layers / l->pp;
@@ -205,6 +211,8 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     if (l->dp > 1) {
         double shard = 2.0 * (x->params_dense / (l->tp * l->pp) +
                               x->params_expert / ((double)l->tp * l->pp * l->ep));
+        if (x->ft_dp_grad_params > 0 && l->zero < 3) /* adapters only (finetune.c) */
+            shard = 2.0 * x->ft_dp_grad_params / (l->tp * l->pp);
         double volumes = l->zero >= 3 ? 2.0 * mb + 1.0 : 2.0;
         double group_per_node = (double)x->node / (l->tp * l->pp);
         if (group_per_node < 1)

@@ -37,6 +37,11 @@ typedef struct gp_job_ctx {
     int moe_layers;
     double act_tok_none;        /* activation bytes per token, all layers */
     double act_tok_selective;
+    /* Fine-tuning (finetune.c); zero for pretraining. */
+    double ft_adapter_params;   /* trainable LoRA parameters */
+    double ft_recompute_mm_tok; /* matmul FLOPs full recomputation adds */
+    double ft_time_factor;      /* QLoRA dequantisation: compute time x this */
+    double ft_dp_grad_params;   /* parameters whose gradients DP reduces */
 } gp_job_ctx;
 
 /* Activation bytes one token leaves in all layers (job_cost.c). */
@@ -60,5 +65,21 @@ double gp_job_failure_goodput(const gp_job_constants *k, int n, double state_gb)
 void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c);
 /* Fills step, tokens_per_s and hw_flops_tok for c->l on n GPUs. */
 void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c);
+
+/* ---- fine-tuning (finetune.c) ------------------------------------------ */
+
+/* Sequences per optimizer step of the default fine-tuning batch. */
+#define GP_FT_BATCH_SEQS 128.0
+
+/* Validates the fine-tuning inputs and adjusts the context: the default
+ * batch, the FLOPs of a frozen base, the adapter count. Called by
+ * build_ctx after the pretraining FLOPs are set. */
+gp_status gp_ft_setup(const gp_job *job, gp_job_ctx *x, gp_estimate *e, gp_error *err);
+/* Replaces weights, gradients and optimizer state of c->mem for a frozen
+ * base with adapters (LoRA, QLoRA); activations stay. */
+void gp_ft_state_memory(const gp_job_ctx *x, gp_job_cand *c);
+/* The whole job around the training: steps, start-up, download,
+ * checkpoint saves, evaluation, and their assumption lines. */
+void gp_ft_finish(const gp_job *job, const gp_job_constants *k, gp_estimate *e);
 
 #endif

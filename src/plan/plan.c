@@ -64,6 +64,8 @@ void gp_plan_result_free(gp_plan_result *r)
     free(r->plans);
     r->plans = NULL;
     r->nplans = 0;
+    gp_billing_free(r->billing);
+    r->billing = NULL;
 }
 
 static void note(gp_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -91,6 +93,7 @@ typedef struct est_val {
     int ok, fits;
     double hours, mfu, gpu_hours;
     gp_layout layout;
+    double need_gb, have_gb;     /* per GPU, of the layout estimated */
 } est_val;
 
 typedef struct perf_entry {
@@ -113,6 +116,10 @@ typedef struct ctx {
     double deadline;             /* hours; INFINITY when none */
     double ckpt_bytes;           /* weights + optimizer state */
     double weights_bytes;        /* final weights */
+    const gp_billing *billing;   /* fine-tuning: how providers bill time */
+    const gp_offer *nearest;     /* too small everywhere: the closest */
+    int nearest_gpus;
+    double nearest_need_gb, nearest_have_gb;
 } ctx;
 
 /* The accelerator's measured facts, looked up once per accelerator. */
@@ -217,9 +224,13 @@ static const est_val *estimate_as(ctx *x, const gp_accel *a, int gpus, int per_n
         return v; /* ok = 0: more GPUs than the job can use, precision ... */
     v->ok = 1;
     v->fits = e.fits;
+    v->need_gb = e.memory.total_gb;
+    v->have_gb = e.memory.capacity_gb;
     if (fit_only)
         return v;
-    v->hours = e.fits ? e.wall_hours : INFINITY;
+    /* The whole job: fine-tuning adds start-up, download, saves (0 for
+     * pretraining). */
+    v->hours = e.fits ? e.wall_hours + e.overhead_hours : INFINITY;
     v->mfu = e.mfu;
     v->gpu_hours = e.gpu_hours;
     v->layout = e.layout;
@@ -346,8 +357,21 @@ static int choose(ctx *x, const gp_offer *o, const cluster *c, double usd_per_ho
             lo = mid + 1;
         }
     }
-    if (first < 0)
+    if (first < 0) {
+        /* Remember how close the most instances came (fit_only values are
+         * cached, so this costs one look-up). */
+        const est_val *v = estimate_as(x, o->accel, count_at(last) * c->per_instance,
+                                       c->per_node, c->net_gbps, 1);
+        if (v && v->ok && v->have_gb > 0 &&
+            (!x->nearest ||
+             v->need_gb / v->have_gb < x->nearest_need_gb / x->nearest_have_gb)) {
+            x->nearest = o;
+            x->nearest_gpus = count_at(last) * c->per_instance;
+            x->nearest_need_gb = v->need_gb;
+            x->nearest_have_gb = v->have_gb;
+        }
         return 0;
+    }
 #define HOURS_AT(i, vp)                                                              \
     (*(vp) = estimate(x, o->accel, count_at(i) * c->per_instance, c->per_node,         \
                       c->net_gbps),                                                    \
@@ -561,6 +585,31 @@ static void fill_common(const ctx *x, gp_plan *p, const gp_offer *o, size_t regi
              100 * p->mfu);
 }
 
+/* Fine-tuning: the hours the provider bills for a run of `hours`, and a
+ * note saying how (data/billing.csv). Pretraining runs are priced by the
+ * hour as run. */
+static double billed(const ctx *x, gp_plan *p, double hours)
+{
+    if (!x->billing || x->req->job.finetune == GP_FINETUNE_NONE)
+        return hours;
+    const gp_billing_row *row = gp_billing_for(x->billing, p->offer->provider);
+    if (!row)
+        return hours;
+    double b = gp_billing_hours(row, hours);
+    p->billing = row;
+    p->billed_hours = b;
+    if (strcmp(row->basis, "assumption") == 0)
+        note(p, "billing: no published granularity for %s: per hour with a 1-hour minimum "
+                "assumed; %.0f min billed as %.0f min",
+             p->offer->provider, hours * 60, b * 60);
+    else
+        note(p, "billing: %s per %.0f s with a %.0f s minimum (%s, data/billing.csv): %.0f "
+                "min billed as %.0f min",
+             p->offer->provider, row->granularity_seconds, row->minimum_seconds, row->basis,
+             hours * 60, b * 60);
+    return b;
+}
+
 /* ---- the passes ------------------------------------------------------------ */
 
 /* The family a term is sold for, as the notes name it: an AWS type up to
@@ -751,7 +800,7 @@ static gp_status on_demand_and_reserved(ctx *x, double serve_usd, gp_error *err,
             p->pricing_kind = floor ? GP_PRICING_AUCTION_FLOOR : GP_PRICING_ON_DEMAND;
             p->discount = d;
             p->usd_per_gpu_hour = price / c.per_instance;
-            p->breakdown.compute_usd = p->usd_per_gpu_hour * p->gpus * p->hours;
+            p->breakdown.compute_usd = p->usd_per_gpu_hour * p->gpus * billed(x, p, p->hours);
             if (d > 0)
                 note(p, "negotiated discount %.0f%% off on-demand", 100 * d);
             if (floor)
@@ -921,7 +970,8 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
         p->hours_p50 = p->hours_p90 = expected;
     }
     p->breakdown.compute_usd = p->usd_per_gpu_hour * p->gpus * j->base;
-    p->breakdown.spot_overhead_usd = p->usd_per_gpu_hour * p->gpus * (expected - j->base);
+    p->breakdown.spot_overhead_usd =
+        p->usd_per_gpu_hour * p->gpus * (billed(x, p, expected) - j->base);
     const gp_spot_risk *k = &p->spot_risk;
     if (k->basis == GP_SPOT_RISK_ADVISOR)
         note(p, "AWS Spot Advisor: %s in %s is band %s a month: %.2g per node-hour expected "
@@ -1375,9 +1425,22 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
         return gp_fail(err, GP_ERANGE, "", 0, "the dataset size must not be negative");
 
     ctx x = {.cat = cat, .terms = terms, .req = req};
+    if (req->job.finetune != GP_FINETUNE_NONE) {
+        gp_status bs = gp_billing_load_default(&out->billing, err);
+        if (bs != GP_OK)
+            return bs;
+        x.billing = out->billing;
+    }
     x.deadline = isnan(req->deadline_hours) ? INFINITY : req->deadline_hours;
     double wb;
     x.ckpt_bytes = req->job.model->params_total * bytes_per_param(&req->job, &wb);
+    if (req->job.finetune == GP_FINETUNE_LORA || req->job.finetune == GP_FINETUNE_QLORA)
+        /* A LoRA checkpoint is the adapters and their optimizer state:
+         * 2 + 12 bytes each (the defaults are finetune.c's). */
+        x.ckpt_bytes = 14.0 * gp_lora_params(req->job.model,
+                                             req->job.lora_rank ? req->job.lora_rank : 64,
+                                             req->job.lora_targets ? req->job.lora_targets
+                                                                   : GP_LORA_ALL);
     x.weights_bytes = req->job.model->params_total * wb;
     out->checkpoint_gb = x.ckpt_bytes / 1e9;
     out->weights_gb = x.weights_bytes / 1e9;
@@ -1409,6 +1472,8 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
         free(x.slots);
         free(x.perfs);
         free(x.plans);
+        gp_billing_free(out->billing);
+        out->billing = NULL;
         return st;
     }
 
@@ -1432,6 +1497,10 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
         x.plans[i].rank = (int)i + 1;
     out->plans = x.plans;
     out->nplans = x.nplans;
+    out->nearest_offer = x.nearest;
+    out->nearest_gpus = x.nearest_gpus;
+    out->nearest_need_gb = x.nearest_need_gb;
+    out->nearest_have_gb = x.nearest_have_gb;
     binding(&x, out);
     serve_compare(&x, out);
     if (x.nplans > 0) {
