@@ -6,6 +6,7 @@
 #include "test_util.h"
 
 #include "gpuplan/plan.h"
+#include "plan/spot_rules.h"
 
 typedef struct fixture {
     gp_terms *terms;
@@ -282,6 +283,71 @@ static void gcp_preemptible_24h(void **state)
     gp_catalog_free(c);
 }
 
+/* The rows themselves, against the pages they quote: FSx for Lustre
+ * Persistent-2 at 1000 MB/s per TiB with a 1,200 GiB smallest file system
+ * (AWS FSx API reference), GCP Managed Lustre at 1000 MBps per TiB from
+ * 9,000 GiB (Google's performance tiers page); a provider with no figure
+ * has no bound. GCP: preemptible VMs and TPUs stop after 24 h, Spot VMs
+ * have no limit, TPU7x has no preemptible model (the Cloud TPU API "is not
+ * supported on TPU7x"), a non-GCP offer has no GCP rule. */
+static void storage_and_gcp_rows(void **state)
+{
+    fixture *f = *state;
+    gp_storage_bound s;
+    /* 2,000 GB stored = 1.82 TiB: above FSx's smallest, below GCP's. */
+    assert_close(gp_terms_storage_gbps(f->terms, "aws", 2000, &s),
+                 2000e9 / 1099511627776.0 * 1000 * 8e-3, 1e-12);
+    assert_close(s.mb_per_s_per_tib, 1000, 1e-12);
+    assert_close(gp_terms_storage_gbps(f->terms, "gcp", 2000, &s), 8.79 * 1000 * 8e-3, 1e-12);
+    assert_close(gp_terms_storage_gbps(f->terms, "aws", 10, &s), 1.17 * 1000 * 8e-3, 1e-12);
+    assert_true(isnan(gp_terms_storage_gbps(f->terms, "lambda", 2000, &s)));
+    assert_null(s.source);
+    gp_gcp_rule r;
+    assert_true(gp_terms_gcp_rule(f->terms, "gcp", "tpu-v5p-128", GP_GCP_PREEMPTIBLE, &r));
+    assert_true(r.supported);
+    assert_close(r.max_runtime_hours, 24, 1e-12);
+    assert_true(gp_terms_gcp_rule(f->terms, "gcp", "tpu-v6e-8", GP_GCP_SPOT, &r));
+    assert_true(r.supported);
+    assert_true(isnan(r.max_runtime_hours));
+    assert_true(gp_terms_gcp_rule(f->terms, "gcp", "a3-highgpu-8g", GP_GCP_PREEMPTIBLE, &r));
+    assert_close(r.max_runtime_hours, 24, 1e-12);
+    assert_true(strstr(r.source, "Preemptible VMs always stop after 24 hours") != NULL);
+    assert_true(gp_terms_gcp_rule(f->terms, "gcp", "tpu7x-128", GP_GCP_PREEMPTIBLE, &r));
+    assert_false(r.supported);
+    assert_false(gp_terms_gcp_rule(f->terms, "aws", "p5.48xlarge", GP_GCP_SPOT, &r));
+}
+
+/* A bad rule row is refused naming the file and line, and nothing is kept. */
+static void bad_rule_rows(void **state)
+{
+    (void)state;
+    static const char GOOD_S[] = "provider,service,mb_per_s_per_tib,min_tib,source\n"
+                                 "aws,fsx,1000,1.17,page\n";
+    static const char GOOD_G[] = "provider,instance_pattern,provisioning,supported,"
+                                 "max_runtime_hours,source\ngcp,*,spot,yes,,page\n";
+    static const char BAD_S[] = "provider,service,mb_per_s_per_tib,min_tib,source\n"
+                                "aws,fsx,1000,1.17,page\naws,fsx,fast,1,page\n";
+    static const char BAD_G[] = "provider,instance_pattern,provisioning,supported,"
+                                "max_runtime_hours,source\ngcp,*,standard,yes,,page\n";
+    gp_spot_rules *r = NULL;
+    gp_error err;
+    assert_int_equal(gp_spot_rules_parse("s.csv", GOOD_S, sizeof(GOOD_S) - 1, "g.csv", GOOD_G,
+                                         sizeof(GOOD_G) - 1, &r, &err),
+                     GP_OK);
+    gp_spot_rules_free(r);
+    assert_int_equal(gp_spot_rules_parse("s.csv", BAD_S, sizeof(BAD_S) - 1, "g.csv", GOOD_G,
+                                         sizeof(GOOD_G) - 1, &r, &err),
+                     GP_EDATA);
+    assert_null(r);
+    assert_string_equal(err.file, "s.csv");
+    assert_int_equal(err.line, 3);
+    assert_int_equal(gp_spot_rules_parse("s.csv", GOOD_S, sizeof(GOOD_S) - 1, "g.csv", BAD_G,
+                                         sizeof(BAD_G) - 1, &r, &err),
+                     GP_EDATA);
+    assert_null(r);
+    assert_true(strstr(err.message, "spot or preemptible") != NULL);
+}
+
 /* Bad requests: a burst share outside [0, 1], a negative wait, a storage
  * bandwidth of zero. */
 static void bad_spot_requests(void **state)
@@ -311,6 +377,8 @@ int main(void)
         cmocka_unit_test(burst_raises_plan_p90),
         cmocka_unit_test(storage_bounds_checkpoints),
         cmocka_unit_test(gcp_preemptible_24h),
+        cmocka_unit_test(storage_and_gcp_rows),
+        cmocka_unit_test(bad_rule_rows),
         cmocka_unit_test(bad_spot_requests),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
