@@ -92,8 +92,8 @@ int main(int argc, char **argv)
            "best %.1f ms, median %.1f ms of %d runs\n",
            gp_catalog_offer_count(cat), plans, spot, t[0] * 1e3, t[repeat / 2] * 1e3, repeat);
     free(t);
-    sim_speed("about 13 interruptions a run:", (gp_spot_params){595, 0.0214, 0.0029, 0.2529, 0});
-    sim_speed("about 390 interruptions a run:", (gp_spot_params){600, 0.65, 0.0005, 0.25, 0});
+    sim_speed("about 13 interruptions a run:", (gp_spot_params){595, 0.0214, 0.0029, 0.2529, 0, 0, 0});
+    sim_speed("about 390 interruptions a run:", (gp_spot_params){600, 0.65, 0.0005, 0.25, 0, 0, 0});
     gp_model_table_free(models);
     gp_terms_free(terms);
     gp_catalog_free(cat);

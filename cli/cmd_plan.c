@@ -18,6 +18,10 @@
 static const gp_opt OPTS[] = {
     {"budget", 0, OPT_USD, 0, "USD", NULL,
      "the most the run may cost, e.g. 250k (a dollar sign needs quotes: '$250k')"},
+    {"burst-share", 0, OPT_FRACTION, 0, "X", NULL,
+     "share of spot interruptions that are bursts (the zone's capacity lost at once) and "
+     "wait --replace-wait for new capacity (default 92%: Spot-and-Scoot, co-interruptions "
+     "within 3 minutes)"},
     {"capacity", 0, OPT_CHOICE, 0, "WHICH", "ok|known|any",
      "rank plans whose capacity is ok; known (default): ok or risk; any: unknown too "
      "(exceeds is never ranked)"},
@@ -39,6 +43,9 @@ static const gp_opt OPTS[] = {
      "leave out these providers (comma-separated, repeatable)"},
     {"format", 'f', OPT_CHOICE, 0, "FMT", "table|json|md",
      "output format: table (default), json or md"},
+    {"gcp-provisioning", 0, OPT_CHOICE, 0, "MODEL", "spot|preemptible",
+     "GCP spot plans as Spot VMs (default, no runtime limit) or preemptible VMs (stopped "
+     "after 24 h: at least one interruption per host a day)"},
     {"gpu", 'g', OPT_STRING, 0, "NAME", NULL,
      "only this accelerator, any spelling or a pattern ('H100*')"},
     {"kind", 'k', OPT_CHOICE, 0, "KIND", "hyperscaler|neocloud|marketplace",
@@ -49,6 +56,8 @@ static const gp_opt OPTS[] = {
     {"provider", 'p', OPT_STRING, OPT_REPEAT, "LIST", NULL,
      "only these providers (comma-separated, repeatable)"},
     {"region", 'r', OPT_STRING, 0, "GLOB", NULL, "only regions matching this pattern"},
+    {"replace-wait", 0, OPT_HOURS, 0, "TIME", NULL,
+     "a burst's wait for new spot capacity, after --restart (default 1h: an assumption)"},
     {"reserved", 0, OPT_CHOICE, 0, "WHEN", "never|allow",
      "price reserved/committed terms too (default allow)"},
     {"restart", 0, OPT_HOURS, 0, "TIME", NULL,
@@ -65,6 +74,9 @@ static const gp_opt OPTS[] = {
     {"spot-rate", 0, OPT_NUMBER, 0, "RATE", NULL,
      "spot interruptions per node-hour, replacing AWS's Spot Advisor bands and the "
      "per-kind assumptions (e.g. 0.0002)"},
+    {"storage-gbps", 0, OPT_NUMBER, 0, "GBPS", NULL,
+     "aggregate checkpoint bandwidth of the shared storage, Gb/s (default: the provider's "
+     "Lustre service sized to what the run stores, data/ckpt-storage.csv)"},
     {"svg", 0, OPT_STRING, 0, "FILE", NULL,
      "also write a cost-vs-time chart of every candidate, with the frontier"},
     {"top", 'n', OPT_NUMBER, 0, "N", NULL, "show the N best plans (default 10; 0: all)"},
@@ -118,6 +130,7 @@ static json_t *plan_json(const gp_plan *p)
     json_object_set_new(j, "instance_type", gp_json_str(p->offer->instance_type));
     json_object_set_new(j, "region",
                         gp_json_str(p->term_region ? p->term_region : p->offer->region));
+    json_object_set_new(j, "zone", p->offer->zone[0] ? json_string(p->offer->zone) : json_null());
     json_object_set_new(j, "gpu", json_string(p->offer->gpu));
     json_object_set_new(j, "instances", json_integer(p->instances));
     json_object_set_new(j, "gpus", json_integer(p->gpus));
@@ -174,6 +187,21 @@ static json_t *plan_json(const gp_plan *p)
         json_object_set_new(sr, "lower_bound", json_boolean(k->lower_bound));
         json_object_set_new(sr, "source", json_string(k->source ? k->source : ""));
         json_object_set_new(j, "spot_risk", sr);
+        json_object_set_new(j, "zone_quotes", json_integer(p->zone_quotes));
+        json_object_set_new(j, "checkpoint_gbps", gp_json_num(p->ckpt_gbps));
+        json_t *sb = json_object();
+        json_object_set_new(sb, "aggregate_gbps",
+                            p->storage.gbps > 0 ? json_real(p->storage.gbps) : json_null());
+        json_object_set_new(sb, "service", p->storage.service ? json_string(p->storage.service)
+                                                              : json_null());
+        json_object_set_new(sb, "tib", p->storage.tib > 0 ? json_real(p->storage.tib)
+                                                          : json_null());
+        json_object_set_new(sb, "source", p->storage.source ? json_string(p->storage.source)
+                                                            : json_null());
+        json_object_set_new(j, "storage", sb);
+        json_object_set_new(j, "max_runtime_hours", isfinite(p->max_runtime_hours)
+                                                        ? json_real(p->max_runtime_hours)
+                                                        : json_null());
     }
     if (p->term == GP_TERM_RESERVED) {
         json_object_set_new(j, "term_kind", json_string(gp_term_kind_name(p->term_kind)));
@@ -227,9 +255,10 @@ static void plan_assumptions(const plan_cli *pc, const char **out, size_t *n,
     out[k] = buf[k];
     k++;
     snprintf(buf[k], GP_ASSUMPTION_LEN,
-             "each instance type at its cheapest region; instance counts 1, 2, 3, 4, 6, 8, "
-             "12, 16 ...; the fewest that meet the deadline (cost) or the fastest within "
-             "the budget (time)");
+             "each instance type at its cheapest region (spot: the zone quote with the lowest "
+             "expected cost with interruptions, every instance there); instance counts 1, 2, "
+             "3, 4, 6, 8, 12, 16 ...; the fewest that meet the deadline (cost) or the fastest "
+             "within the budget (time)");
     out[k] = buf[k];
     k++;
     snprintf(buf[k], GP_ASSUMPTION_LEN,
@@ -246,6 +275,21 @@ static void plan_assumptions(const plan_cli *pc, const char **out, size_t *n,
              pc->res.checkpoint_gb, r->ckpt_gbps, r->restart_hours, r->trials,
              r->trials / 20 > 0 ? r->trials / 20 : 1,
              (unsigned long long)r->seed);
+    out[k] = buf[k];
+    k++;
+    char storage[64];
+    if (isnan(r->storage_gbps))
+        snprintf(storage, sizeof(storage), "the provider's Lustre service sized to what the "
+                                           "run stores");
+    else
+        snprintf(storage, sizeof(storage), "%.4g Gb/s (--storage-gbps)", r->storage_gbps);
+    snprintf(buf[k], GP_ASSUMPTION_LEN,
+             "spot: checkpoints no faster than the shared storage (%s; no bound where no "
+             "source gives one); %.0f%% of interruptions are bursts waiting %.2g h for new "
+             "capacity (--burst-share, from Spot-and-Scoot; --replace-wait, assumed); GCP "
+             "as %s VMs",
+             storage, 100 * r->burst_share, r->replace_wait_hours,
+             r->gcp_provisioning == GP_GCP_PREEMPTIBLE ? "preemptible" : "Spot");
     out[k] = buf[k];
     k++;
     snprintf(buf[k], GP_ASSUMPTION_LEN,
@@ -363,6 +407,7 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
         {"GPUS", 1, 0, 0, 0},       {"TERM", 0, 0, 0, 0},     {"DAYS", 1, 0, 0, 2},
         {"P90", 1, 0, 0, -1},       {"COST", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, -2},
         {"MFU", 1, 0, 0, -3},        {"OK", 0, 0, 0, 1},       {"CAP", 0, 0, 0, -4},
+        {"WHERE", 0, 14, 8, 3},
     };
     gp_table *t = gp_table_new(cols, sizeof(cols) / sizeof(cols[0]));
     if (!t)
@@ -389,9 +434,13 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
             size_t len = strlen(ok);
             snprintf(ok + len, sizeof(ok) - len, " !");
         }
+        /* Where it launches: a spot plan's zone (its price is that zone's
+         * quote), else the region. */
+        const char *where = p->term == GP_TERM_SPOT && p->offer->zone[0] ? p->offer->zone
+                                                                          : p->offer->region;
         const char *cells[] = {rank, p->offer->provider, p->offer->instance_type, gpus,
                                term_text(term, sizeof(term), p), days, p90, cost, price, mfu,
-                               ok, gp_capacity_name(p->capacity.status)};
+                               ok, gp_capacity_name(p->capacity.status), where[0] ? where : "-"};
         if (gp_table_add(t, cells) != 0) {
             gp_table_free(t);
             return GP_EXIT_FAIL;
@@ -407,10 +456,16 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
     const gp_plan *b = &pc->res.plans[0];
     const char *bullet = fmt == FMT_MD ? "- " : "  ";
     char a[32], term[32];
-    printf("\n%s: %s %s, %d x %s (%d GPUs), %s, layout TP %d x PP %d x DP %d, MFU %.0f%%\n",
+    char loc[160] = "";
+    if (b->offer->region[0] && b->offer->zone[0] && b->term == GP_TERM_SPOT)
+        snprintf(loc, sizeof(loc), " in %s (zone %s)", b->offer->region, b->offer->zone);
+    else if (b->offer->region[0])
+        snprintf(loc, sizeof(loc), " in %s", b->offer->region);
+    printf("\n%s: %s %s%s, %d x %s (%d GPUs), %s, layout TP %d x PP %d x DP %d, MFU %.0f%%\n",
            b->meets_deadline && b->meets_budget && b->term != GP_TERM_FLOOR ? "Best plan"
                                                                             : "Nearest plan",
-           b->offer->provider, b->offer->instance_type, b->instances, b->offer->gpu, b->gpus,
+           b->offer->provider, b->offer->instance_type, loc, b->instances, b->offer->gpu,
+           b->gpus,
            term_text(term, sizeof(term), b), b->layout.tp, b->layout.pp, b->layout.dp,
            100 * b->mfu);
     if (b->term == GP_TERM_RESERVED)
@@ -642,6 +697,22 @@ static int parse(plan_cli *pc, gp_args *args)
     }
     if (gp_arg_set(args, "restart"))
         r->restart_hours = gp_arg(args, "restart")->number;
+    if (gp_arg_set(args, "storage-gbps")) {
+        r->storage_gbps = gp_arg(args, "storage-gbps")->number;
+        if (!(r->storage_gbps > 0) || !isfinite(r->storage_gbps))
+            return gp_usage_error("plan", "--storage-gbps must be above 0");
+    }
+    if (gp_arg_set(args, "burst-share")) {
+        r->burst_share = gp_arg(args, "burst-share")->number;
+        if (!(r->burst_share >= 0 && r->burst_share <= 1))
+            return gp_usage_error("plan", "--burst-share must lie between 0 and 100%%, not '%s'",
+                                  gp_arg_text(args, "burst-share", ""));
+    }
+    if (gp_arg_set(args, "replace-wait"))
+        r->replace_wait_hours = gp_arg(args, "replace-wait")->number;
+    r->gcp_provisioning = strcmp(gp_arg_text(args, "gcp-provisioning", "spot"), "preemptible") == 0
+                              ? GP_GCP_PREEMPTIBLE
+                              : GP_GCP_SPOT;
     if (gp_arg_set(args, "reuse"))
         r->reuse = gp_arg(args, "reuse")->number;
     if (gp_arg_set(args, "assume-term")) {

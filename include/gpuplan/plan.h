@@ -51,7 +51,7 @@ typedef struct gp_discount {
     double fraction;            /* 0.2 = 20% off on-demand */
 } gp_discount;
 
-enum { GP_PLAN_NOTES_MAX = 10, GP_PLAN_NOTE_LEN = 200 };
+enum { GP_PLAN_NOTES_MAX = 14, GP_PLAN_NOTE_LEN = 200 };
 
 typedef struct gp_plan_request {
     gp_job job;                 /* model, tokens, precision, ... ; accel,
@@ -70,7 +70,15 @@ typedef struct gp_plan_request {
     double spot_rate_per_node_hour; /* NAN: per instance type and region
                                        (gp_terms_spot_risk) */
     double ckpt_gbps;           /* checkpoint write/read, Gb/s per node */
+    double storage_gbps;        /* the shared storage's aggregate, Gb/s;
+                                   NAN: the provider's sourced default
+                                   (gp_terms_storage_gbps), else none */
     double restart_hours;       /* re-provisioning after an interruption */
+    double burst_share;         /* share of interruptions that are bursts
+                                   (the zone's capacity lost at once) */
+    double replace_wait_hours;  /* a burst's wait for new capacity */
+    gp_gcp_provisioning gcp_provisioning; /* GCP spot: Spot VMs (default)
+                                   or preemptible (stopped after 24 h) */
     double reuse;               /* share of a commitment's unused rest used */
     double assume_term_hours;   /* --assume-term: the length of a committed
                                    contract with no published minimum; 0:
@@ -86,8 +94,11 @@ typedef struct gp_plan_request {
 } gp_plan_request;
 
 /* Fills the defaults documented in docs/plan.md (spot allowed, reserved
- * allowed, 10,000 trials, seed 1, 8 Gb/s per node for checkpoints, 0.25 h
- * restart, 1 serving replica). */
+ * allowed, 10,000 trials, seed 1, 8 Gb/s per node for checkpoints, the
+ * provider's storage bound, 0.25 h restart, burst share 0.92 with a 1 h
+ * wait, GCP Spot VMs, 1 serving replica). */
+#define GP_BURST_SHARE_DEFAULT 0.92
+#define GP_REPLACE_WAIT_HOURS_DEFAULT 1.0
 void gp_plan_request_init(gp_plan_request *req);
 
 typedef struct gp_plan_breakdown {
@@ -129,6 +140,14 @@ typedef struct gp_plan {
     double spot_rate_per_node_hour;
     gp_spot_risk spot_risk;     /* spot: where the rate comes from (AWS's
                                    band, a kind assumption, --spot-rate) */
+    gp_storage_bound storage;   /* spot: the storage bound on checkpoints
+                                   (gbps NAN: none known or given) */
+    double ckpt_gbps;           /* spot: checkpoint bandwidth used, Gb/s:
+                                   min(hosts x per node, storage) */
+    double max_runtime_hours;   /* spot: the provisioning model's runtime
+                                   limit (GCP preemptible 24 h), else NAN */
+    int zone_quotes;            /* spot: zone quotes of the instance type
+                                   weighed for its placement */
     int hosts;                  /* machines interrupted one by one: the
                                    instances, or a TPU slice's hosts */
     gp_capacity capacity;       /* can a team rent this many (terms.h) */

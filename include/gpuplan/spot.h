@@ -8,7 +8,10 @@
  * `rate_per_hour` (the per-node rate times the nodes: any node's loss stops
  * the job) while the job runs; each loses the work since the last
  * checkpoint and then costs `restart_hours` (new capacity, reload) during
- * which no interruption is counted. All plain values; nothing to free. */
+ * which no interruption is counted. A share `burst_share` of interruptions
+ * are bursts (correlated loss: the zone's spot capacity reclaimed at once,
+ * docs/plan.md "Correlated loss") that also wait `replace_wait_hours` for
+ * new capacity before the restart. All plain values; nothing to free. */
 #ifndef GPUPLAN_SPOT_H
 #define GPUPLAN_SPOT_H
 
@@ -31,6 +34,8 @@ typedef struct gp_spot_params {
     double checkpoint_hours; /* >= 0 */
     double restart_hours;    /* >= 0 */
     double interval_hours;   /* > 0; 0: Young's optimum */
+    double burst_share;      /* 0..1: interruptions that are bursts */
+    double replace_wait_hours; /* >= 0: a burst's wait for new capacity */
 } gp_spot_params;
 
 /* Young's optimal checkpoint interval, sqrt(2 C / rate) (Young 1974; Daly
@@ -39,7 +44,9 @@ double gp_spot_young_interval(double checkpoint_hours, double rate_per_hour);
 
 /* The expected wall-clock hours, exactly for this model: each segment of
  * length a (work plus its checkpoint) takes (e^(rate a) - 1)(1/rate +
- * restart) on average; the last segment has no checkpoint. Equals
+ * restart + burst_share x replace_wait) on average (the time after an
+ * interruption enters the renewal argument only through its mean); the
+ * last segment has no checkpoint. Equals
  * work_hours plus checkpoints when the rate is 0. GP_ERANGE for
  * non-finite or negative inputs. */
 gp_status gp_spot_expected_hours(const gp_spot_params *p, double *hours,

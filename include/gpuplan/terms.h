@@ -136,6 +136,33 @@ int gp_terms_spot_risk(const gp_terms *t, const char *provider, const char *kind
  * other listing is one host. */
 int gp_terms_hosts_per_listing(const gp_terms *t, const char *gpu, int chips);
 
+/* The aggregate throughput of a provider's shared checkpoint storage
+ * (data/ckpt-storage.csv, one sourced row per provider: FSx for Lustre,
+ * GCP Managed Lustre, Azure Managed Lustre): the service's throughput per
+ * TiB times a file system sized to `stored_gb` (at least the service's
+ * smallest). Checkpoints are written at no more than this, whatever the
+ * nodes' own bandwidth. NAN (and gbps NAN) when no source gives one. */
+typedef struct gp_storage_bound {
+    double gbps;              /* aggregate, Gb/s; NAN unknown */
+    double tib, mb_per_s_per_tib;
+    const char *service, *source;
+} gp_storage_bound;
+double gp_terms_storage_gbps(const gp_terms *t, const char *provider, double stored_gb,
+                             gp_storage_bound *out);
+
+/* GCP's provisioning rules (data/gcp-spot-rules.csv): whether an instance
+ * type (a TPU product) is sold as Spot VMs or preemptible VMs, and the
+ * longest a VM runs (preemptible: stopped after 24 h). Returns 0 when no
+ * rule applies (other providers). */
+typedef enum gp_gcp_provisioning { GP_GCP_SPOT = 0, GP_GCP_PREEMPTIBLE } gp_gcp_provisioning;
+typedef struct gp_gcp_rule {
+    int supported;
+    double max_runtime_hours; /* NAN: none */
+    const char *source;
+} gp_gcp_rule;
+int gp_terms_gcp_rule(const gp_terms *t, const char *provider, const char *instance_type,
+                      gp_gcp_provisioning model, gp_gcp_rule *out);
+
 /* Whether a team can rent a cluster of this size (docs/plan.md,
  * "Capacity"; data/capacity.csv, one sourced row per provider and instance
  * pattern):

@@ -51,7 +51,11 @@ void gp_plan_request_init(gp_plan_request *req)
     req->reserved = GP_ALLOW_YES;
     req->spot_rate_per_node_hour = NAN;
     req->ckpt_gbps = GP_CKPT_GBPS_PER_NODE;
+    req->storage_gbps = NAN;
     req->restart_hours = 0.25;
+    req->burst_share = GP_BURST_SHARE_DEFAULT;
+    req->replace_wait_hours = GP_REPLACE_WAIT_HOURS_DEFAULT;
+    req->gcp_provisioning = GP_GCP_SPOT;
     req->trials = 10000;
     req->seed = 1;
     req->serve_replicas = 1;
@@ -254,6 +258,8 @@ typedef struct cluster {
     int assumed_net;             /* no fabric data: Ethernet assumed */
     int hosts_per_instance;      /* machines interrupted one by one (a TPU
                                     slice is several hosts) */
+    double storage_gbps;         /* spot: the shared storage's aggregate
+                                    bound on checkpoints; 0 none */
 } cluster;
 
 static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
@@ -312,13 +318,26 @@ typedef struct choice {
     double hours;                /* for the term (spot: expected) */
 } choice;
 
+/* The bandwidth checkpoints are written and read at: every node at
+ * --ckpt-gbps, but no faster than the shared storage's aggregate
+ * (docs/plan.md, "Checkpoint storage"). */
+static double ckpt_bandwidth_gbps(const gp_plan_request *req, int nodes, double storage_gbps)
+{
+    double bw = nodes * req->ckpt_gbps;
+    if (storage_gbps > 0 && storage_gbps < bw)
+        bw = storage_gbps;
+    return bw;
+}
+
 /* Spot wall time for a base (on-demand) run, in closed form. */
 static double spot_hours(const ctx *x, const gp_plan_request *req, double base_hours,
-                         int nodes, double node_rate, gp_spot_params *out)
+                         int nodes, double node_rate, double storage_gbps, gp_spot_params *out)
 {
     double rate = node_rate * nodes;
-    double c_hours = x->ckpt_bytes / (nodes * req->ckpt_gbps / 8.0 * 1e9) / 3600.0;
-    gp_spot_params p = {base_hours, rate, c_hours, req->restart_hours + c_hours, 0};
+    double c_hours =
+        x->ckpt_bytes / (ckpt_bandwidth_gbps(req, nodes, storage_gbps) / 8.0 * 1e9) / 3600.0;
+    gp_spot_params p = {base_hours, rate, c_hours, req->restart_hours + c_hours, 0,
+                        req->burst_share, req->replace_wait_hours};
     if (out)
         *out = p;
     double h;
@@ -379,7 +398,7 @@ static int choose(ctx *x, const gp_offer *o, const cluster *c, double usd_per_ho
          ? (isnan(spot_node_rate) ? (*(vp))->hours                                     \
                                   : spot_hours(x, req, (*(vp))->hours,                 \
                                                count_at(i) * c->hosts_per_instance,    \
-                                               spot_node_rate, NULL))                  \
+                                               spot_node_rate, c->storage_gbps, NULL)) \
          : INFINITY)
     int best = -1;
     double best_hours = INFINITY;
@@ -987,9 +1006,31 @@ static void finish_spot(ctx *x, const spot_job *j, double serve_usd)
     if (p->hosts > p->instances)
         note(p, "interruptions counted per host: %d hosts (%d per %s of %d chips)", p->hosts,
              p->hosts / p->instances, o->instance_type, (int)o->gpu_count);
-    note(p, "%.1f expected interruptions; checkpoint %.2g h every %.2g h (Young); +%.1f%% time",
-         p->interruptions, p->checkpoint_hours, p->checkpoint_interval_hours,
-         100 * (expected / j->base - 1));
+    const gp_plan_request *req = x->req;
+    if (isfinite(p->max_runtime_hours))
+        note(p, "GCP preemptible VMs stop after %.0f h: at least one interruption per host "
+                "every %.0f h (data/gcp-spot-rules.csv)",
+             p->max_runtime_hours, p->max_runtime_hours);
+    if (p->storage.gbps > 0 && p->ckpt_gbps < p->hosts * req->ckpt_gbps)
+        note(p, "checkpoints at %.3g Gb/s, the shared storage's aggregate (%s%s), not %d hosts "
+                "x %.3g Gb/s",
+             p->ckpt_gbps, p->storage.service,
+             p->storage.tib > 0 ? ", sized to what the run stores" : "", p->hosts,
+             req->ckpt_gbps);
+    else if (!(p->storage.gbps > 0) && p->hosts > 1)
+        note(p, "no published shared-storage throughput for %s: checkpoints at %d hosts x %.3g "
+                "Gb/s (--storage-gbps bounds it)",
+             o->provider, p->hosts, req->ckpt_gbps);
+    if (req->burst_share > 0 && req->replace_wait_hours > 0)
+        note(p, "%.1f expected interruptions, %.0f%% of them bursts that wait %.2g h for new "
+                "capacity; checkpoint %.2g h every %.2g h (Young); +%.1f%% time",
+             p->interruptions, 100 * req->burst_share, req->replace_wait_hours,
+             p->checkpoint_hours, p->checkpoint_interval_hours, 100 * (expected / j->base - 1));
+    else
+        note(p, "%.1f expected interruptions; checkpoint %.2g h every %.2g h (Young); +%.1f%% "
+                "time",
+             p->interruptions, p->checkpoint_hours, p->checkpoint_interval_hours,
+             100 * (expected / j->base - 1));
     side_costs(x, p, serve_usd);
     total(p);
     const gp_plan *od = on_demand_of(x, o);
@@ -1006,8 +1047,116 @@ static int capacity_ranked(gp_capacity_status s, gp_capacity_rank want)
            (s == GP_CAPACITY_UNKNOWN && want == GP_CAPACITY_RANK_ANY);
 }
 
+/* Rows of one instance type together, its cheapest spot quote first. */
+static int cmp_spot_rows(const void *a, const void *b)
+{
+    const gp_offer *x = ((const gp_offer_row *)a)->offer, *y = ((const gp_offer_row *)b)->offer;
+    int c = strcmp(x->provider, y->provider);
+    if (c)
+        return c;
+    c = strcmp(x->instance_type, y->instance_type);
+    if (c)
+        return c;
+    if (x->spot_usd_per_hour != y->spot_usd_per_hour)
+        return x->spot_usd_per_hour < y->spot_usd_per_hour ? -1 : 1;
+    c = strcmp(x->region, y->region);
+    return c ? c : strcmp(x->zone, y->zone);
+}
+
+/* One zone quote weighed as the place a spot plan launches in: all its
+ * instances in that zone, at that zone's price. */
+typedef struct placement {
+    const gp_offer *o;
+    gp_spot_risk risk;
+    double node_rate, p90_rate;  /* per host-hour */
+    double max_runtime;          /* the provisioning model's limit, or NAN */
+    choice ch;
+    gp_spot_params params;
+    double expected;             /* closed form at the expected rate */
+    double cost;                 /* expected, compute only */
+    int feasible;                /* meets the deadline on average */
+} placement;
+
+/* The interruption rate of a host of offer `o` (docs/plan.md, "Spot
+ * risk"), with GCP's provisioning rule applied. 0 when no spot plan can be
+ * made on it (no rate; a TPU product not sold that way). */
+static int spot_rate_for(const ctx *x, const gp_offer *o, placement *pl)
+{
+    const gp_plan_request *req = x->req;
+    memset(pl, 0, sizeof(*pl));
+    pl->o = o;
+    pl->max_runtime = NAN;
+    gp_spot_risk *risk = &pl->risk;
+    double node_rate = req->spot_rate_per_node_hour, p90_rate = node_rate;
+    if (isnan(node_rate)) {
+        if (!gp_terms_spot_risk(x->terms, o->provider, gp_kind_name(o->kind), o->instance_type,
+                                o->region, risk))
+            return 0;
+        node_rate = risk->rate_per_node_hour;
+        p90_rate = risk->p90_rate_per_node_hour;
+    } else {
+        risk->basis = GP_SPOT_RISK_GIVEN;
+        risk->band = -1;
+        risk->band_label = "";
+        risk->rate_per_node_hour = risk->p90_rate_per_node_hour = node_rate;
+        risk->source = "--spot-rate";
+    }
+    gp_gcp_rule rule;
+    if (gp_terms_gcp_rule(x->terms, o->provider, o->instance_type, req->gcp_provisioning,
+                          &rule)) {
+        if (!rule.supported)
+            return 0;
+        /* A VM stopped after its maximum runtime is interrupted at least
+         * once per that time, per host (GCP preemptible: 24 h). */
+        if (isfinite(rule.max_runtime_hours)) {
+            pl->max_runtime = rule.max_runtime_hours;
+            double floor_rate = 1.0 / rule.max_runtime_hours;
+            node_rate = fmax(node_rate, floor_rate);
+            p90_rate = fmax(p90_rate, floor_rate);
+        }
+    }
+    pl->node_rate = node_rate;
+    pl->p90_rate = p90_rate;
+    return 1;
+}
+
+/* Sizes and times a plan at one placement: 1 priced, 0 no plan, -1 out
+ * of memory. */
+static int weigh(ctx *x, cluster *c, placement *pl)
+{
+    const gp_plan_request *req = x->req;
+    int got = choose(x, pl->o, c, pl->o->spot_usd_per_hour, pl->node_rate, &pl->ch);
+    if (got <= 0)
+        return got;
+    int hosts = pl->ch.instances * c->hosts_per_instance;
+    pl->expected =
+        spot_hours(x, req, pl->ch.hours, hosts, pl->node_rate, c->storage_gbps, &pl->params);
+    /* Interruptions so frequent that restarts and lost work triple the
+     * run: not a plan anyone would take. */
+    if (!(pl->expected <= 3 * pl->ch.hours))
+        return 0;
+    pl->cost = pl->o->spot_usd_per_hour * pl->ch.instances * pl->expected;
+    pl->feasible = pl->expected <= x->deadline;
+    return 1;
+}
+
+/* Whether placement a is better than b: meets the deadline on average
+ * first, then the lower expected cost with interruptions; ties keep the
+ * cheaper quote (b came first). */
+static int better_placement(const placement *a, const placement *b)
+{
+    if (a->feasible != b->feasible)
+        return a->feasible;
+    return a->cost < b->cost * (1 - 1e-12);
+}
+
 /* Builds the spot candidates and their simulation jobs (*jobs, *njobs;
- * free *jobs). The simulations run later, next to the on-demand pass. */
+ * free *jobs). The simulations run later, next to the on-demand pass.
+ * Each instance type is placed in one zone (docs/plan.md, "Spot
+ * placement"): every zone quote is weighed (one per distinct interruption
+ * rate: a dearer quote with the same rate cannot win) and the one with the
+ * lowest expected cost with interruptions is kept; all instances are
+ * priced at that zone's quote. */
 static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_job **out_jobs,
                               size_t *out_njobs)
 {
@@ -1017,71 +1166,119 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
     f.priced_only = 0;
     gp_offer_row *rows = NULL;
     size_t n = 0;
-    gp_status st = gp_offer_select(x->cat, &f, GP_SORT_SPOT_PRICE, GP_GROUP_INSTANCE, &rows,
-                                   &n, err);
+    gp_status st =
+        gp_offer_select(x->cat, &f, GP_SORT_SPOT_PRICE, GP_GROUP_NONE, &rows, &n, err);
     if (st != GP_OK)
         return st;
+    if (n > 1)
+        qsort(rows, n, sizeof(*rows), cmp_spot_rows);
     spot_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
-    size_t njobs = 0;
-    if (!jobs) {
+    placement *seen = calloc(n ? n : 1, sizeof(*seen));
+    size_t njobs = 0, group = 0;
+    if (!jobs || !seen) {
+        free(jobs);
+        free(seen);
         free(rows);
         return gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
     }
-    for (size_t i = 0; i < n; i++) {
-        const gp_offer *o = rows[i].offer;
-        if (!o->accel || !gp_offer_has_spot(o))
+    double stored_gb = req->dataset_gb + 2.0 * x->ckpt_bytes / 1e9; /* as side_costs */
+    for (size_t i = 0; i < n; group++) {
+        size_t end = i + 1;
+        while (end < n && strcmp(rows[end].offer->provider, rows[i].offer->provider) == 0 &&
+               strcmp(rows[end].offer->instance_type, rows[i].offer->instance_type) == 0)
+            end++;
+        size_t first = i, quotes = end - i;
+        i = end;
+        const gp_offer *o0 = rows[first].offer;
+        if (!o0->accel)
             continue;
         cluster c;
-        if (!cluster_for(x, o, &c))
+        if (!cluster_for(x, o0, &c))
             continue;
-        gp_spot_risk risk;
-        memset(&risk, 0, sizeof(risk));
-        double node_rate = req->spot_rate_per_node_hour, p90_rate = node_rate;
-        if (isnan(node_rate)) {
-            if (!gp_terms_spot_risk(x->terms, o->provider, gp_kind_name(o->kind),
-                                    o->instance_type, o->region, &risk))
-                continue;
-            node_rate = risk.rate_per_node_hour;
-            p90_rate = risk.p90_rate_per_node_hour;
+        gp_storage_bound storage;
+        if (!isnan(req->storage_gbps)) {
+            memset(&storage, 0, sizeof(storage));
+            storage.gbps = req->storage_gbps;
+            storage.service = "--storage-gbps";
+            storage.source = "--storage-gbps";
         } else {
-            risk.basis = GP_SPOT_RISK_GIVEN;
-            risk.band = -1;
-            risk.band_label = "";
-            risk.rate_per_node_hour = risk.p90_rate_per_node_hour = node_rate;
-            risk.source = "--spot-rate";
+            gp_terms_storage_gbps(x->terms, o0->provider, stored_gb, &storage);
         }
-        if (req->spot == GP_ALLOW_ONLY)
+        c.storage_gbps = isfinite(storage.gbps) ? storage.gbps : 0;
+        /* The distinct rates met so far, and the best placement. */
+        size_t nseen = 0;
+        int best = -1, cheapest = -1, any_rate = 0;
+        for (size_t r = first; r < end; r++) {
+            const gp_offer *o = rows[r].offer;
+            if (!gp_offer_has_spot(o))
+                continue;
+            placement pl;
+            if (!spot_rate_for(x, o, &pl))
+                continue;
+            any_rate = 1;
+            int dup = 0;
+            for (size_t k = 0; k < nseen && !dup; k++)
+                dup = seen[k].node_rate == pl.node_rate && seen[k].p90_rate == pl.p90_rate;
+            if (dup)
+                continue; /* same risk, dearer quote (rows are cheapest first) */
+            int got = weigh(x, &c, &pl);
+            if (got < 0)
+                goto oom;
+            seen[nseen] = pl;
+            seen[nseen].feasible = got ? pl.feasible : -1; /* -1: no plan here */
+            if (got) {
+                if (cheapest < 0)
+                    cheapest = (int)nseen;
+                if (best < 0 || better_placement(&pl, &seen[best]))
+                    best = (int)nseen;
+            }
+            nseen++;
+        }
+        if (any_rate && req->spot == GP_ALLOW_ONLY)
             (*considered)++;
-        choice ch;
-        int got = choose(x, o, &c, o->spot_usd_per_hour, node_rate, &ch);
-        if (got < 0)
-            goto oom;
-        if (!got)
+        if (best < 0)
             continue;
-        int hosts = ch.instances * c.hosts_per_instance;
+        const placement *pl = &seen[best];
+        const gp_offer *o = pl->o;
+        int hosts = pl->ch.instances * c.hosts_per_instance;
         spot_job *j = &jobs[njobs];
-        j->base = ch.hours;
-        double expected = spot_hours(x, req, j->base, hosts, node_rate, &j->params);
-        j->p90_rate = p90_rate * hosts;
+        j->base = pl->ch.hours;
+        j->params = pl->params;
+        double expected = pl->expected;
+        j->p90_rate = pl->p90_rate * hosts;
         j->trials = spot_trials(req->trials, j->params.rate_per_hour * expected);
-        /* Interruptions so frequent that restarts and lost work triple the
-         * run: not a plan anyone would take. */
-        if (!(expected <= 3 * j->base))
-            continue;
         gp_plan *p = new_plan(x);
         if (!p)
             goto oom;
-        fill_common(x, p, o, rows[i].rows, &ch, &c);
+        fill_common(x, p, o, quotes, &pl->ch, &c);
         p->term = GP_TERM_SPOT;
         p->pricing_kind = GP_PRICING_SPOT;
         attach_finding(x, p);
         p->usd_per_gpu_hour = o->spot_usd_per_hour / c.per_instance;
-        p->spot_rate_per_node_hour = node_rate;
-        p->spot_risk = risk;
+        p->spot_rate_per_node_hour = pl->node_rate;
+        p->spot_risk = pl->risk;
+        p->storage = storage;
+        p->ckpt_gbps = ckpt_bandwidth_gbps(req, hosts, c.storage_gbps);
+        p->max_runtime_hours = pl->max_runtime;
+        p->zone_quotes = (int)quotes;
         p->checkpoint_hours = j->params.checkpoint_hours;
         p->hours = expected;
+        const placement *cp = cheapest >= 0 ? &seen[cheapest] : pl;
+        const char *where = o->zone[0] ? o->zone : o->region;
+        if (!where[0])
+            ; /* the source gives no region: nothing to say where */
+        else if (cp != pl)
+            note(p, "placed in %s (%s, $%.2f/h): the lowest expected cost with interruptions "
+                    "of %zu zone quotes; the cheapest, %s ($%.2f/h, %s), expects $%.0f vs $%.0f",
+                 where, o->region, o->spot_usd_per_hour, quotes,
+                 cp->o->zone[0] ? cp->o->zone : cp->o->region, cp->o->spot_usd_per_hour,
+                 cp->risk.band >= 0 ? cp->risk.band_label : "assumed", cp->cost, pl->cost);
+        else
+            note(p, "placed in %s (%s): every instance at that zone's $%.2f/h, the lowest "
+                    "expected cost with interruptions of %zu zone quotes",
+                 where, o->region, o->spot_usd_per_hour, quotes);
         j->plan = (size_t)(p - x->plans);
-        j->seed = req->seed + i;
+        j->seed = req->seed + group;
         /* A plan that misses the deadline on average is not simulated: it
          * misses it at P90 too, its spread changes no ranking, and the
          * thousands of interruptions of its run would make the simulation
@@ -1093,16 +1290,19 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
          * job is 'unknown', and simulating them was most of the time. */
         gp_capacity cap;
         gp_terms_capacity(x->terms, o->provider, o->instance_type, 1, (int)o->gpu_count,
-                          (o->flags & GP_OFFER_PER_GPU_LISTING) != 0, ch.instances, hosts, &cap);
+                          (o->flags & GP_OFFER_PER_GPU_LISTING) != 0, pl->ch.instances, hosts,
+                          &cap);
         if (!capacity_ranked(cap.status, req->capacity))
             j->simulate = 0;
         njobs++;
     }
+    free(seen);
     free(rows);
     *out_jobs = jobs;
     *out_njobs = njobs;
     return GP_OK;
 oom:
+    free(seen);
     free(jobs);
     free(rows);
     return gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
@@ -1414,6 +1614,12 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
                        "the spot interruption rate must lie in [0, 1) per node-hour");
     if (!(req->reuse >= 0 && req->reuse <= 1))
         return gp_fail(err, GP_ERANGE, "", 0, "reuse must lie between 0 and 1");
+    if (!(req->burst_share >= 0 && req->burst_share <= 1) ||
+        !(req->replace_wait_hours >= 0 && isfinite(req->replace_wait_hours)) ||
+        !(isnan(req->storage_gbps) || (req->storage_gbps > 0 && isfinite(req->storage_gbps))))
+        return gp_fail(err, GP_ERANGE, "", 0,
+                       "the burst share must lie in [0, 1], the replacement wait must not be "
+                       "negative and the storage bandwidth must be positive");
     if (!(req->ckpt_gbps > 0) || !(req->restart_hours >= 0) || req->trials < 1 ||
         req->trials > 10000000)
         return gp_fail(err, GP_ERANGE, "", 0,

@@ -32,10 +32,12 @@ static gp_status check(const gp_spot_params *p, double *interval, gp_error *err)
     if (!(p->work_hours > 0) || !isfinite(p->work_hours) || !(p->rate_per_hour >= 0) ||
         !isfinite(p->rate_per_hour) || !(p->checkpoint_hours >= 0) ||
         !isfinite(p->checkpoint_hours) || !(p->restart_hours >= 0) ||
-        !isfinite(p->restart_hours) || !(p->interval_hours >= 0))
+        !isfinite(p->restart_hours) || !(p->interval_hours >= 0) ||
+        !(p->burst_share >= 0 && p->burst_share <= 1) || !(p->replace_wait_hours >= 0) ||
+        !isfinite(p->replace_wait_hours))
         return gp_fail(err, GP_ERANGE, "", 0,
-                       "spot model: work must be positive and rates and times finite and "
-                       "not negative");
+                       "spot model: work must be positive, rates and times finite and "
+                       "not negative, the burst share between 0 and 1");
     double tau = p->interval_hours > 0 ? p->interval_hours
                                        : gp_spot_young_interval(p->checkpoint_hours,
                                                                 p->rate_per_hour);
@@ -69,7 +71,8 @@ gp_status gp_spot_expected_hours(const gp_spot_params *p, double *hours, gp_erro
         full -= 1;
         last = tau;
     }
-    double rate = p->rate_per_hour, r = p->restart_hours;
+    /* A burst adds its wait to the restart; only the mean enters. */
+    double rate = p->rate_per_hour, r = p->restart_hours + p->burst_share * p->replace_wait_hours;
     *hours = full * segment(tau + p->checkpoint_hours, rate, r) + segment(last, rate, r);
     if (!isfinite(*hours))
         *hours = INFINITY;
@@ -231,6 +234,8 @@ gp_status gp_spot_simulate(const gp_spot_params *p, int trials, uint64_t seed,
 
     double rate = p->rate_per_hour, c = p->checkpoint_hours, r = p->restart_hours;
     double work = p->work_hours;
+    double burst = p->burst_share, wait = p->replace_wait_hours;
+    int bursts = burst > 0 && wait > 0;
     /* Stretches are whole checkpoint intervals; the last one has no
      * checkpoint. */
     double full = floor(work / tau);
@@ -262,6 +267,9 @@ gp_status gp_spot_simulate(const gp_spot_params *p, int trials, uint64_t seed,
                 done = left;
             left -= done;
             wall += gap + r;
+            /* A burst: the zone's capacity is gone; wait for new. */
+            if (bursts && (burst >= 1 || uniform(&g) <= burst))
+                wall += wait;
             interruptions++;
             if (wall > limit) { /* interruptions outpace checkpoints */
                 wall = INFINITY;

@@ -13,6 +13,7 @@
 #include "core/fail.h"
 #include "plan/plan_internal.h"
 #include "plan/spot_advisor.h"
+#include "plan/spot_rules.h"
 #include "core/numparse.h"
 
 typedef struct storage_row { const char *provider; double usd; } storage_row;
@@ -32,6 +33,7 @@ typedef struct capacity_row {
 } capacity_row;
 
 struct gp_terms {
+    gp_spot_rules *spot_rules; /* storage throughput, GCP rules */
     band_row *bands; size_t nbands;
     assume_row *assume; size_t nassume;
     host_row *hosts; size_t nhosts;
@@ -350,6 +352,7 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
                                            "max_gpus", "fabric_max_gpus", "source"};
     if (st == GP_OK) st = read_file(t, "capacity.csv", CAPACITY, 7, capacity_row_fn, err);
     if (st == GP_OK) st = check_bands(t, err);
+    if (st == GP_OK) st = gp_spot_rules_load_default(&t->spot_rules, err);
     if (st != GP_OK) {
         gp_terms_free(t);
         return st;
@@ -371,6 +374,7 @@ void gp_terms_free(gp_terms *t)
     free(t->assume);
     free(t->hosts);
     free(t->capacity);
+    gp_spot_rules_free(t->spot_rules);
     gp_arena_free(&t->arena);
     free(t);
 }
@@ -598,6 +602,18 @@ int gp_terms_hosts_per_listing(const gp_terms *t, const char *gpu, int chips)
             return hosts > 0 ? hosts : 1;
         }
     return 1;
+}
+
+double gp_terms_storage_gbps(const gp_terms *t, const char *provider, double stored_gb,
+                             gp_storage_bound *out)
+{
+    return gp_spot_rules_storage_gbps(t ? t->spot_rules : NULL, provider, stored_gb, out);
+}
+
+int gp_terms_gcp_rule(const gp_terms *t, const char *provider, const char *instance_type,
+                      gp_gcp_provisioning model, gp_gcp_rule *out)
+{
+    return gp_spot_rules_gcp(t ? t->spot_rules : NULL, provider, instance_type, model, out);
 }
 
 const char *gp_capacity_name(gp_capacity_status s)
