@@ -69,7 +69,7 @@ void gp_serve_params_init(gp_serve_params *p)
      * context and the engine's own buffers. */
     p->k.mem_utilisation = 0.9;
     /* Two constants fitted on two published points, one per regime, and
-     * validated on six others (docs/inference.md, "Checks"):
+     * validated on eight others (docs/inference.md, "Checks"):
      *  - bandwidth, on a memory-bound run: TensorRT-LLM's Llama 3.1 8B FP8
      *    on one H100, 1,000 in / 1,000 out, 15,220 output tokens/s
      *    (NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md
@@ -78,8 +78,8 @@ void gp_serve_params_init(gp_serve_params *p)
      *    70B Offline on 8x H100 SXM (NVIDIA, closed), 24,524.9 tokens/s
      *    (mlcommons/inference_results_v4.1 closed/NVIDIA/results/
      *    DGX-H100_H100-SXM-80GBx8_TRT @a2f5d66d). */
-    p->k.bw_efficiency = 0.70;
-    p->k.compute_efficiency = 0.65;
+    p->k.bw_efficiency = 0.67;
+    p->k.compute_efficiency = 0.74;
     /* H100 SXM BF16: 794.5 measured of 989 peak TFLOPS (data/matmul-
      * efficiency.csv), for accelerators that have no measurement. */
     p->k.compute_fallback = 794.5 / 989.0;
@@ -176,13 +176,25 @@ typedef struct replica {
     double tflops;
 } replica;
 
-/* Ring all-reduce of `bytes` over tp GPUs: 2(tp-1)/tp of the data each
- * way per GPU (Patarasuk and Yuan 2009). */
+/* One all-reduce of `bytes` over tp GPUs. Up to 1 MiB (decode steps):
+ * the measured times of vLLM's custom all-reduce on H100 SXM, bf16, as a
+ * line through 512 B and 1 MiB for TP 2, 4 and 8: 9.5/9.1/10.1 us and
+ * 26.6/40.2/45.0 us (sgl-project/sglang PR #2904, "vllm" table, without
+ * CUDA graphs), used for every accelerator. Above 1 MiB (prefill) the
+ * rest moves as a ring, 2(tp-1)/tp of the data each way per GPU
+ * (Patarasuk and Yuan 2009), at the scale-up link's one-way rate. */
 static double allreduce_s(const replica *r, double bytes)
 {
+    static const double LAT_US[4] = {0, 9.5, 9.1, 10.1};   /* TP 2, 4, 8 */
+    static const double MIB_US[4] = {0, 26.6, 40.2, 45.0};
     if (r->tp <= 1)
         return 0;
-    return 2.0 * (r->tp - 1) / r->tp * bytes / r->link;
+    int i = r->tp >= 8 ? 3 : r->tp >= 4 ? 2 : 1;
+    const double small = 512, mib = 1048576;
+    double slope = (MIB_US[i] - LAT_US[i]) / (mib - small);
+    if (bytes <= mib)
+        return (LAT_US[i] + fmax(bytes - small, 0) * slope) * 1e-6;
+    return MIB_US[i] * 1e-6 + 2.0 * (r->tp - 1) / r->tp * (bytes - mib) / r->link;
 }
 
 static double step_parts(const replica *r, double batch, double *comm, int *compute_bound)
@@ -471,7 +483,8 @@ void gp_serve_model_perf(const gp_serve_params *p, const gp_accel *a, const gp_a
     gp_serve_point best, near;
     memset(&best, 0, sizeof(best));
     memset(&near, 0, sizeof(near));
-    for (int tp = 1; tp <= gpus && tp <= 64; tp *= 2) {
+    /* Up to 8: the range the all-reduce measurements cover. */
+    for (int tp = 1; tp <= gpus && tp <= 8; tp *= 2) {
         if (gpus % tp != 0 || (p->max_tp > 0 && tp > p->max_tp) ||
             (p->model->heads > 0 && p->model->heads % tp != 0))
             continue;
