@@ -406,11 +406,20 @@ static int report_none(const inf_cli *ic)
     const gp_serve_point *pt = &near->pt;
     char a[32], b[32];
     if (pt->binding == GP_SERVE_BIND_FIT) {
+        /* Nearest: the instance with the most accelerator memory. */
+        const gp_serve_offer *big = near;
+        for (size_t i = 0; i < ic->res.n; i++) {
+            const gp_offer *o = ic->res.offers[i].offer, *top = big->offer;
+            if (o->gpu_count * o->gpu_mem_gb > top->gpu_count * top->gpu_mem_gb)
+                big = &ic->res.offers[i];
+        }
         fprintf(stderr,
-                "gpuplan inference: %s does not fit any offer at %s (%.0f GB of weights; no "
-                "instance matching the filters has the memory)%s\n",
+                "gpuplan inference: %s does not fit any offer at %s (binding: fit; %.0f GB of "
+                "weights, and a replica stays inside one instance of at most 8 GPUs). Nearest: "
+                "%s %s, %.0f x %.0f GB%s\n",
                 p->model->name, gp_wprec_name(p->precision),
-                gp_serve_weights_bytes(p->model, p->precision) / 1e9,
+                gp_serve_weights_bytes(p->model, p->precision) / 1e9, big->offer->provider,
+                big->offer->instance_type, big->offer->gpu_count, big->offer->gpu_mem_gb,
                 p->precision == GP_WPREC_INT4 ? "" : "; try --precision int4");
         return GP_EXIT_FAIL;
     }
