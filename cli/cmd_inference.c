@@ -161,6 +161,7 @@ static json_t *offer_json(const inf_cli *ic, const gp_serve_offer *so)
     json_object_set_new(j, "monthly", m);
     json_object_set_new(j, "usd_per_m_output_tokens", gp_json_num(so->usd_per_m_output));
     json_object_set_new(j, "usd_per_m_input_tokens", gp_json_num(so->usd_per_m_input));
+    json_object_set_new(j, "same_shapes", json_integer((json_int_t)so->same_shapes));
     json_object_set_new(j, "source", gp_json_str(so->offer->source));
     json_object_set_new(j, "as_of", gp_json_str(so->offer->as_of));
     return j;
@@ -179,8 +180,8 @@ static void assumptions(const inf_cli *ic, char buf[][GP_ASSUMPTION_LEN], size_t
     snprintf(buf[k++], GP_ASSUMPTION_LEN,
              "decode step: the larger of weights + KV read at %.0f%% of peak bandwidth and "
              "2 x active parameters x batch FLOPs at %.0f%% of measured matmul TFLOPS (both "
-             "fitted, docs/inference.md), plus 2 ring all-reduces a layer over NVLink or "
-             "PCIe",
+             "fitted, docs/inference.md), plus 2 all-reduces a layer (vLLM's measured times "
+             "on H100 up to 1 MiB, then a ring at the link rate)",
              100 * p->k.bw_efficiency, 100 * p->k.compute_efficiency);
     snprintf(buf[k++], GP_ASSUMPTION_LEN,
              "latency at P%.4g: Poisson arrivals; prompts queue as M/M/1 for TTFT, and "
@@ -224,6 +225,10 @@ static json_t *result_json(const inf_cli *ic)
         json_array_append_new(offers, offer_json(ic, &ic->res.offers[i]));
     json_object_set_new(root, "offers", offers);
     json_object_set_new(root, "considered", json_integer((json_int_t)ic->res.considered));
+    size_t same = 0;
+    for (size_t i = 0; i < ic->res.n; i++)
+        same += ic->res.offers[i].same_shapes;
+    json_object_set_new(root, "same_shapes_left_out", json_integer((json_int_t)same));
     json_object_set_new(root, "feasible", json_integer((json_int_t)ic->res.nok));
     json_object_set_new(root, "too_small", json_integer((json_int_t)ic->res.too_small));
     json_object_set_new(root, "without_specs", json_integer((json_int_t)ic->res.without_specs));
@@ -344,7 +349,7 @@ static int text_out(const inf_cli *ic, gp_format fmt, int wide)
     gp_style st = fmt == FMT_TABLE ? gp_style_for(stdout) : (gp_style){"", "", "", "", "", ""};
     char a[32], b[32], c[32], d[32];
     printf("%s%s at %s, %.4g requests/s of %s in / %s out tokens%s; targets at P%.4g: TTFT "
-           "%s, TPOT %s; %zu instance types, %zu meet them\n",
+           "%s, TPOT %s; %zu instance types, %zu distinct offers meet them\n",
            st.bold, p->model->name, gp_wprec_name(p->precision), p->rps,
            gp_fmt_int(a, sizeof(a), p->input_tokens), gp_fmt_int(b, sizeof(b), p->output_tokens),
            st.reset, 100 * p->percentile,
@@ -358,7 +363,8 @@ static int text_out(const inf_cli *ic, gp_format fmt, int wide)
             "decoding per replica; TTFT, TPOT at the percentile; TOK/S/GPU: output tokens at "
             "the traffic; $/MONTH on-demand, RESERVED the provider's reserved or committed "
             "term; $/M OUT, $/M IN: $ per million tokens; BIND: what sets the replica "
-            "count.");
+            "count. Instance types that serve the same way as a cheaper one of the same "
+            "provider are left out.");
     const gp_serve_offer *best = &ic->res.offers[0];
     const gp_serve_point *pt = &best->pt;
     const char *bullet = fmt == FMT_MD ? "- " : "  ";
@@ -379,6 +385,10 @@ static int text_out(const inf_cli *ic, gp_format fmt, int wide)
     printf("%s%s a month on-demand ($%.4g an hour each, %s, %s)\n", bullet,
            gp_fmt_usd(a, sizeof(a), best->usd_per_month), best->offer->usd_per_hour,
            best->offer->source, best->offer->as_of[0] ? best->offer->as_of : "undated");
+    if (best->same_shapes)
+        printf("%s%zu other %s instance type%s serve%s the same way for more (left out)\n",
+               bullet, best->same_shapes, best->offer->provider,
+               best->same_shapes == 1 ? "" : "s", best->same_shapes == 1 ? "s" : "");
     char buf[8][GP_ASSUMPTION_LEN];
     size_t n;
     assumptions(ic, buf, &n);

@@ -153,11 +153,16 @@ typedef struct gp_serve_offer {
     double usd_per_m_output;  /* $ per million output tokens at the traffic */
     double usd_per_m_input;   /* $ per million input tokens */
     int rank;                 /* 1-based among ok offers; 0 when not ok */
+    size_t same_shapes;       /* other instance types of the provider that
+                                 serve the same way (accelerator, GPUs,
+                                 layout) for more, left out */
 } gp_serve_offer;
 
 typedef struct gp_serve_result {
-    gp_serve_offer *offers;   /* ok offers by monthly cost, then the rest
-                                 nearest first */
+    gp_serve_offer *offers;   /* ok offers by monthly cost (the cheapest
+                                 instance type of each provider, accelerator,
+                                 GPU count and layout), then the rest nearest
+                                 first */
     size_t n, nok;
     size_t considered;        /* instance types tried */
     size_t too_small;         /* the weights fit no layout */

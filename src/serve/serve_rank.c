@@ -36,6 +36,36 @@ static int cmp_offers(const void *pa, const void *pb)
     return c ? c : strcmp(a->offer->instance_type, b->offer->instance_type);
 }
 
+static int same_shape(const gp_serve_offer *a, const gp_serve_offer *b)
+{
+    return strcmp(a->offer->provider, b->offer->provider) == 0 &&
+           strcmp(a->offer->gpu, b->offer->gpu) == 0 && a->pt.gpus == b->pt.gpus &&
+           a->pt.tp == b->pt.tp && a->pt.replicas == b->pt.replicas;
+}
+
+/* Instance types that are other shapes of the same offer (more CPUs or
+ * RAM around the same GPUs) serve the same way: keep the cheapest, which
+ * sorts first, and count the others on it. Sorted input; ok offers only. */
+static void drop_same_shapes(gp_serve_result *r)
+{
+    size_t w = 0, nok = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        gp_serve_offer *so = &r->offers[i];
+        gp_serve_offer *kept = NULL;
+        for (size_t j = 0; so->pt.ok && j < w && !kept; j++)
+            if (r->offers[j].pt.ok && same_shape(&r->offers[j], so))
+                kept = &r->offers[j];
+        if (kept) {
+            kept->same_shapes++;
+            continue;
+        }
+        nok += (size_t)so->pt.ok;
+        r->offers[w++] = *so;
+    }
+    r->n = w;
+    r->nok = nok;
+}
+
 gp_status gp_serve_rank(const gp_catalog *cat, const gp_offer_filter *f,
                         const gp_serve_params *p, gp_serve_result *out, gp_error *err)
 {
@@ -106,6 +136,7 @@ gp_status gp_serve_rank(const gp_catalog *cat, const gp_offer_filter *f,
     free(perfs);
     if (out->n > 1)
         qsort(out->offers, out->n, sizeof(*out->offers), cmp_offers);
+    drop_same_shapes(out);
     for (size_t i = 0; i < out->n; i++)
         out->offers[i].rank = out->offers[i].pt.ok ? (int)i + 1 : 0;
     return GP_OK;

@@ -3,6 +3,9 @@
  * targets, the two flag parsers. */
 #include "test_util.h"
 
+#include <string.h>
+
+#include "gpuplan/catalog.h"
 #include "gpuplan/inference.h"
 
 static gp_model_table *models(void)
@@ -204,6 +207,59 @@ static void targets_and_replicas(void **state)
     gp_accel_table_free(at);
 }
 
+/* Over a small catalog: ok offers by monthly cost, a bigger shape of the
+ * same GPUs left out and counted, an offer too small to hold the model
+ * after the ok ones, $ per million tokens from the monthly cost. */
+static void rank_small_catalog(void **state)
+{
+    (void)state;
+    const char *csv =
+        "provider,kind,instance_type,region,gpu,gpu_count,usd_per_hour,spot_usd_per_hour,"
+        "fabric,fabric_gbps,source,as_of\n"
+        "lambda,neocloud,1x-h100,us,H100,1,2.49,,,,test,2026-11-01\n"
+        "lambda,neocloud,1x-h100-big,us,H100,1,3.29,,,,test,2026-11-01\n"
+        "aws,hyperscaler,g5.xlarge,us-east-1,A10G,1,1.006,,,,test,2026-11-01\n"
+        "aws,hyperscaler,p5.48xlarge,us-east-1,H100,8,55.04,,efa,3200,test,2026-11-01\n";
+    gp_catalog *cat = NULL;
+    gp_error err;
+    assert_int_equal(gp_catalog_new(&cat, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_gpuplan_buffer(cat, "c.csv", csv, strlen(csv), NULL, &err),
+                     GP_OK);
+    gp_model_table *mt = models();
+    gp_serve_params p;
+    serve_setup(&p, gp_model_find(mt, "llama-3-8b"));
+    p.rps = 1;
+    gp_offer_filter f;
+    gp_offer_filter_init(&f);
+    gp_serve_result r;
+    assert_int_equal(gp_serve_rank(cat, &f, &p, &r, &err), GP_OK);
+    assert_int_equal(r.considered, 4);
+    assert_int_equal(r.nok, 3); /* 1x-h100-big serves as 1x-h100 does, for more */
+    /* 16 GB of 16-bit weights fit an A10G's 24 GB x 0.9: the cheapest. */
+    assert_string_equal(r.offers[0].offer->instance_type, "g5.xlarge");
+    assert_int_equal(r.offers[0].rank, 1);
+    assert_string_equal(r.offers[1].offer->instance_type, "1x-h100");
+    assert_int_equal(r.offers[1].same_shapes, 1);
+    assert_close(r.offers[1].usd_per_month, 2.49 * 730, 1e-9);
+    double tokens = 1 * 200 * 730 * 3600.0;
+    assert_close(r.offers[1].usd_per_m_output,
+                 2.49 * 730 * (1 - r.offers[1].pt.prefill_share) / tokens * 1e6, 1e-9);
+    for (size_t i = 1; i < r.nok; i++)
+        assert_true(r.offers[i].usd_per_month >= r.offers[i - 1].usd_per_month);
+    /* In 16 bits a 70B model fits only the 8 x H100 instance. */
+    gp_serve_result_free(&r);
+    serve_setup(&p, gp_model_find(mt, "llama-3-70b"));
+    p.rps = 1;
+    assert_int_equal(gp_serve_rank(cat, &f, &p, &r, &err), GP_OK);
+    assert_int_equal(r.nok, 1);
+    assert_string_equal(r.offers[0].offer->instance_type, "p5.48xlarge");
+    assert_int_equal(r.too_small, 3);
+    assert_int_equal(r.offers[1].rank, 0);
+    gp_serve_result_free(&r);
+    gp_model_table_free(mt);
+    gp_catalog_free(cat);
+}
+
 static void parsers(void **state)
 {
     (void)state;
@@ -233,7 +289,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(kv_llama3_70b),   cmocka_unit_test(weights_bytes),
         cmocka_unit_test(fitted_points),   cmocka_unit_test(held_out_points),
-        cmocka_unit_test(mlperf_server),
+        cmocka_unit_test(mlperf_server),   cmocka_unit_test(rank_small_catalog),
         cmocka_unit_test(targets_and_replicas), cmocka_unit_test(parsers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
