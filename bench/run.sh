@@ -41,6 +41,10 @@ echo "== (d) the job model against published training runs"
 
 echo "== (e) the planner over the whole catalog, and the spot simulation"
 "$build/bench/bench_plan" 10
+echo "== gpuplan inference over the whole catalog, in process, and against published results"
+"$build/bench/bench_inference"
+echo "-- the same as a whole gpuplan process"
+"$build/bench/bench_cli" 20 "$gp" inference --model llama-3-70b --rps 10 --input-tokens 1000 --output-tokens 200 --tpot 50ms
 "$build/bench/bench_cli" 20 "$gp" plan --model llama-3-70b --tokens 1.4T
 echo "-- fine-tuning (issue 11): an 8B LoRA fine-tune planned over the whole catalog"
 "$build/bench/bench_cli" 20 "$gp" plan --finetune lora --model llama-3-8b --tokens 100M

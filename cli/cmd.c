@@ -14,6 +14,7 @@ extern const gp_cmd gp_cmd_offers;
 extern const gp_cmd gp_cmd_gpus;
 extern const gp_cmd gp_cmd_catalog;
 extern const gp_cmd gp_cmd_estimate;
+extern const gp_cmd gp_cmd_inference;
 extern const gp_cmd gp_cmd_models;
 extern const gp_cmd gp_cmd_plan;
 extern const gp_cmd gp_cmd_market;
@@ -26,6 +27,7 @@ const gp_cmd *const gp_commands[] = {
     &gp_cmd_catalog,
     &gp_cmd_plan,
     &gp_cmd_estimate,
+    &gp_cmd_inference,
     &gp_cmd_models,
     &gp_cmd_market,
     &gp_cmd_tco,

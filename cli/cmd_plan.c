@@ -65,10 +65,27 @@ static const gp_opt OPTS[] = {
     {"reuse", 0, OPT_FRACTION, 0, "X", NULL,
      "share of a reservation's unused remainder you will use elsewhere (default 0)"},
     {"seed", 0, OPT_NUMBER, 0, "N", NULL, "Monte-Carlo seed (default 1)"},
+    {"serve-input-tokens", 0, OPT_COUNT, 0, "N", NULL,
+     "with --serve-rps: prompt tokens per request"},
     {"serve-months", 0, OPT_NUMBER, 0, "N", NULL, "months of serving (with --serve-on)"},
     {"serve-on", 0, OPT_STRING, 0, "PROVIDER[:GPU]", NULL,
      "serve the trained model there: its cheapest instance that holds the weights"},
-    {"serve-replicas", 0, OPT_NUMBER, 0, "N", NULL, "serving replicas (default 1)"},
+    {"serve-output-tokens", 0, OPT_COUNT, 0, "N", NULL,
+     "with --serve-rps: generated tokens per request"},
+    {"serve-percentile", 0, OPT_STRING, 0, "P", NULL,
+     "with --serve-rps: the latency targets hold at this percentile (default p90)"},
+    {"serve-precision", 0, OPT_CHOICE, 0, "P", "bf16|fp8|int8|int4",
+     "with --serve-rps: weight precision for serving (default bf16)"},
+    {"serve-replicas", 0, OPT_NUMBER, 0, "N", NULL,
+     "without --serve-rps: serving replicas, each the cheapest instance that holds the "
+     "weights x 1.2 (default 1)"},
+    {"serve-rps", 0, OPT_NUMBER, 0, "N", NULL,
+     "size serving with the inference model (see `gpuplan inference`) for this many "
+     "requests/s"},
+    {"serve-tpot", 0, OPT_STRING, 0, "TIME", NULL,
+     "with --serve-rps: time per output token target, e.g. 50ms"},
+    {"serve-ttft", 0, OPT_STRING, 0, "TIME", NULL,
+     "with --serve-rps: time to first token target, e.g. 2s"},
     {"spot", 0, OPT_CHOICE, 0, "WHEN", "never|allow|only",
      "spot capacity: never, allow (default) or only"},
     {"spot-rate", 0, OPT_NUMBER, 0, "RATE", NULL,
@@ -373,6 +390,24 @@ static json_t *result_json(const plan_cli *pc)
         json_object_set_new(s, "provider", json_string(pc->req.serve_provider));
         json_object_set_new(s, "instance_type", gp_json_str(pc->res.serve_offer->instance_type));
         json_object_set_new(s, "usd", json_real(pc->res.serve_usd));
+        json_object_set_new(s, "modelled", json_boolean(pc->res.serve_modelled));
+        if (pc->res.serve_modelled) {
+            const gp_serve_offer *so = &pc->res.serve;
+            json_object_set_new(s, "gpu", json_string(so->offer->gpu));
+            json_object_set_new(s, "instances", json_integer(so->pt.instances));
+            json_object_set_new(s, "gpus", json_integer(so->pt.gpus));
+            json_object_set_new(s, "gpus_per_replica", json_integer(so->pt.tp));
+            json_object_set_new(s, "replicas", json_integer(so->pt.replicas));
+            json_object_set_new(s, "usd_per_month", json_real(so->usd_per_month));
+            json_object_set_new(s, "months", json_real(pc->req.serve_months));
+            json_object_set_new(s, "rps", json_real(pc->req.serve_rps));
+            json_object_set_new(s, "ttft_s", gp_json_num(so->pt.ttft_s));
+            json_object_set_new(s, "tpot_s", gp_json_num(so->pt.tpot_s));
+            json_object_set_new(s, "percentile", json_real(pc->req.serve_percentile));
+            json_object_set_new(s, "usd_per_m_output_tokens", gp_json_num(so->usd_per_m_output));
+            json_object_set_new(s, "usd_per_m_input_tokens", gp_json_num(so->usd_per_m_input));
+            json_object_set_new(s, "binding", json_string(gp_serve_binding_name(so->pt.binding)));
+        }
         json_object_set_new(s, "compare", json_string(pc->res.serve_compare));
         json_object_set_new(root, "serving", s);
     }
@@ -485,7 +520,22 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
                b->hours_p90 / 24);
     printf("%sstorage       %12s\n", bullet, gp_fmt_usd(a, sizeof(a), b->breakdown.storage_usd));
     printf("%segress        %12s\n", bullet, gp_fmt_usd(a, sizeof(a), b->breakdown.egress_usd));
-    if (pc->req.serve_provider)
+    if (pc->req.serve_provider && pc->res.serve_modelled) {
+        const gp_serve_offer *so = &pc->res.serve;
+        char m[32], ttft[32], tpot[32];
+        printf("%sserving       %12s  (%d x %s on %s, %d replicas of %d GPUs, for %.0f months "
+               "at %s a month)\n",
+               bullet, gp_fmt_usd(a, sizeof(a), b->breakdown.serving_usd), so->pt.instances,
+               so->offer->instance_type, pc->req.serve_provider, so->pt.replicas, so->pt.tp,
+               pc->req.serve_months, gp_fmt_usd(m, sizeof(m), so->usd_per_month));
+        snprintf(ttft, sizeof(ttft), "%.0f ms", 1000 * so->pt.ttft_s);
+        snprintf(tpot, sizeof(tpot), "%.0f ms", 1000 * so->pt.tpot_s);
+        printf("%s              %12s  %.4g requests/s: TTFT %s, TPOT %s at P%.4g; $%.3g per "
+               "million output tokens, $%.3g per million input (binding: %s)\n",
+               bullet, "", pc->req.serve_rps, ttft, tpot, 100 * pc->req.serve_percentile,
+               so->usd_per_m_output, so->usd_per_m_input,
+               gp_serve_binding_name(so->pt.binding));
+    } else if (pc->req.serve_provider)
         printf("%sserving       %12s  (%d x %s on %s for %.0f months)\n", bullet,
                gp_fmt_usd(a, sizeof(a), b->breakdown.serving_usd), pc->req.serve_replicas,
                pc->res.serve_offer->instance_type, pc->req.serve_provider,
@@ -496,6 +546,14 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
     else
         printf("%stotal         %12s  over %.1f days\n", bullet,
                gp_fmt_usd(a, sizeof(a), b->cost_usd), b->hours / 24);
+    if (pc->req.serve_provider) {
+        int moves = strcasecmp(b->offer->provider, pc->req.serve_provider) != 0;
+        printf("%swhere: train on %s (%s); %s; serve on %s (%s)\n", bullet, b->offer->provider,
+               b->offer->instance_type,
+               moves ? "move the weights out over the internet (egress above)"
+                     : "the weights stay (same provider, no egress)",
+               pc->req.serve_provider, pc->res.serve_offer->instance_type);
+    }
     for (size_t i = 0; i < b->nnotes; i++)
         printf("%snote: %s\n", bullet, b->notes[i]);
 }
@@ -616,6 +674,50 @@ static int parse_discounts(plan_cli *pc, const gp_args *args)
         pc->req.ndiscounts = i + 1;
     }
     pc->req.discounts = pc->discounts;
+    return 0;
+}
+
+/* --serve-rps and the request shape and targets that go with it. */
+static int parse_serving(gp_plan_request *r, const gp_args *args)
+{
+    static const char *const WITH[] = {"serve-input-tokens", "serve-output-tokens",
+                                       "serve-ttft", "serve-tpot", "serve-percentile",
+                                       "serve-precision"};
+    if (!gp_arg_set(args, "serve-rps")) {
+        for (size_t i = 0; i < sizeof(WITH) / sizeof(WITH[0]); i++)
+            if (gp_arg_set(args, WITH[i]))
+                return gp_usage_error("plan", "--%s needs --serve-rps", WITH[i]);
+        return 0;
+    }
+    if (gp_arg_set(args, "serve-replicas"))
+        return gp_usage_error("plan", "--serve-replicas is for capacity-only serving; with "
+                                      "--serve-rps the inference model sets the replicas");
+    r->serve_rps = gp_arg(args, "serve-rps")->number;
+    if (!(r->serve_rps > 0) || r->serve_rps > 1e7)
+        return gp_usage_error("plan", "--serve-rps must lie above 0 and at most 10M");
+    if (!gp_arg_set(args, "serve-input-tokens") || !gp_arg_set(args, "serve-output-tokens"))
+        return gp_usage_error("plan", "--serve-rps needs --serve-input-tokens N and "
+                                      "--serve-output-tokens N");
+    r->serve_input_tokens = gp_arg(args, "serve-input-tokens")->number;
+    r->serve_output_tokens = gp_arg(args, "serve-output-tokens")->number;
+    if (!(r->serve_input_tokens >= 1) || r->serve_input_tokens > 1e7 ||
+        !(r->serve_output_tokens >= 1) || r->serve_output_tokens > 1e7)
+        return gp_usage_error("plan", "--serve-input-tokens and --serve-output-tokens must lie "
+                                      "between 1 and 10M");
+    gp_error err;
+    gp_error_clear(&err);
+    if (gp_arg_set(args, "serve-ttft") &&
+        gp_serve_parse_latency(gp_arg_text(args, "serve-ttft", ""), &r->serve_ttft_s, &err))
+        return gp_usage_error("plan", "--serve-ttft %s", err.message);
+    if (gp_arg_set(args, "serve-tpot") &&
+        gp_serve_parse_latency(gp_arg_text(args, "serve-tpot", ""), &r->serve_tpot_s, &err))
+        return gp_usage_error("plan", "--serve-tpot %s", err.message);
+    if (gp_arg_set(args, "serve-percentile") &&
+        gp_serve_parse_percentile(gp_arg_text(args, "serve-percentile", ""),
+                                  &r->serve_percentile, &err))
+        return gp_usage_error("plan", "--serve-percentile %s", err.message);
+    if (gp_arg_set(args, "serve-precision"))
+        r->serve_precision = (gp_wprec)gp_wprec_parse(gp_arg_text(args, "serve-precision", ""));
     return 0;
 }
 
@@ -753,8 +855,16 @@ static int parse(plan_cli *pc, gp_args *args)
             return gp_usage_error("plan", "--serve-months must lie between 0 and 600");
         if ((rc = gp_arg_int(args, "serve-replicas", 1, 100000, &r->serve_replicas)))
             return rc;
-    } else if (gp_arg_set(args, "serve-months") || gp_arg_set(args, "serve-replicas")) {
-        return gp_usage_error("plan", "--serve-months and --serve-replicas need --serve-on");
+        if ((rc = parse_serving(r, args)))
+            return rc;
+    } else {
+        static const char *const NEED[] = {"serve-months", "serve-replicas", "serve-rps",
+                                           "serve-input-tokens", "serve-output-tokens",
+                                           "serve-ttft", "serve-tpot", "serve-percentile",
+                                           "serve-precision"};
+        for (size_t i = 0; i < sizeof(NEED) / sizeof(NEED[0]); i++)
+            if (gp_arg_set(args, NEED[i]))
+                return gp_usage_error("plan", "--%s needs --serve-on", NEED[i]);
     }
     if ((rc = parse_discounts(pc, args)))
         return rc;
@@ -778,6 +888,10 @@ static int run(const gp_cmd *cmd, gp_args *args)
     gp_status st = gp_plan_run(pc->cat, pc->terms, &pc->req, &pc->res, &err);
     if (st != GP_OK) {
         rc = gp_report("plan", st, &err);
+        /* Modelled serving no offer meets is an impossible request, not a
+         * bad command line (docs/inference.md). */
+        if (st == GP_ENOTFOUND && pc->req.serve_rps > 0)
+            rc = GP_EXIT_FAIL;
         goto out;
     }
     if (pc->res.nplans == 0 && pc->res.nearest_offer) {

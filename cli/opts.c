@@ -109,9 +109,9 @@ static int find_short(const gp_cmd *cmd, char c)
 
 static int unknown_option(const gp_cmd *cmd, const char *arg)
 {
-    const char *names[64];
+    const char *names[256]; /* gen_man refuses a command with more options */
     size_t n = 0;
-    for (size_t i = 0; i < cmd->nopts && n < 64; i++)
+    for (size_t i = 0; i < cmd->nopts && n < 256; i++)
         names[n++] = cmd->opts[i].name;
     char word[64];
     const char *p = arg;

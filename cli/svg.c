@@ -526,3 +526,62 @@ int gp_svg_dotplot(const char *path, const char *title, const char *x_label,
     }
     return close_svg(f, path, "market");
 }
+
+int gp_svg_scatter(const char *path, const char *who, const char *title, const char *x_label,
+                   const char *y_label, const gp_svg_point *pts, size_t n)
+{
+    FILE *f = open_svg(path, who, W, H);
+    if (!f)
+        return GP_EXIT_FAIL;
+    double xlo = INFINITY, xhi = 0, ylo = INFINITY, yhi = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(pts[i].x > 0) || !(pts[i].y > 0) || !isfinite(pts[i].x) || !isfinite(pts[i].y))
+            continue;
+        xlo = fmin(xlo, pts[i].x);
+        xhi = fmax(xhi, pts[i].x);
+        ylo = fmin(ylo, pts[i].y);
+        yhi = fmax(yhi, pts[i].y);
+    }
+    if (!isfinite(xlo)) {
+        xlo = ylo = 1;
+        xhi = yhi = 10;
+    }
+    axis ax = range(xlo, xhi), ay = range(ylo, yhi);
+    svg_title(f, LEFT, 30, 17, title);
+    fputs("<g class=\"grid\" stroke=\"#e0e0e0\" stroke-width=\"1\" font-size=\"11\">\n", f);
+    for (double d = ax.lo; d <= ax.hi + 1e-9; d++) {
+        double x = px_x(&ax, pow(10, d));
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", x, TOP, x, H - BOTTOM);
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" stroke=\"none\" fill=\"#333\" "
+                   "text-anchor=\"middle\">%g</text>\n",
+                x, H - BOTTOM + 16, pow(10, d));
+    }
+    for (double d = ay.lo; d <= ay.hi + 1e-9; d++) {
+        double y = px_y(&ay, pow(10, d));
+        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", LEFT, y, W - RIGHT, y);
+        fprintf(f, "<text x=\"%d\" y=\"%.1f\" stroke=\"none\" fill=\"#333\" "
+                   "text-anchor=\"end\">$%g</text>\n",
+                LEFT - 6, y + 4, pow(10, d));
+    }
+    fputs("</g>\n", f);
+    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\">", (LEFT + W - RIGHT) / 2,
+            H - 25);
+    xml_text(f, x_label);
+    fprintf(f, "</text>\n<text x=\"20\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\" "
+               "transform=\"rotate(-90 20 %d)\">",
+            (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2);
+    xml_text(f, y_label);
+    fputs("</text>\n<g class=\"points\">\n", f);
+    for (size_t i = 0; i < n; i++) {
+        if (!(pts[i].x > 0) || !(pts[i].y > 0) || !isfinite(pts[i].x) || !isfinite(pts[i].y))
+            continue;
+        double x = px_x(&ax, pts[i].x), y = px_y(&ay, pts[i].y);
+        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"#1f77b4\"><title>", x, y);
+        xml_text(f, pts[i].label ? pts[i].label : "");
+        fprintf(f, "</title></circle><text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">", x + 7, y + 4);
+        xml_text(f, pts[i].label ? pts[i].label : "");
+        fputs("</text>\n", f);
+    }
+    fputs("</g>\n", f);
+    return close_svg(f, path, who);
+}

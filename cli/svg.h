@@ -36,4 +36,15 @@ typedef struct gp_svg_dots {
 int gp_svg_dotplot(const char *path, const char *title, const char *x_label,
                    const gp_svg_dots *rows, size_t nrows, int log_x);
 
+/* A labelled scatter, both axes logarithmic: one dot per point with its
+ * label beside it and as its tooltip. `who` names the command in error
+ * messages. Returns 1 (reported) when the file cannot be written. */
+typedef struct gp_svg_point {
+    double x, y;
+    const char *label;
+} gp_svg_point;
+
+int gp_svg_scatter(const char *path, const char *who, const char *title, const char *x_label,
+                   const char *y_label, const gp_svg_point *pts, size_t n);
+
 #endif

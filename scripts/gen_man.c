@@ -17,7 +17,7 @@
 
 #include "cmd.h"
 
-enum { MAX_SUBS = 16, MAX_OPTS = 64 };
+enum { MAX_SUBS = 16, MAX_OPTS = 256 };
 
 typedef struct subs {
     char names[MAX_SUBS][32];
@@ -111,6 +111,11 @@ static int check_tables(void)
         if (!shell_safe(cmd->name)) {
             fprintf(stderr, "gen_man: command name '%s' is not shell-safe\n",
                     cmd->name);
+            return 1;
+        }
+        if (cmd->nopts > MAX_OPTS) {
+            fprintf(stderr, "gen_man: %s has %zu options, more than MAX_OPTS (%d)\n",
+                    cmd->name, cmd->nopts, (int)MAX_OPTS);
             return 1;
         }
         for (size_t i = 0; i < cmd->nopts; i++) {

@@ -14,6 +14,7 @@
 
 #include "gpuplan/billing.h"
 #include "gpuplan/catalog.h"
+#include "gpuplan/inference.h"
 #include "gpuplan/job.h"
 #include "gpuplan/query.h"
 #include "gpuplan/terms.h"
@@ -90,7 +91,13 @@ typedef struct gp_plan_request {
     const char *serve_provider; /* NULL: no serving */
     const gp_gpu_match *serve_gpu; /* NULL: any accelerator that holds it */
     double serve_months;
-    int serve_replicas;
+    int serve_replicas;         /* without serve_rps: capacity-only serving */
+    double serve_rps;           /* > 0: the inference model (inference.h)
+                                   sizes and prices serving */
+    double serve_input_tokens, serve_output_tokens;
+    double serve_ttft_s, serve_tpot_s; /* NAN: no target */
+    double serve_percentile;    /* default 0.9 */
+    gp_wprec serve_precision;   /* default bf16 */
 } gp_plan_request;
 
 /* Fills the defaults documented in docs/plan.md (spot allowed, reserved
@@ -181,6 +188,8 @@ typedef struct gp_plan_result {
     double weights_gb;          /* final weights in the training precision */
     double serve_usd;           /* serving cost on the serving provider */
     const gp_offer *serve_offer;
+    int serve_modelled;         /* serve_rps given: `serve` holds the model */
+    gp_serve_offer serve;       /* the serving offer, replicas, latency */
     char binding[400];          /* which constraint binds, or "" */
     char serve_compare[400];    /* train here / serve there vs one provider */
     gp_estimate best_estimate;  /* the job model on the best plan */

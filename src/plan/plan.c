@@ -59,6 +59,10 @@ void gp_plan_request_init(gp_plan_request *req)
     req->trials = 10000;
     req->seed = 1;
     req->serve_replicas = 1;
+    req->serve_ttft_s = NAN;
+    req->serve_tpot_s = NAN;
+    req->serve_percentile = 0.9;
+    req->serve_precision = GP_WPREC_BF16;
 }
 
 void gp_plan_result_free(gp_plan_result *r)
@@ -1437,11 +1441,59 @@ static void binding(ctx *x, gp_plan_result *r)
 
 /* ---- serving ------------------------------------------------------------- */
 
+/* Serving sized by the inference model for a traffic (docs/inference.md):
+ * the serving provider's cheapest offer that carries it within the
+ * latency targets, for the months asked. */
+static gp_status serving_modelled(ctx *x, gp_plan_result *r, gp_error *err)
+{
+    const gp_plan_request *req = x->req;
+    gp_serve_params sp;
+    gp_serve_params_init(&sp);
+    sp.model = req->job.model;
+    sp.precision = req->serve_precision;
+    sp.rps = req->serve_rps;
+    sp.input_tokens = req->serve_input_tokens;
+    sp.output_tokens = req->serve_output_tokens;
+    sp.ttft_s = req->serve_ttft_s;
+    sp.tpot_s = req->serve_tpot_s;
+    sp.percentile = req->serve_percentile;
+    gp_offer_filter f;
+    gp_offer_filter_init(&f);
+    const char *prov[1] = {req->serve_provider};
+    f.providers = prov;
+    f.nproviders = 1;
+    f.gpu = req->serve_gpu;
+    gp_serve_result sr;
+    gp_status st = gp_serve_rank(x->cat, &f, &sp, &sr, err);
+    if (st != GP_OK)
+        return st;
+    if (sr.nok == 0) {
+        char near[200] = "no offer of it holds the model";
+        if (sr.n > 0 && sr.offers[0].pt.binding != GP_SERVE_BIND_FIT)
+            snprintf(near, sizeof(near), "%s binds; nearest %s (TPOT %.2g ms, TTFT %.3g ms with no load)",
+                     gp_serve_binding_name(sr.offers[0].pt.binding),
+                     sr.offers[0].offer->instance_type, 1000 * sr.offers[0].pt.tpot_floor_s,
+                     1000 * sr.offers[0].pt.ttft_floor_s);
+        gp_serve_result_free(&sr);
+        return gp_fail(err, GP_ENOTFOUND, "", 0, "%s has no offer%s that serves %s at the "
+                       "traffic and targets: %s", req->serve_provider,
+                       req->serve_gpu ? " of that accelerator" : "", req->job.model->name, near);
+    }
+    r->serve = sr.offers[0];
+    r->serve_offer = r->serve.offer;
+    r->serve_modelled = 1;
+    r->serve_usd = r->serve.usd_per_month * req->serve_months;
+    gp_serve_result_free(&sr);
+    return GP_OK;
+}
+
 static gp_status serving(ctx *x, gp_plan_result *r, gp_error *err)
 {
     const gp_plan_request *req = x->req;
     if (!req->serve_provider)
         return GP_OK;
+    if (req->serve_rps > 0)
+        return serving_modelled(x, r, err);
     gp_offer_filter f;
     gp_offer_filter_init(&f);
     const char *prov[1] = {req->serve_provider};
