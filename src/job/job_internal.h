@@ -61,4 +61,9 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c);
 /* Fills step, tokens_per_s and hw_flops_tok for c->l on n GPUs. */
 void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c);
 
+/* Pipeline point-to-point traffic (comm.c): 1 when the layout's stages sit
+ * on more than one node, and the exposed seconds per step. */
+int gp_job_pp_crosses_nodes(const gp_job_ctx *x, const gp_layout *l);
+double gp_job_pp_comm(const gp_job_ctx *x, const gp_layout *l);
+
 #endif
