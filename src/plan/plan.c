@@ -284,15 +284,13 @@ static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
     } else if (gp_fabric_is_fast(o->fabric)) {
         c->net_gbps = NAN; /* the accelerator's reference cluster */
         c->node_gbps = NAN;
-        c->net_basis = "the accelerator's reference training cluster "
-                       "(data/cluster-network.csv): the provider documents the fabric, "
-                       "not its speed";
+        c->net_basis = "fabric documented, speed not: the accelerator's reference "
+                       "cluster (data/cluster-network.csv)";
     } else {
         c->net_gbps = ETHERNET_GBPS_PER_GPU;
         c->node_gbps = ETHERNET_GBPS_PER_GPU * node_gpus;
-        c->net_basis = "no documented network: Ethernet at 12.5 Gb/s per GPU assumed (100 "
-                       "per 8-GPU node, as AWS's GPU instances without a fabric; docs/plan.md "
-                       "Network)";
+        c->net_basis = "no documented network: Ethernet at 12.5 Gb/s per GPU assumed "
+                       "(AWS's GPU instances without a fabric; docs/plan.md Network)";
         c->assumed_net = 1;
     }
     int max_gpus = x->req->max_gpus > 0 && x->req->max_gpus < PLAN_MAX_GPUS
@@ -593,10 +591,10 @@ static void fill_common(ctx *x, gp_plan *p, const gp_offer *o, size_t regions,
     if (multi && !c->net_known) {
         char speed[48];
         if (isnan(nw->gbps_per_node))
-            snprintf(speed, sizeof(speed), "no figure");
+            speed[0] = '\0';
         else
-            snprintf(speed, sizeof(speed), "%.0f Gb/s per node", nw->gbps_per_node);
-        note(p, "network unknown: %d nodes at %s, %s: MFU %.0f%%",
+            snprintf(speed, sizeof(speed), " at %.0f Gb/s per node", nw->gbps_per_node);
+        note(p, "network unknown: %d nodes%s; %s: MFU %.0f%%",
              per_gpu_listing ? (p->gpus + ASSUMED_GPUS_PER_NODE - 1) / ASSUMED_GPUS_PER_NODE
                              : p->instances,
              speed, c->net_basis, 100 * p->mfu);
