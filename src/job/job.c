@@ -33,7 +33,7 @@ static const gp_job_constants DEFAULTS = {
     .dp_overlap = 0.60,
     .tp_overlap = 0.0,
     .ep_overlap = 0.0,
-    .pp_overlap = 0.0, /* comm.c: 1F1B's blocking send/receive */
+    .pp_overlap = 0.0, /* beyond the interleaved schedule's own (comm.c) */
     .hop_latency_s = 10e-6,
     /* Llama 3 (arXiv:2407.21783, section 3.3.4): 419 unexpected
      * interruptions in 54 days on 16,384 H100s. */

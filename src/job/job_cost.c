@@ -194,7 +194,7 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
      * (Narayanan et al. 2021). */
     double mb = l->micro_batches;
     double bubble = l->pp > 1 ? (l->pp - 1.0) / (l->vp * mb) : 0.0;
-    double ppc = gp_job_pp_comm(x, l); /* point-to-point between stages (comm.c) */
+    double ppc = gp_job_pp_comm(x, l, compute + tp + ep); /* between stages (comm.c) */
     double pipe = (compute + tp + ep + ppc) * (1.0 + bubble);
 
     /* Data parallelism: a ring reduce-scatter and all-gather of the 16-bit
@@ -223,7 +223,7 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
             dp = volumes * shard * (l->dp - 1.0) / l->dp /
                  (x->scaleup_bw * k->network_efficiency);
         }
-        dp -= k->dp_overlap * compute;
+        dp -= gp_job_dp_hidden(x, l, compute); /* comm.c */
         if (dp < 0)
             dp = 0;
     }
