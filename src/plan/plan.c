@@ -255,7 +255,7 @@ typedef struct cluster {
                                     slice is several hosts) */
 } cluster;
 
-static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
+static int cluster_for(ctx *x, const gp_offer *o, cluster *c)
 {
     memset(c, 0, sizeof(*c));
     if (!(o->gpu_count >= 1) || o->gpu_count != floor(o->gpu_count))
@@ -271,6 +271,15 @@ static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
     c->hosts_per_instance = gp_terms_hosts_per_listing(x->terms, o->gpu, c->per_instance);
     int per_gpu_listing = (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;
     c->per_node = per_gpu_listing ? ASSUMED_GPUS_PER_NODE : c->per_instance;
+    /* A tray of a rack-scale NVLink system shares the rack's NVLink domain
+     * (GB200 NVL72: 72 GPUs, the accelerator's node in
+     * data/cluster-network.csv), so tensor parallelism and pipeline stages
+     * may span trays; counts short of whole racks are then optimistic. */
+    if (!per_gpu_listing && strstr(o->instance_type, "NVL72")) {
+        const gp_accel_perf *perf = perf_for(x, o->accel);
+        if (perf && perf->gpus_per_node > c->per_node)
+            c->per_node = perf->gpus_per_node;
+    }
     /* The fabric figure is per instance, or per node of
      * ASSUMED_GPUS_PER_NODE for listings priced per GPU
      * (data/fabric.csv). */

@@ -349,6 +349,50 @@ static void plan_network_marks(void **state)
     gp_plan_result_free(&res);
 }
 
+/* A GB200 NVL72 tray (4 GPUs) sits in a 72-GPU NVLink domain: the planner
+ * gives the job model the rack's domain (data/cluster-network.csv), where
+ * traffic between trays rides NVLink; the same tray without the NVL72 name
+ * is a 4-GPU node whose traffic crosses the network. */
+static void nvl72_tray_domain(void **state)
+{
+    fixture *f = *state;
+    static const char CSV[] =
+        "provider,kind,instance_type,region,gpu,gpu_count,usd_per_hour,spot_usd_per_hour,"
+        "fabric,fabric_gbps,source,as_of\n"
+        "acme,neocloud,GB200 NVL72 tray,us,GB200,4,42.0,,infiniband,1600,test,2026-11-01\n"
+        "bcme,neocloud,GB200 tray,us,GB200,4,42.0,,infiniband,1600,test,2026-11-01\n";
+    gp_catalog *cat = NULL;
+    gp_error err;
+    assert_int_equal(gp_catalog_new(&cat, &err), GP_OK);
+    assert_int_equal(gp_catalog_add_gpuplan_buffer(cat, "nvl.csv", CSV, sizeof(CSV) - 1, NULL,
+                                                   &err),
+                     GP_OK);
+    gp_plan_request r;
+    gp_plan_request_init(&r);
+    r.job.model = gp_model_find(f->models, "llama-3-70b");
+    r.job.tokens = 1.4e12;
+    r.deadline_hours = 30 * 24;
+    r.trials = 200;
+    r.spot = GP_ALLOW_NEVER;
+    r.reserved = GP_ALLOW_NEVER;
+    r.capacity = GP_CAPACITY_RANK_ANY;
+    gp_plan_result res;
+    assert_int_equal(gp_plan_run(cat, f->terms, &r, &res, &err), GP_OK);
+    const gp_plan *rack = NULL, *tray = NULL;
+    for (size_t i = 0; i < res.nplans; i++) {
+        if (strstr(res.plans[i].offer->instance_type, "NVL72"))
+            rack = &res.plans[i];
+        else
+            tray = &res.plans[i];
+    }
+    assert_non_null(rack);
+    assert_non_null(tray);
+    assert_true(rack->mfu > tray->mfu);
+    assert_true(tray->layout.tp <= 4);
+    gp_plan_result_free(&res);
+    gp_catalog_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +403,7 @@ int main(void)
         cmocka_unit_test(slow_network_far_below),
         cmocka_unit_test(estimate_network_known),
         cmocka_unit_test(plan_network_marks),
+        cmocka_unit_test(nvl72_tray_domain),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
