@@ -84,6 +84,12 @@ static json_t *estimate_json(const gp_estimate *e, const gp_cli_job *cj)
     json_object_set_new(j, "max_gpus", json_integer(e->max_gpus));
     json_object_set_new(j, "gpus_per_node", json_integer(e->gpus_per_node));
     json_object_set_new(j, "internode_gbps_per_gpu", json_real(e->internode_gbps));
+    json_t *net = json_object();
+    json_object_set_new(net, "gbps", json_real(e->internode_gbps * e->gpus_per_node));
+    json_object_set_new(net, "gbps_per_gpu", json_real(e->internode_gbps));
+    json_object_set_new(net, "known", json_boolean(e->network_known));
+    json_object_set_new(net, "source", json_string(e->network_source));
+    json_object_set_new(j, "network", net);
     json_t *l = json_object();
     json_object_set_new(l, "tp", json_integer(e->layout.tp));
     json_object_set_new(l, "pp", json_integer(e->layout.pp));
@@ -107,6 +113,7 @@ static json_t *estimate_json(const gp_estimate *e, const gp_cli_job *cj)
     json_object_set_new(st, "tp_comm", gp_json_num(e->step.tp_comm_s));
     json_object_set_new(st, "dp_comm", gp_json_num(e->step.dp_comm_s));
     json_object_set_new(st, "ep_comm", gp_json_num(e->step.ep_comm_s));
+    json_object_set_new(st, "pp_comm", gp_json_num(e->step.pp_comm_s));
     json_object_set_new(st, "bubble_fraction", gp_json_num(e->step.bubble_fraction));
     json_object_set_new(st, "total", gp_json_num(e->step.step_s));
     json_object_set_new(j, "step_seconds", st);
@@ -277,18 +284,24 @@ static void build_report(const gp_estimate *e, const gp_cli_job *cj, report *r)
         e->fits ? "fits" : "DOES NOT FIT");
     if (!e->fits)
         return;
+    if (!e->network_known && e->gpus > e->gpus_per_node)
+        add(r, "Network", "unknown: %.0f Gb/s per GPU between nodes assumed (%.150s); "
+                          "--net-gbps sets it",
+            e->internode_gbps, e->network_source);
     add(r, "Throughput", "%s tokens/s per GPU, %s tokens/s in all; MFU %.1f%% "
                          "(hardware %.1f%%)",
         gp_fmt_int(a, sizeof(a), e->tokens_per_second_per_gpu),
         gp_fmt_si(b, sizeof(b), e->tokens_per_second), 100 * e->mfu, 100 * e->hfu);
     if (isnan(cj->job.mfu)) {
-        char a2a[48] = "";
+        char a2a[48] = "", p2p[48] = "";
         if (e->step.ep_comm_s > 0)
             snprintf(a2a, sizeof(a2a), ", all-to-all %.3g", e->step.ep_comm_s);
-        add(r, "Step", "%.3g s: compute %.3g, tensor-parallel %.3g, data-parallel %.3g%s "
+        if (e->step.pp_comm_s > 0)
+            snprintf(p2p, sizeof(p2p), ", pipeline p2p %.3g", e->step.pp_comm_s);
+        add(r, "Step", "%.3g s: compute %.3g, tensor-parallel %.3g, data-parallel %.3g%s%s "
                        "(exposed communication); pipeline bubble %.0f%%",
             e->step.step_s, e->step.compute_s, e->step.tp_comm_s, e->step.dp_comm_s, a2a,
-            100 * e->step.bubble_fraction);
+            p2p, 100 * e->step.bubble_fraction);
     }
     if (e->wall_hours < 48) {
         char t[32];

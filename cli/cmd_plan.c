@@ -161,6 +161,13 @@ static json_t *plan_json(const gp_plan *p)
                                                  : json_null());
     json_object_set_new(cap, "source", gp_json_str(p->capacity.source ? p->capacity.source : ""));
     json_object_set_new(j, "capacity", cap);
+    json_t *net = json_object();
+    json_object_set_new(net, "gbps", gp_json_num(p->network.gbps_per_node));
+    json_object_set_new(net, "gbps_per_gpu", gp_json_num(p->network.gbps_per_gpu));
+    json_object_set_new(net, "multi_node", json_boolean(p->network.multi_node));
+    json_object_set_new(net, "known", json_boolean(p->network.known));
+    json_object_set_new(net, "source", gp_json_str(p->network.source ? p->network.source : ""));
+    json_object_set_new(j, "network", net);
     json_object_set_new(j, "hours", gp_json_num(p->hours));
     json_object_set_new(j, "hours_p50", gp_json_num(p->hours_p50));
     json_object_set_new(j, "hours_p90", gp_json_num(p->hours_p90));
@@ -473,6 +480,10 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
          * quote), else the region. */
         const char *where = p->term == GP_TERM_SPOT && p->offer->zone[0] ? p->offer->zone
                                                                           : p->offer->region;
+        if (!p->network.known) {
+            size_t len = strlen(ok);
+            snprintf(ok + len, sizeof(ok) - len, " ?");
+        }
         const char *cells[] = {rank, p->offer->provider, p->offer->instance_type, gpus,
                                term_text(term, sizeof(term), p), days, p90, cost, price, mfu,
                                ok, gp_capacity_name(p->capacity.status), where[0] ? where : "-"};
@@ -596,19 +607,23 @@ static int text_out(const plan_cli *pc, gp_format fmt, int wide)
     int rc = table_out(pc, fmt, wide);
     if (rc)
         return rc;
-    int any_floor = 0, any_finding = 0;
+    int any_floor = 0, any_finding = 0, any_net = 0;
     for (size_t i = 0; i < shown(pc); i++) {
         any_floor |= r->plans[i].term == GP_TERM_FLOOR;
         any_finding |= r->plans[i].finding != NULL;
+        any_net |= !r->plans[i].network.known;
     }
     gp_note("DAYS: expected wall clock; P90: 90th percentile (spot: simulated). COST: "
             "whole run with storage, egress and serving. OK: meets deadline and budget "
             "(late, over); * on the cost-time frontier. CAP: capacity ok, risk (more than "
-            "is sold as one cluster) or unknown (no source; --capacity any).%s%s",
+            "is sold as one cluster) or unknown (no source; --capacity any).%s%s%s",
             any_floor ? " floor: an auction floor, not a price to count on (ranked last)." : "",
             any_finding ? " !: the catalog check flags this offer's price or count (see "
                           "its notes)."
-                        : "");
+                        : "",
+            any_net ? " ?: network unknown (no documented speed between its nodes; an "
+                      "assumed figure, see its notes)."
+                    : "");
     if (r->binding[0])
         printf("\n%sNo plan meets the constraints: %s.%s\n", st.yellow, r->binding, st.reset);
     print_breakdown(pc, fmt);

@@ -102,6 +102,11 @@ typedef struct gp_job {
     double eval_tokens;          /* held-out tokens evaluated each epoch */
     double startup_hours;        /* NAN: the default (instance start, image) */
     double download_gbps;        /* GB/s for the base weights; NAN: default */
+    const char *network_source;  /* with internode_gbps: where it comes from
+                                    (NULL: given by the user) */
+    int network_assumed;         /* with internode_gbps: 1 when no source
+                                    documents it (the estimate is marked
+                                    network unknown) */
 } gp_job;
 
 void gp_job_init(gp_job *job);
@@ -119,6 +124,7 @@ typedef struct gp_job_constants {
     double dp_overlap;             /* share of compute DP traffic hides behind */
     double tp_overlap;             /* share of TP traffic hidden */
     double ep_overlap;             /* share of MoE all-to-all hidden */
+    double pp_overlap;             /* share of pipeline p2p traffic hidden */
     double hop_latency_s;          /* per ring step across nodes */
     double interruptions_per_gpu_hour; /* hardware failures (Llama 3) */
     double restart_hours;          /* detect, reschedule, reload a checkpoint */
@@ -162,6 +168,7 @@ typedef struct gp_step {
     double ep_comm_s;       /* exposed MoE all-to-all */
     double bubble_fraction; /* pipeline idle share of the step */
     double step_s;
+    double pp_comm_s;       /* exposed pipeline point-to-point traffic */
 } gp_step;
 
 enum { GP_ASSUMPTIONS_MAX = 40, GP_ASSUMPTION_LEN = 320 };
@@ -178,7 +185,9 @@ typedef struct gp_estimate {
     int recommended_gpus;        /* for the target days; 0 when gpus given */
     int max_gpus;                /* most the job can use */
     int gpus_per_node;
-    double internode_gbps;
+    double internode_gbps;       /* per GPU, between nodes */
+    int network_known;           /* 0: internode_gbps is an assumption */
+    char network_source[GP_ASSUMPTION_LEN];
     int fits;
     gp_layout layout;            /* the best fitting (or least memory) */
     gp_memory memory;

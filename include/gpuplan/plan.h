@@ -116,6 +116,16 @@ typedef struct gp_plan_breakdown {
     double serving_usd;         /* serving the trained model */
 } gp_plan_breakdown;
 
+/* The network between the plan's nodes (docs/plan.md "Network"). */
+typedef struct gp_plan_network {
+    double gbps_per_node;       /* between nodes (NAN: no figure) */
+    double gbps_per_gpu;        /* what the job model used */
+    int multi_node;             /* 0: one node, nothing crosses it */
+    int known;                  /* 0: no source documents it ("network
+                                   unknown"); always 1 on one node */
+    const char *source;         /* static text */
+} gp_plan_network;
+
 typedef struct gp_plan {
     const gp_offer *offer;      /* the cheapest region of the instance type */
     size_t regions;             /* regions/zones with that instance type */
@@ -158,6 +168,7 @@ typedef struct gp_plan {
     int hosts;                  /* machines interrupted one by one: the
                                    instances, or a TPU slice's hosts */
     gp_capacity capacity;       /* can a team rent this many (terms.h) */
+    gp_plan_network network;    /* between the nodes */
     double checkpoint_interval_hours, checkpoint_hours, interruptions;
     int meets_deadline, meets_budget, pareto, rank;
     gp_pricing_kind pricing_kind; /* what the price means: on-demand, spot,

@@ -33,6 +33,7 @@ static const gp_job_constants DEFAULTS = {
     .dp_overlap = 0.60,
     .tp_overlap = 0.0,
     .ep_overlap = 0.0,
+    .pp_overlap = 0.0, /* beyond the interleaved schedule's own (comm.c) */
     .hop_latency_s = 10e-6,
     /* Llama 3 (arXiv:2407.21783, section 3.3.4): 419 unexpected
      * interruptions in 54 days on 16,384 H100s. */
@@ -249,7 +250,8 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
               : perf.gpus_per_node > 0 ? perf.gpus_per_node
                                        : k->default_gpus_per_node;
     double net = job->internode_gbps;
-    const char *net_how = "given";
+    const char *net_how = job->network_source ? job->network_source : "given";
+    int net_known = !job->network_assumed;
     if (isnan(net)) {
         if (perf.internode_gbps_per_gpu > 0) {
             net = perf.internode_gbps_per_gpu;
@@ -258,6 +260,7 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
             net = k->default_internode_gbps;
             net_how = "assumed: no cluster data for this chip, so the A100 "
                       "training-cluster figure is used";
+            net_known = 0;
         }
     }
     if (!(net > 0))
@@ -266,6 +269,8 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
     x->net_bw = net / 8.0 * 1e9;
     e->gpus_per_node = x->node;
     e->internode_gbps = net;
+    e->network_known = net_known;
+    snprintf(e->network_source, sizeof(e->network_source), "%.300s", net_how);
     if (!job->no_assumptions)
         note(e, "%d GPUs per node%s, %.0f GB/s per GPU inside a node (%s); %.0f Gb/s "
             "per GPU between nodes (%.150s); collectives reach %.0f%% of link rate",
@@ -393,7 +398,7 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
             for (int rec = rec_lo; rec <= rec_hi; rec++) {
                 /* gp_job_memory fills mem and fits, gp_job_time the rest. */
                 gp_job_cand c;
-                c.step = (gp_step){0, 0, 0, 0, 0, 0};
+                c.step = (gp_step){0, 0, 0, 0, 0, 0, 0};
                 c.tokens_per_s = c.hw_flops_tok = 0;
                 c.l = (gp_layout){t, pp, dp, vp, ep, z, (gp_recompute)rec, b, (int)mbs};
                 gp_job_memory(x, &c);
@@ -607,7 +612,7 @@ static void fill_from(const gp_job_ctx *x, const gp_job_cand *c, int n,
     e->gpus = n;
     e->global_batch_tokens = seqs_at(x, n) * x->seq;
     if (!c->fits) {
-        e->step = (gp_step){NAN, NAN, NAN, NAN, NAN, NAN};
+        e->step = (gp_step){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
         e->mfu = e->hfu = e->tokens_per_second = e->tokens_per_second_per_gpu = NAN;
         e->goodput = e->wall_hours = e->wall_days = e->gpu_hours = NAN;
         e->hardware_flops_per_token = e->hardware_flops = NAN;

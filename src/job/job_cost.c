@@ -200,7 +200,8 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
      * (Narayanan et al. 2021). */
     double mb = l->micro_batches;
     double bubble = l->pp > 1 ? (l->pp - 1.0) / (l->vp * mb) : 0.0;
-    double pipe = (compute + tp + ep) * (1.0 + bubble);
+    double ppc = gp_job_pp_comm(x, l, compute + tp + ep); /* between stages (comm.c) */
+    double pipe = (compute + tp + ep + ppc) * (1.0 + bubble);
 
     /* Data parallelism: a ring reduce-scatter and all-gather of the 16-bit
      * gradients (2 volumes per step; ZeRO-3 gathers parameters again for
@@ -230,7 +231,7 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
             dp = volumes * shard * (l->dp - 1.0) / l->dp /
                  (x->scaleup_bw * k->network_efficiency);
         }
-        dp -= k->dp_overlap * compute;
+        dp -= gp_job_dp_hidden(x, l, compute); /* comm.c */
         if (dp < 0)
             dp = 0;
     }
@@ -240,7 +241,8 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     s->tp_comm_s = tp;
     s->ep_comm_s = ep;
     s->dp_comm_s = dp;
+    s->pp_comm_s = ppc;
     s->step_s = pipe + dp;
-    s->bubble_fraction = (pipe - (compute + tp + ep)) / s->step_s;
+    s->bubble_fraction = (pipe - (compute + tp + ep + ppc)) / s->step_s;
     c->tokens_per_s = batch / s->step_s;
 }

@@ -81,5 +81,13 @@ void gp_ft_state_memory(const gp_job_ctx *x, gp_job_cand *c);
 /* The whole job around the training: steps, start-up, download,
  * checkpoint saves, evaluation, and their assumption lines. */
 void gp_ft_finish(const gp_job *job, const gp_job_constants *k, gp_estimate *e);
+/* Pipeline point-to-point traffic (comm.c): 1 when the layout's stages sit
+ * on more than one node, and the exposed seconds per step given the
+ * seconds a stage is busy per step (compute and TP/EP traffic), which the
+ * interleaved schedule hides transfers behind. */
+int gp_job_pp_crosses_nodes(const gp_job_ctx *x, const gp_layout *l);
+double gp_job_pp_comm(const gp_job_ctx *x, const gp_layout *l, double busy_s);
+/* The data-parallel traffic that can hide behind compute per step (comm.c). */
+double gp_job_dp_hidden(const gp_job_ctx *x, const gp_layout *l, double compute_s);
 
 #endif

@@ -22,9 +22,16 @@ enum {
     PLAN_MAX_GPUS = 10000000
 };
 
-/* Plain Ethernet between nodes, per node, when the data says nothing
- * better: a labelled assumption (docs/plan.md). */
-static const double ETHERNET_GBPS_PER_NODE = 100.0;
+/* Plain Ethernet between nodes when no source documents the offer's
+ * network: a labelled assumption (docs/plan.md "Network") of 12.5 Gb/s per
+ * GPU, what AWS documents for its GPU instances without a training fabric
+ * (8 GPUs: g4dn.metal, g5.48xlarge, g6.48xlarge at 100 Gigabit; 4 GPUs:
+ * g5.24xlarge, g6.24xlarge at 50; docs.aws.amazon.com/ec2/latest/
+ * instancetypes/ac.html). It is no floor: the Ethernet path of Azure's
+ * ND96isr_H100_v5 measured ~40-50 Gb/s per 8-GPU VM over TCP
+ * (jingchaozhang.github.io, "InfiniBand vs Ethernet for Multi-Node LLM
+ * Fine-Tuning"). Plans on it are marked network unknown. */
+static const double ETHERNET_GBPS_PER_GPU = 12.5;
 /* Serving needs the weights plus room for the KV cache and activations. */
 static const double SERVE_MEMORY_FACTOR = 1.2;
 
@@ -260,13 +267,16 @@ typedef struct cluster {
     int max_instances;
     const char *net_basis;       /* how net_gbps was chosen */
     int assumed_net;             /* no fabric data: Ethernet assumed */
+    int net_known;               /* the speed is documented for this offer */
+    double node_gbps;            /* between nodes, per node (NAN: the
+                                    accelerator's reference cluster) */
     int hosts_per_instance;      /* machines interrupted one by one (a TPU
                                     slice is several hosts) */
     double storage_gbps;         /* spot: the shared storage's aggregate
                                     bound on checkpoints; 0 none */
 } cluster;
 
-static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
+static int cluster_for(ctx *x, const gp_offer *o, cluster *c)
 {
     memset(c, 0, sizeof(*c));
     if (!(o->gpu_count >= 1) || o->gpu_count != floor(o->gpu_count))
@@ -282,17 +292,35 @@ static int cluster_for(const ctx *x, const gp_offer *o, cluster *c)
     c->hosts_per_instance = gp_terms_hosts_per_listing(x->terms, o->gpu, c->per_instance);
     int per_gpu_listing = (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;
     c->per_node = per_gpu_listing ? ASSUMED_GPUS_PER_NODE : c->per_instance;
+    /* A tray of a rack-scale NVLink system shares the rack's NVLink domain
+     * (GB200 NVL72: 72 GPUs, the accelerator's node in
+     * data/cluster-network.csv), so tensor parallelism and pipeline stages
+     * may span trays; counts short of whole racks are then optimistic. */
+    if (!per_gpu_listing && strstr(o->instance_type, "NVL72")) {
+        const gp_accel_perf *perf = perf_for(x, o->accel);
+        if (perf && perf->gpus_per_node > c->per_node)
+            c->per_node = perf->gpus_per_node;
+    }
+    /* The fabric figure is per instance, or per node of
+     * ASSUMED_GPUS_PER_NODE for listings priced per GPU
+     * (data/fabric.csv). */
     double node_gbps = o->fabric_gbps;
+    int node_gpus = per_gpu_listing ? ASSUMED_GPUS_PER_NODE : c->per_instance;
     if (node_gbps > 0) {
-        c->net_gbps = node_gbps / c->per_instance;
-        c->net_basis = "the catalog's fabric figure";
+        c->net_gbps = node_gbps / node_gpus;
+        c->node_gbps = node_gbps;
+        c->net_basis = "the provider's documented network (data/fabric.csv)";
+        c->net_known = 1;
     } else if (gp_fabric_is_fast(o->fabric)) {
         c->net_gbps = NAN; /* the accelerator's reference cluster */
-        c->net_basis = "the accelerator's reference training cluster (fabric type known, speed not)";
+        c->node_gbps = NAN;
+        c->net_basis = "fabric documented, speed not: the accelerator's reference "
+                       "cluster (data/cluster-network.csv)";
     } else {
-        c->net_gbps = ETHERNET_GBPS_PER_NODE / (per_gpu_listing ? ASSUMED_GPUS_PER_NODE
-                                                                : c->per_instance);
-        c->net_basis = "assumed 100 Gb/s Ethernet per node (no fast fabric in the data)";
+        c->net_gbps = ETHERNET_GBPS_PER_GPU;
+        c->node_gbps = ETHERNET_GBPS_PER_GPU * node_gpus;
+        c->net_basis = "no documented network: Ethernet at 12.5 Gb/s per GPU assumed "
+                       "(AWS's GPU instances without a fabric; docs/plan.md Network)";
         c->assumed_net = 1;
     }
     int max_gpus = x->req->max_gpus > 0 && x->req->max_gpus < PLAN_MAX_GPUS
@@ -584,10 +612,9 @@ static void total(gp_plan *p)
     p->gpu_hours = p->hours * p->gpus;
 }
 
-static void fill_common(const ctx *x, gp_plan *p, const gp_offer *o, size_t regions,
+static void fill_common(ctx *x, gp_plan *p, const gp_offer *o, size_t regions,
                         const choice *ch, const cluster *c)
 {
-    (void)x;
     p->offer = o;
     p->regions = regions;
     p->instances = ch->instances;
@@ -599,13 +626,35 @@ static void fill_common(const ctx *x, gp_plan *p, const gp_offer *o, size_t regi
     if (o->flags & GP_OFFER_PER_GPU_LISTING)
         note(p, "priced per GPU; node size not published: %d GPUs per node assumed",
              ASSUMED_GPUS_PER_NODE);
-    if (c->assumed_net && p->instances > 1 && !(o->flags & GP_OFFER_PER_GPU_LISTING))
-        note(p, "%d instances over plain Ethernet (no fast fabric in the data; 100 Gb/s per "
-                "node assumed): MFU %.0f%%",
-             p->instances, 100 * p->mfu);
-    else if (c->assumed_net && p->gpus > ASSUMED_GPUS_PER_NODE)
-        note(p, "multi-node without fabric data (100 Gb/s Ethernet per node assumed): MFU %.0f%%",
-             100 * p->mfu);
+    /* The network between nodes (docs/plan.md "Network"). One node, or a
+     * TPU slice on its ICI, moves nothing over it. */
+    int per_gpu_listing = (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;
+    int multi = per_gpu_listing ? p->gpus > ASSUMED_GPUS_PER_NODE : p->instances > 1;
+    gp_plan_network *nw = &p->network;
+    nw->multi_node = multi;
+    nw->gbps_per_gpu = c->net_gbps;
+    nw->gbps_per_node = c->node_gbps;
+    if (isnan(c->net_gbps)) {
+        const gp_accel_perf *perf = perf_for(x, o->accel);
+        if (perf && perf->internode_gbps_per_gpu > 0) {
+            nw->gbps_per_gpu = perf->internode_gbps_per_gpu;
+            nw->gbps_per_node = perf->internode_gbps_per_gpu *
+                                (per_gpu_listing ? ASSUMED_GPUS_PER_NODE : c->per_instance);
+        }
+    }
+    nw->known = c->net_known || !multi;
+    nw->source = multi ? c->net_basis : "one node: nothing crosses the network";
+    if (multi && !c->net_known) {
+        char speed[48];
+        if (isnan(nw->gbps_per_node))
+            speed[0] = '\0';
+        else
+            snprintf(speed, sizeof(speed), " at %.0f Gb/s per node", nw->gbps_per_node);
+        note(p, "network unknown: %d nodes%s; %s: MFU %.0f%%",
+             per_gpu_listing ? (p->gpus + ASSUMED_GPUS_PER_NODE - 1) / ASSUMED_GPUS_PER_NODE
+                             : p->instances,
+             speed, c->net_basis, 100 * p->mfu);
+    }
 }
 
 /* Fine-tuning: the hours the provider bills for a run of `hours`, and a
@@ -1770,9 +1819,15 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
         job.gpus = b->gpus;
         job.gpus_per_node = c.per_node;
         job.internode_gbps = c.net_gbps;
+        if (!isnan(c.net_gbps)) {
+            job.network_source = c.net_basis;
+            job.network_assumed = !c.net_known;
+        }
         gp_error e2;
         if (gp_job_estimate(&job, &out->best_estimate, &e2) != GP_OK)
             memset(&out->best_estimate, 0, sizeof(out->best_estimate));
+        else if (!b->network.known)
+            out->best_estimate.network_known = 0;
     }
     free(x.cache);
     free(x.slots);
