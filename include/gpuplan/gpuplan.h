@@ -12,6 +12,7 @@
 #include "gpuplan/gpuinfo.h"
 #include "gpuplan/gpus.h"
 #include "gpuplan/job.h"
+#include "gpuplan/launch.h"
 #include "gpuplan/market.h"
 #include "gpuplan/model.h"
 #include "gpuplan/offer.h"
