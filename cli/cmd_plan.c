@@ -402,7 +402,7 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
     gp_launch w;
     gp_launch_where(pc->names, b, &w);
     char where[600];
-    gp_cli_launch_text(where, sizeof(where), &w);
+    gp_cli_launch_text(where, sizeof(where), &w, b);
     printf("%slaunch        %s\n", bullet, where);
     if (pc->export_file)
         printf("%slaunch file   %s (%s task YAML)\n", bullet, pc->export_file,

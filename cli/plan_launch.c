@@ -104,13 +104,20 @@ static const char *zone_text(char *buf, size_t cap, const gp_launch *w)
     return buf;
 }
 
-void gp_cli_launch_text(char *buf, size_t cap, const gp_launch *w)
+void gp_cli_launch_text(char *buf, size_t cap, const gp_launch *w, const gp_plan *p)
 {
     char zone[160];
-    snprintf(buf, cap, "%s %s, %s: %d x %s (%d %s each), %s", w->provider,
+    const char *how = w->term == GP_TERM_SPOT        ? "spot"
+                      : w->term == GP_TERM_RESERVED ? "on-demand instances under the commitment"
+                      : w->term == GP_TERM_FLOOR    ? "on-demand, bidding at the market price"
+                                                    : "on-demand";
+    snprintf(buf, cap, "%s %s, %s: %d x %s (%d %s each%s), %s", w->provider,
              w->region[0] ? w->region : "(any region)", zone_text(zone, sizeof(zone), w),
              w->instances, w->instance_type, w->gpus_per_instance, w->gpu,
-             w->spot ? "spot" : "on-demand");
+             p->offer->flags & GP_OFFER_PER_GPU_LISTING ? "; priced per GPU, node size not "
+                                                           "published"
+                                                         : "",
+             how);
 }
 
 static json_t *str_or_null(const char *s)

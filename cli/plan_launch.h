@@ -18,7 +18,7 @@ int gp_cli_write_atomic(const char *cmd, const char *flag, const char *path, con
                         size_t len);
 
 /* "lambda us-east-1, any zone: 48 x 8x NVIDIA B200 SXM6 (8 B200 each), on-demand" */
-void gp_cli_launch_text(char *buf, size_t cap, const gp_launch *w);
+void gp_cli_launch_text(char *buf, size_t cap, const gp_launch *w, const gp_plan *p);
 
 /* The JSON `launch` object; `format` and `file` may be NULL (no export). */
 json_t *gp_cli_launch_json(const gp_launch *w, const char *format, const char *file);
