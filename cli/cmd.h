@@ -31,13 +31,17 @@ typedef enum gp_opt_kind {
     OPT_NUMBER    /* plain non-negative number */
 } gp_opt_kind;
 
-enum { OPT_REPEAT = 1 };
+/* OPT_TWO: the option takes two words, `--export skypilot FILE`: the
+ * first is checked as the option's kind (a choice), the second is kept in
+ * `text2` and may not start with '-' (a forgotten value would otherwise
+ * swallow the next option). */
+enum { OPT_REPEAT = 1, OPT_TWO = 2 };
 
 typedef struct gp_opt {
     const char *name;     /* long name without "--" */
     char short_name;      /* 0: none */
     gp_opt_kind kind;
-    int flags;            /* OPT_REPEAT */
+    int flags;            /* OPT_REPEAT, OPT_TWO */
     const char *metavar;  /* e.g. "NAME[:COUNT]" */
     const char *choices;  /* OPT_CHOICE: "table|csv|json|md" */
     const char *help;
@@ -46,6 +50,7 @@ typedef struct gp_opt {
 typedef struct gp_opt_value {
     int set;
     const char *text;     /* last value as typed */
+    const char *text2;    /* OPT_TWO: the second word */
     double number;        /* parsed value for numeric kinds */
     const char **list;    /* every value, for OPT_REPEAT */
     size_t nlist;

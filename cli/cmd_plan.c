@@ -13,6 +13,7 @@
 #include "job_args.h"
 #include "load.h"
 #include "out.h"
+#include "plan_launch.h"
 #include "svg.h"
 
 static const gp_opt OPTS[] = {
@@ -39,6 +40,9 @@ static const gp_opt OPTS[] = {
      "a negotiated discount off on-demand prices, e.g. aws=20% (repeatable)"},
     {"download-weights", 0, OPT_FLAG, 0, NULL, NULL,
      "the final weights leave the provider: count their egress"},
+    {"export", 0, OPT_CHOICE, OPT_TWO, "FORMAT FILE", "skypilot|dstack",
+     "write the best plan's launch file: a SkyPilot or a dstack task YAML (written "
+     "whole or not at all)"},
     {"exclude", 0, OPT_STRING, OPT_REPEAT, "LIST", NULL,
      "leave out these providers (comma-separated, repeatable)"},
     {"format", 'f', OPT_CHOICE, 0, "FMT", "table|json|md",
@@ -120,6 +124,9 @@ typedef struct plan_cli {
     gp_cli_providers prov;
     int top;
     int deadline_default;
+    gp_launch_names *names;     /* provider and accelerator names per tool */
+    const char *export_format;  /* --export FORMAT, or NULL */
+    const char *export_file;    /* --export ... FILE */
 } plan_cli;
 
 /* ---- rendering ------------------------------------------------------------- */
@@ -387,6 +394,14 @@ static json_t *result_json(const plan_cli *pc)
         json_array_append_new(frontier, f);
     }
     json_object_set_new(root, "frontier", frontier);
+    if (pc->res.nplans > 0) {
+        gp_launch w;
+        gp_launch_where(pc->names, &pc->res.plans[0], &w);
+        json_object_set_new(root, "launch",
+                            gp_cli_launch_json(&w, pc->export_format, pc->export_file));
+    } else {
+        json_object_set_new(root, "launch", json_null());
+    }
     json_object_set_new(root, "candidates", json_integer((json_int_t)pc->res.nplans));
     json_object_set_new(root, "capacity_left_out",
                         json_integer((json_int_t)pc->res.capacity_left_out));
@@ -514,6 +529,34 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
            b->gpus,
            term_text(term, sizeof(term), b), b->layout.tp, b->layout.pp, b->layout.dp,
            100 * b->mfu);
+    gp_launch w;
+    gp_launch_where(pc->names, b, &w);
+    char where[600];
+    gp_cli_launch_text(where, sizeof(where), &w, b);
+    printf("%slaunch        %s\n", bullet, where);
+    if (pc->export_file)
+        printf("%slaunch file   %s (%s task YAML)\n", bullet, pc->export_file,
+               strcmp(pc->export_format, "dstack") == 0 ? "dstack" : "SkyPilot");
+    else if (w.skypilot_cloud[0] && w.dstack_backend[0])
+        printf("%slaunch file   --export skypilot|dstack FILE (SkyPilot cloud %s, dstack "
+               "backend %s)\n",
+               bullet, w.skypilot_cloud, w.dstack_backend);
+    else if (w.skypilot_cloud[0] || w.dstack_backend[0])
+        printf("%slaunch file   --export %s FILE (%s %s %s; %s has no %s)\n", bullet,
+               w.skypilot_cloud[0] ? "skypilot" : "dstack",
+               w.skypilot_cloud[0] ? "SkyPilot" : "dstack",
+               w.skypilot_cloud[0] ? "cloud" : "backend",
+               w.skypilot_cloud[0] ? w.skypilot_cloud : w.dstack_backend,
+               w.skypilot_cloud[0] ? "dstack" : "SkyPilot",
+               w.skypilot_cloud[0] ? "backend for it" : "cloud for it");
+    else
+        printf("%slaunch file   none: neither SkyPilot nor dstack supports %s "
+               "(data/launch-names.csv)\n",
+               bullet, w.provider);
+    if (b->term == GP_TERM_RESERVED)
+        printf("%snote: launch files describe on-demand or spot launches only: the %s term is "
+               "bought from the provider first, then the file launches on-demand instances\n",
+               bullet, term_text(term, sizeof(term), b));
     if (b->term == GP_TERM_RESERVED)
         printf("%scompute       %12s  (%s GPU-hours x $%.4g; %s, data/reserved-terms.csv)\n",
                bullet, gp_fmt_usd(a, sizeof(a), b->breakdown.compute_usd),
@@ -886,7 +929,44 @@ static int parse(plan_cli *pc, gp_args *args)
     pc->top = 10;
     if ((rc = gp_arg_int(args, "top", 0, 1000000, &pc->top)))
         return rc;
+    if (gp_arg_set(args, "export")) {
+        pc->export_format = gp_arg_text(args, "export", "skypilot");
+        pc->export_file = gp_arg(args, "export")->text2;
+    }
     return 0;
+}
+
+/* --export FORMAT FILE: the best plan's launch file, written whole or not
+ * at all. Only a plan that meets the constraints is exported. */
+static int export_launch(const plan_cli *pc)
+{
+    const gp_plan_result *r = &pc->res;
+    const gp_plan *b = r->nplans > 0 ? &r->plans[0] : NULL;
+    if (!b || !b->meets_deadline || !b->meets_budget || b->term == GP_TERM_FLOOR) {
+        fprintf(stderr, "gpuplan plan: --export %s %s: no plan meets the constraints%s; nothing "
+                        "written\n",
+                pc->export_format, pc->export_file,
+                r->binding[0] ? " (see the plan's output without --export)" : "");
+        return GP_EXIT_FAIL;
+    }
+    char summary[256], tok[32];
+    snprintf(summary, sizeof(summary), "%s, %s tokens, deadline %.0f h",
+             pc->cj.job.model->name, gp_fmt_si(tok, sizeof(tok), pc->cj.job.tokens),
+             pc->req.deadline_hours);
+    char *text = NULL;
+    gp_error err;
+    gp_error_clear(&err);
+    int fmt = gp_launch_format_parse(pc->export_format);
+    gp_status st = gp_launch_render(pc->names, pc->cat, b, (gp_launch_format)fmt,
+                                    pc->cj.job.model->name, summary, &text, &err);
+    if (st != GP_OK) {
+        fprintf(stderr, "gpuplan plan: --export %s %s: %s\n", pc->export_format,
+                pc->export_file, err.message[0] ? err.message : gp_strerror(st));
+        return GP_EXIT_FAIL;
+    }
+    int rc = gp_cli_write_atomic("plan", "export", pc->export_file, text, strlen(text));
+    free(text);
+    return rc ? GP_EXIT_FAIL : GP_EXIT_OK;
 }
 
 static int run(const gp_cmd *cmd, gp_args *args)
@@ -931,6 +1011,14 @@ static int run(const gp_cmd *cmd, gp_args *args)
         rc = GP_EXIT_FAIL;
         goto out;
     }
+    if ((st = gp_launch_names_load_default(&pc->names, &err)) != GP_OK) {
+        rc = gp_report("plan", st, &err);
+        goto out;
+    }
+    /* The launch file is rendered and written before anything is printed,
+     * so a failure leaves no file and nothing on stdout. */
+    if (pc->export_file && (rc = export_launch(pc)))
+        goto out;
     const char *svg = gp_arg_text(args, "svg", NULL);
     if (svg && (rc = gp_svg_plans(svg, &pc->res, &pc->req)))
         goto out;
@@ -941,6 +1029,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
         rc = text_out(pc, fmt, gp_arg_set(args, "wide"));
 out:
     gp_plan_result_free(&pc->res);
+    gp_launch_names_free(pc->names);
     gp_terms_free(pc->terms);
     gp_catalog_free(pc->cat);
     gp_cli_job_free(&pc->cj);
@@ -965,6 +1054,7 @@ const gp_cmd gp_cmd_plan = {
     "gpuplan plan --model llama-3-70b --tokens 1.4T --deadline 30d\n"
     "gpuplan plan --model llama-2-7b --budget 100k --objective time --spot never\n"
     "gpuplan plan --params 13B --chinchilla --gpu H100 --provider aws,lambda --svg plans.svg\n"
-    "gpuplan plan --model llama-3-8b --serve-on aws --serve-months 6 --format json",
+    "gpuplan plan --model llama-3-8b --serve-on aws --serve-months 6 --format json\n"
+    "gpuplan plan --model llama-3-70b --tokens 1.4T --export skypilot train.yaml",
     run,
 };

@@ -389,6 +389,17 @@ int gp_args_parse(const gp_cmd *cmd, int argc, char **argv, gp_args *out)
             gp_args_free(out);
             return rc;
         }
+        if (opt->flags & OPT_TWO) {
+            if (i + 1 >= argc || argv[i + 1][0] == '-' || !argv[i + 1][0]) {
+                gp_args_free(out);
+                return gp_usage_error(cmd->name, "--%s needs two values, %s%s%s%s",
+                                      opt->name, opt->metavar ? opt->metavar : "VALUE VALUE",
+                                      opt->choices ? " (the first one of " : "",
+                                      opt->choices ? opt->choices : "",
+                                      opt->choices ? ")" : "");
+            }
+            out->values[idx].text2 = argv[++i];
+        }
     }
     /* Checked after every option, so a --help anywhere still shows help. */
     if (out->npositional && !takes_positional(cmd)) {

@@ -7,9 +7,10 @@ set -eu
 # Build: compiler, CMake, pkg-config and the three libraries we link.
 # Test: cmocka, clang + its runtime (libFuzzer, sanitizers), xmllint for SVG,
 # groff (the man page), locales (de_DE sources for the comma-locale test).
+# libyaml-dev (MIT): parses the launch files in tests/unit/test_launch.c only.
 # Bench: sqlite3 (the comparison baseline).
 PACKAGES="gcc make cmake pkg-config libjansson-dev libcsv-dev libcmocka-dev \
-clang libclang-rt-14-dev libxml2-utils groff-base locales sqlite3"
+clang libclang-rt-14-dev libxml2-utils groff-base locales sqlite3 libyaml-dev"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -14,6 +14,7 @@
 #include "gpuplan/gpus.h"
 #include "gpuplan/inference.h"
 #include "gpuplan/job.h"
+#include "gpuplan/launch.h"
 #include "gpuplan/market.h"
 #include "gpuplan/model.h"
 #include "gpuplan/offer.h"

@@ -198,6 +198,15 @@ void gp_terms_capacity(const gp_terms *t, const char *provider, const char *inst
                        int spot, int gpus_per_instance, int per_gpu_listing, int instances,
                        int hosts, gp_capacity *out);
 
+/* The most GPUs a plan on this provider's instance type may use for the
+ * capacity statuses ranked (the planner's count search stops there): the
+ * fabric's published maximum (above it the status is exceeds), and with
+ * `ok_only` (--capacity ok) the cluster size sold (above it: risk). 0 when
+ * the capacity data gives no such number (no row, a provider that sells no
+ * clusters, or no size). */
+int gp_terms_capacity_max_gpus(const gp_terms *t, const char *provider,
+                               const char *instance_type, int spot, int ok_only);
+
 /* The most GPUs one cluster of this provider's instance type may have, or
  * 0 when the data gives no limit. */
 int gp_terms_max_gpus(const gp_terms *t, const char *provider,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/fail.h"
+#include "plan/count.h"
 #include "plan/plan_internal.h"
 
 enum {
@@ -265,6 +266,9 @@ typedef struct cluster {
     int per_node;                /* NVLink domain for the job model */
     double net_gbps;             /* per GPU between instances */
     int max_instances;
+    int capacity_max_gpus;       /* the capacity limit that sets
+                                    max_instances (data/capacity.csv), or 0
+                                    when another limit (or none) does */
     const char *net_basis;       /* how net_gbps was chosen */
     int assumed_net;             /* no fabric data: Ethernet assumed */
     int net_known;               /* the speed is documented for this offer */
@@ -276,7 +280,7 @@ typedef struct cluster {
                                     bound on checkpoints; 0 none */
 } cluster;
 
-static int cluster_for(ctx *x, const gp_offer *o, cluster *c)
+static int cluster_for(ctx *x, const gp_offer *o, int spot, cluster *c)
 {
     memset(c, 0, sizeof(*c));
     if (!(o->gpu_count >= 1) || o->gpu_count != floor(o->gpu_count))
@@ -329,6 +333,16 @@ static int cluster_for(ctx *x, const gp_offer *o, cluster *c)
     int limit = gp_terms_max_gpus(x->terms, o->provider, o->instance_type, NULL);
     if (limit > 0 && limit < max_gpus)
         max_gpus = limit;
+    /* The capacity data's numbers bound the search too (docs/plan.md,
+     * "Capacity"): never above a fabric's published maximum (exceeds),
+     * and with --capacity ok never above the cluster size sold (risk).
+     * A plan the deadline needs more for is made at the cap, late. */
+    int cap = gp_terms_capacity_max_gpus(x->terms, o->provider, o->instance_type, spot,
+                                         x->req->capacity == GP_CAPACITY_RANK_OK);
+    if (cap >= c->per_instance && cap < max_gpus) {
+        max_gpus = cap;
+        c->capacity_max_gpus = cap;
+    }
     c->max_instances = max_gpus / c->per_instance;
     return c->max_instances >= 1;
 }
@@ -344,10 +358,20 @@ static int count_at(int i)
     return v > PLAN_MAX_GPUS ? PLAN_MAX_GPUS : (int)v;
 }
 
+int gp_plan_count_below(int instances)
+{
+    int below = 0;
+    for (int i = 0; count_at(i) < instances && count_at(i) < PLAN_MAX_GPUS; i++)
+        below = count_at(i);
+    return below;
+}
+
 typedef struct choice {
     int instances;
     const est_val *est;
     double hours;                /* for the term (spot: expected) */
+    int capacity_binds;          /* no count within the capacity limit meets
+                                    the deadline: the fastest within it */
 } choice;
 
 /* The bandwidth checkpoints are written and read at: every node at
@@ -382,12 +406,13 @@ static double spot_hours(const ctx *x, const gp_plan_request *req, double base_h
 /* Picks the instance count for one offer and term: with the cost
  * objective, the fewest instances that meet the deadline (the cheapest,
  * since GPU-hours only grow with scale), else the fastest; with the time
- * objective, the fastest within the budget. Hours fall as instances grow
- * until the batch runs out, so both searches bisect the count grid. */
+ * objective, the fastest within the budget (hours fall and cost rises
+ * with the count until the batch runs out: a bisection). */
 static int choose(ctx *x, const gp_offer *o, const cluster *c, double usd_per_hour,
                   double spot_node_rate, choice *out)
 {
     const gp_plan_request *req = x->req;
+    memset(out, 0, sizeof(*out));
     int last = 0;
     while (count_at(last + 1) <= c->max_instances && count_at(last + 1) < PLAN_MAX_GPUS)
         last++;
@@ -432,71 +457,40 @@ static int choose(ctx *x, const gp_offer *o, const cluster *c, double usd_per_ho
                                                count_at(i) * c->hosts_per_instance,    \
                                                spot_node_rate, c->storage_gbps, NULL)) \
          : INFINITY)
-    int best = -1;
+    int best = -1, fastest = -1;
     double best_hours = INFINITY;
-    const est_val *v;
+    const est_val *v = NULL;
     if (req->objective == GP_OBJECTIVE_COST) {
-        /* Hours fall about as 1/instances: start where that says the
-         * deadline is met and walk to the fewest that meet it; bisect only
-         * when the walk goes far. */
-        double h0 = HOURS_AT(first, &v);
-        int guess = first;
-        if (isfinite(h0) && h0 > x->deadline) {
-            double want = count_at(first) * h0 / x->deadline;
-            while (guess < last && count_at(guess) < want)
-                guess++;
-        }
-        lo = first;
-        hi = last;
-        if (HOURS_AT(guess, &v) <= x->deadline) {
-            best = guess;
-            for (int steps = 0; best > first && steps < 3; steps++) {
-                if (HOURS_AT(best - 1, &v) > x->deadline)
-                    break;
-                best--;
-            }
-            hi = best - 1; /* bisect below only if three steps were not enough */
-            if (best == first || HOURS_AT(best - 1, &v) > x->deadline)
-                lo = hi + 1;
-        } else {
-            /* Above the guess, walk up one grid step at a time: hours do
-             * not fall monotonically there (over slow networks they reach
-             * a minimum and rise again, with bumps where the layout
-             * changes), so a bisection can land past the counts that meet
-             * the deadline and miss them all. It did: 8 x A100-80GB
-             * nodes over Ethernet took 3,072 instances where 384 meet the
-             * deadline. The walk stops at the first count that meets it,
-             * or where the job can use no more GPUs. */
-            for (int i = guess + 1; i <= last; i++) {
-                double h = HOURS_AT(i, &v);
-                if (h <= x->deadline) {
-                    best = i;
-                    break;
-                }
-                if (!v || !v->ok)
-                    break;
-            }
-            lo = hi + 1; /* no bisection */
-        }
-        while (lo <= hi) {
-            int mid = (lo + hi) / 2;
-            double h = HOURS_AT(mid, &v);
+        /* The fewest instances that meet the deadline: walk the grid up
+         * from the fewest that fit, one step at a time. Hours are not
+         * monotone in the count (over slow networks they bottom out and
+         * rise again, with bumps where the layout changes), so neither a
+         * bisection nor a guess from 1/n scaling can tell that a smaller
+         * count misses without trying it; both once took 8x too many
+         * (lambda 8 x A100-80GB: 24,576 GPUs where 3,072 meet the
+         * deadline, issue 9). The grid grows about 1.4x a step and the job
+         * model is cached per accelerator, node and network, so the walk
+         * costs a few dozen model runs per cluster shape at most. When no
+         * count meets the deadline, the fastest one walked. */
+        for (int i = first; i <= last; i++) {
+            double h = HOURS_AT(i, &v);
+            if (!v)
+                return -1;
             if (h <= x->deadline) {
-                best = mid;
-                hi = mid - 1;
-            } else {
-                lo = mid + 1;
+                best = i;
+                break;
             }
+            if (h < best_hours) {
+                best_hours = h;
+                fastest = i;
+            }
+            if (!v->ok)
+                break; /* more GPUs than the job can use, and above */
         }
         if (best < 0) {
-            /* Nothing meets the deadline: the fastest of a coarse sweep. */
-            for (int i = first; i <= last; i += 1 + (last - first) / 12) {
-                double h = HOURS_AT(i, &v);
-                if (h < best_hours) {
-                    best_hours = h;
-                    best = i;
-                }
-            }
+            /* The walk reached the cap and the job could use more. */
+            out->capacity_binds = c->capacity_max_gpus > 0 && v && v->ok;
+            best = fastest >= 0 ? fastest : first;
         }
     } else {
         /* Fastest within budget: hours fall and cost rises with the count;
@@ -655,6 +649,11 @@ static void fill_common(ctx *x, gp_plan *p, const gp_offer *o, size_t regions,
                              : p->instances,
              speed, c->net_basis, 100 * p->mfu);
     }
+    if (ch->capacity_binds)
+        note(p, "capacity binds: no count within %s's limit of %d GPUs (data/capacity.csv"
+                "%s) meets the deadline; planned at the fastest within it, %d instances",
+             o->provider, c->capacity_max_gpus,
+             x->req->capacity == GP_CAPACITY_RANK_OK ? ", --capacity ok" : "", p->instances);
 }
 
 /* Fine-tuning: the hours the provider bills for a run of `hours`, and a
@@ -847,7 +846,7 @@ static gp_status on_demand_and_reserved(ctx *x, double serve_usd, gp_error *err,
             continue;
         }
         cluster c;
-        if (!cluster_for(x, o, &c))
+        if (!cluster_for(x, o, 0, &c))
             continue;
         (*considered)++;
         double d = discount_for(req, o->provider);
@@ -1246,7 +1245,7 @@ static gp_status spot_collect(ctx *x, gp_error *err, size_t *considered, spot_jo
         if (!o0->accel)
             continue;
         cluster c;
-        if (!cluster_for(x, o0, &c))
+        if (!cluster_for(x, o0, 1, &c))
             continue;
         gp_storage_bound storage;
         if (!isnan(req->storage_gbps)) {
@@ -1608,13 +1607,20 @@ static void serve_compare(const ctx *x, gp_plan_result *r)
                  usd(b, sizeof(b), best->breakdown.egress_usd), req->serve_provider);
 }
 
-/* Instance types that are other shapes of the same offer (TPU slices of
- * one chip, the same 8-GPU node with more CPUs) give the same plan at the
- * same size: keep the cheapest of each provider, accelerator, term and GPU
- * count, and name the others on it. */
-/* Capacity of every candidate (docs/plan.md, "Capacity"); candidates whose
- * status --capacity does not rank, and every `exceeds`, leave the list.
- * Returns how many left. */
+/* Capacity of every candidate (docs/plan.md, "Capacity"). */
+static void assess_capacity(ctx *x)
+{
+    for (size_t i = 0; i < x->nplans; i++) {
+        gp_plan *p = &x->plans[i];
+        const gp_offer *o = p->offer;
+        gp_terms_capacity(x->terms, o->provider, o->instance_type, p->term == GP_TERM_SPOT,
+                          (int)o->gpu_count, (o->flags & GP_OFFER_PER_GPU_LISTING) != 0,
+                          p->instances, p->hosts, &p->capacity);
+    }
+}
+
+/* Candidates whose status --capacity does not rank, and every `exceeds`,
+ * leave the list. Returns how many left. */
 static size_t rank_by_capacity(ctx *x)
 {
     size_t kept = 0;
@@ -1622,9 +1628,6 @@ static size_t rank_by_capacity(ctx *x)
     for (size_t i = 0; i < x->nplans; i++) {
         gp_plan *p = &x->plans[i];
         const gp_offer *o = p->offer;
-        gp_terms_capacity(x->terms, o->provider, o->instance_type, p->term == GP_TERM_SPOT,
-                          (int)o->gpu_count, (o->flags & GP_OFFER_PER_GPU_LISTING) != 0,
-                          p->instances, p->hosts, &p->capacity);
         gp_capacity_status s = p->capacity.status;
         if (!capacity_ranked(s, want))
             continue;
@@ -1640,6 +1643,10 @@ static size_t rank_by_capacity(ctx *x)
     return gone;
 }
 
+/* Instance types that are other shapes of the same offer (TPU slices of
+ * one chip, the same 8-GPU node with more CPUs) give the same plan at the
+ * same size: keep the cheapest of each provider, accelerator, term and GPU
+ * count, and name the others on it. */
 static void drop_alternative_shapes(ctx *x)
 {
     size_t kept = 0;
@@ -1651,6 +1658,12 @@ static void drop_alternative_shapes(ctx *x)
             if (j == i || q->term != p->term || q->gpus != p->gpus ||
                 strcmp(q->offer->provider, p->offer->provider) != 0 ||
                 strcmp(q->offer->gpu, p->offer->gpu) != 0)
+                continue;
+            /* Only shapes of the same capacity status are the same plan:
+             * lambda's 4x H100 (no published cluster size: unknown) once
+             * took the place of its 8x H100 (a 1-Click Cluster: ok) and
+             * then left the list, taking lambda's only ranked plan. */
+            if (q->capacity.status != p->capacity.status)
                 continue;
             if (q->cost_usd < p->cost_usd || (q->cost_usd == p->cost_usd && j < i))
                 better = q;
@@ -1669,6 +1682,7 @@ static void drop_alternative_shapes(ctx *x)
         for (size_t j = 0; j < x->nplans; j++) {
             gp_plan *q = &x->plans[j];
             if (q->rank == -1 || q->term != p->term || q->gpus != p->gpus ||
+                q->capacity.status != p->capacity.status ||
                 strcmp(q->offer->provider, p->offer->provider) != 0 ||
                 strcmp(q->offer->gpu, p->offer->gpu) != 0)
                 continue;
@@ -1697,6 +1711,61 @@ static double bytes_per_param(const gp_job *job, double *weights)
                                                      : master + 4;
     *weights = w;
     return w + o; /* a checkpoint: weights and optimizer state */
+}
+
+static void ctx_init(ctx *x, const gp_catalog *cat, const gp_terms *terms,
+                     const gp_plan_request *req)
+{
+    memset(x, 0, sizeof(*x));
+    x->cat = cat;
+    x->terms = terms;
+    x->req = req;
+    x->deadline = isnan(req->deadline_hours) ? INFINITY : req->deadline_hours;
+    double wb;
+    x->ckpt_bytes = req->job.model->params_total * bytes_per_param(&req->job, &wb);
+    if (req->job.finetune == GP_FINETUNE_LORA || req->job.finetune == GP_FINETUNE_QLORA)
+        /* A LoRA checkpoint is the adapters and their optimizer state:
+         * 2 + 12 bytes each (the defaults are finetune.c's). */
+        x->ckpt_bytes = 14.0 * gp_lora_params(req->job.model,
+                                              req->job.lora_rank ? req->job.lora_rank : 64,
+                                              req->job.lora_targets ? req->job.lora_targets
+                                                                    : GP_LORA_ALL);
+    x->weights_bytes = req->job.model->params_total * wb;
+}
+
+gp_status gp_plan_hours_at(const gp_catalog *cat, const gp_terms *terms,
+                           const gp_plan_request *req, const gp_plan *plan, int instances,
+                           double *hours, int *max_instances, gp_error *err)
+{
+    *hours = INFINITY;
+    if (max_instances)
+        *max_instances = 0;
+    if (!req->job.model || !plan || !plan->offer || !plan->offer->accel || instances < 1)
+        return GP_OK;
+    ctx x;
+    ctx_init(&x, cat, terms, req);
+    cluster c;
+    int spot = plan->term == GP_TERM_SPOT;
+    gp_status st = GP_OK;
+    if (cluster_for(&x, plan->offer, spot, &c) &&
+        (long long)instances * c.per_instance <= PLAN_MAX_GPUS) {
+        if (max_instances)
+            *max_instances = c.max_instances;
+        const est_val *v = estimate(&x, plan->offer->accel, instances * c.per_instance,
+                                    c.per_node, c.net_gbps);
+        if (!v)
+            st = gp_fail(err, GP_ENOMEM, "", 0, "out of memory");
+        else if (v->ok && v->fits)
+            *hours = spot ? spot_hours(&x, req, v->hours, instances * c.hosts_per_instance,
+                                       plan->spot_rate_per_node_hour,
+                                       isfinite(plan->storage.gbps) ? plan->storage.gbps : 0,
+                                       NULL)
+                          : v->hours;
+    }
+    free(x.cache);
+    free(x.slots);
+    free(x.perfs);
+    return st;
 }
 
 gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
@@ -1731,24 +1800,14 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
     if (!(req->dataset_gb >= 0))
         return gp_fail(err, GP_ERANGE, "", 0, "the dataset size must not be negative");
 
-    ctx x = {.cat = cat, .terms = terms, .req = req};
+    ctx x;
+    ctx_init(&x, cat, terms, req);
     if (req->job.finetune != GP_FINETUNE_NONE) {
         gp_status bs = gp_billing_load_default(&out->billing, err);
         if (bs != GP_OK)
             return bs;
         x.billing = out->billing;
     }
-    x.deadline = isnan(req->deadline_hours) ? INFINITY : req->deadline_hours;
-    double wb;
-    x.ckpt_bytes = req->job.model->params_total * bytes_per_param(&req->job, &wb);
-    if (req->job.finetune == GP_FINETUNE_LORA || req->job.finetune == GP_FINETUNE_QLORA)
-        /* A LoRA checkpoint is the adapters and their optimizer state:
-         * 2 + 12 bytes each (the defaults are finetune.c's). */
-        x.ckpt_bytes = 14.0 * gp_lora_params(req->job.model,
-                                             req->job.lora_rank ? req->job.lora_rank : 64,
-                                             req->job.lora_targets ? req->job.lora_targets
-                                                                   : GP_LORA_ALL);
-    x.weights_bytes = req->job.model->params_total * wb;
     out->checkpoint_gb = x.ckpt_bytes / 1e9;
     out->weights_gb = x.weights_bytes / 1e9;
 
@@ -1784,6 +1843,7 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
         return st;
     }
 
+    assess_capacity(&x);
     drop_alternative_shapes(&x);
     out->capacity_left_out = rank_by_capacity(&x);
     for (size_t i = 0; i < x.nplans; i++) {
@@ -1814,7 +1874,7 @@ gp_status gp_plan_run(const gp_catalog *cat, const gp_terms *terms,
         const gp_plan *b = &x.plans[0];
         gp_job job = req->job;
         cluster c;
-        cluster_for(&x, b->offer, &c);
+        cluster_for(&x, b->offer, b->term == GP_TERM_SPOT, &c);
         job.accel = b->offer->accel;
         job.gpus = b->gpus;
         job.gpus_per_node = c.per_node;

@@ -641,6 +641,20 @@ static const capacity_row *find_capacity(const gp_terms *t, const char *provider
     return NULL;
 }
 
+int gp_terms_capacity_max_gpus(const gp_terms *t, const char *provider,
+                               const char *instance_type, int spot, int ok_only)
+{
+    const capacity_row *c = find_capacity(t, provider, instance_type, spot);
+    if (!c || !c->multinode)
+        return 0;
+    /* The sold size says nothing about a spot pool unless the row is for
+     * spot (gp_terms_capacity: such plans are unknown, not ok). */
+    int sized = !spot || strcmp(c->term, "spot") == 0;
+    if (ok_only && sized && c->max_gpus > 0)
+        return c->max_gpus;
+    return c->fabric_max_gpus > 0 ? c->fabric_max_gpus : 0;
+}
+
 void gp_terms_capacity(const gp_terms *t, const char *provider, const char *instance_type,
                        int spot, int gpus_per_instance, int per_gpu_listing, int instances,
                        int hosts, gp_capacity *out)
