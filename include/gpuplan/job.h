@@ -54,6 +54,10 @@ typedef struct gp_job {
     double goodput;              /* NAN: modelled; else this whole-run share */
     double internode_gbps;       /* per GPU; NAN: the accelerator's default */
     int gpus_per_node;           /* 0: the accelerator's default */
+    double ep_overlap;           /* share of the MoE all-to-all hidden behind
+                                    compute; NAN: the default (0) */
+    int offload_optimizer;       /* 1: optimizer state and step on the host
+                                    (ZeRO-Offload); 0: on the GPU */
     double target_days;          /* for the recommended count; 0: 30 */
     int skip_count_search;       /* with gpus > 0: leave min_gpus at 0 (the
                                     planner, which sizes clusters itself) */
@@ -70,7 +74,8 @@ void gp_job_init(gp_job *job);
  * each was chosen). Exposed so bench/ can show how sensitive the accuracy
  * is to each; gpuplan itself always uses gp_job_constants_default(). */
 typedef struct gp_job_constants {
-    double software_efficiency;    /* steady state vs the roofline sum */
+    double software_efficiency;    /* steady state vs the sum of the modelled
+                                      terms: what they leave out (fitted) */
     double production_efficiency;  /* whole runs vs steady state, beyond
                                       failures and checkpoints (fitted) */
     double attention_efficiency;   /* FlashAttention, share of 16-bit peak */
@@ -78,7 +83,9 @@ typedef struct gp_job_constants {
     double network_efficiency;     /* collectives, share of link rate */
     double dp_overlap;             /* share of compute DP traffic hides behind */
     double tp_overlap;             /* share of TP traffic hidden */
-    double ep_overlap;             /* share of MoE all-to-all hidden */
+    double ep_overlap;             /* share of MoE all-to-all hidden (the
+                                      default; gp_job.ep_overlap sets it) */
+    double kernel_overhead_s;      /* fixed cost of one GPU kernel */
     double hop_latency_s;          /* per ring step across nodes */
     double interruptions_per_gpu_hour; /* hardware failures (Llama 3) */
     double restart_hours;          /* detect, reschedule, reload a checkpoint */

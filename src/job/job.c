@@ -14,15 +14,15 @@
 /* The named constants. docs/estimate.md ("Constants") says where each
  * comes from; bench/accuracy reports what they give. */
 static const gp_job_constants DEFAULTS = {
-    /* Calibrated: steady-state throughput of short benchmarks (MosaicML,
-     * Megatron) over the roofline sum of matmul, attention and elementwise
-     * time. */
+    /* Fitted (bench/accuracy --fit, calibration rows only): steady-state
+     * throughput of published runs over the sum of the modelled compute
+     * terms (matmuls at their sizes, attention, memory passes, kernels). */
     .software_efficiency = 0.84,
     /* Calibrated (bench/accuracy --fit, calibration rows only; no published
      * value): whole published runs (LLaMA, Llama 2, OPT, BLOOM, MPT)
      * reached this share of the steady-state throughput beyond what the
      * failure and checkpoint model below accounts for. */
-    .production_efficiency = 0.66,
+    .production_efficiency = 0.68,
     /* FlashAttention-2 reaches 50-73% of A100 peak (Dao 2023),
      * FlashAttention-3 75% of H100 BF16 forward (Shah et al. 2024). */
     .attention_efficiency = 0.60,
@@ -32,7 +32,17 @@ static const gp_job_constants DEFAULTS = {
      * buckets cannot overlap. */
     .dp_overlap = 0.60,
     .tp_overlap = 0.0,
+    /* Megatron-Core's default all-to-all dispatcher runs between the
+     * expert computations; DeepSeek-V3's DualPipe hides it behind the other
+     * micro-batch's compute (arXiv:2412.19437, section 3.2.1):
+     * --ep-overlap 1 says so. */
     .ep_overlap = 0.0,
+    /* Each GPU kernel costs about this much beyond its work: a CUDA launch
+     * takes 4-6 us of driver and runtime calls (measured, "pegainfer (3):
+     * From Launch Overhead to CUDA Graph", susun-blog.com), of which the
+     * GPU sees the part the CPU cannot run ahead of, plus the kernel's
+     * ramp-up and tail. An assumption: 4 us. */
+    .kernel_overhead_s = 4e-6,
     .hop_latency_s = 10e-6,
     /* Llama 3 (arXiv:2407.21783, section 3.3.4): 419 unexpected
      * interruptions in 54 days on 16,384 H100s. */
@@ -126,6 +136,7 @@ void gp_job_init(gp_job *job)
     job->mfu = NAN;
     job->goodput = NAN;
     job->internode_gbps = NAN;
+    job->ep_overlap = NAN;
 }
 
 /* ---- assumptions ------------------------------------------------------ */
@@ -211,6 +222,15 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
                        "%s has no memory size or bandwidth in data/accelerators.csv",
                        a->name);
     x->mem_bw = a->mem_bw_gbps * 1e9;
+    x->act_bytes = (p == GP_PREC_FP32 || p == GP_PREC_TF32) ? 4.0 : 2.0;
+    x->ep_overlap = isnan(job->ep_overlap) ? k->ep_overlap : job->ep_overlap;
+    if (!(x->ep_overlap >= 0 && x->ep_overlap <= 1))
+        return gp_fail(err, GP_ERANGE, "", 0,
+                       "the all-to-all overlap must lie in [0, 1]; got %g", x->ep_overlap);
+    /* Host link for CPU optimizer offload: PCIe x16, one direction. */
+    x->host_bw = (strstr(a->interconnect, "Gen5") || strstr(a->interconnect, "5.0") ||
+                  strstr(a->interconnect, "NVLink 4") || strstr(a->interconnect, "NVLink 5")
+                      ? 64.0 : 32.0) * 1e9;
 
     gp_accel_perf perf;
     if (job->perf) {
@@ -360,9 +380,11 @@ static int largest_pow2_dividing(int n, int cap)
 
 /* The ZeRO stages, micro-batch sizes and recomputation modes of one
  * (TP, PP, DP, VP, EP) split. Recomputation is tried from none to full and
- * the first that fits wins (the others only cost time); micro-batches
- * larger than one only help ZeRO-3 (fewer parameter gathers), so they are
- * tried only there. Returns 1 when `feasible_only` found a fit. */
+ * the first that fits wins (the others only cost time); micro-batches of
+ * 1, 2, 4 and 8 sequences are tried (larger ones run larger, more
+ * efficient multiplies, fewer kernels and, under ZeRO-3, fewer parameter
+ * gathers, but hold more activations). Returns 1 when `feasible_only`
+ * found a fit. */
 static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_only,
                        search *s, int t, int pp, int dp, int vp, int ep)
 {
@@ -377,7 +399,7 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
     for (int z = zero_lo; z <= zero_hi; z++) {
         if (job->zero < 0 && z == 2)
             continue; /* ZeRO-2 adds nothing over 1 in this model */
-        size_t nb = job->micro_batch > 0 || z < 3 || feasible_only ? 1 : sizeof(BS) / sizeof(BS[0]);
+        size_t nb = job->micro_batch > 0 || feasible_only ? 1 : sizeof(BS) / sizeof(BS[0]);
         for (size_t bi = 0; bi < nb; bi++) {
             int b = job->micro_batch > 0 ? job->micro_batch : BS[bi];
             double mbs = floor(seqs / ((double)dp * b));
@@ -671,12 +693,14 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
         note(e, "throughput from the given MFU %.1f%% instead of the utilisation model",
              100 * job->mfu);
     else
-        note(e, "steady state = roofline time (matmuls, FlashAttention at %.0f%% of the "
-                "16-bit peak, elementwise traffic at %.0f%% of memory bandwidth) / %.2f "
-                "software efficiency, plus exposed communication and pipeline bubble "
-                "(calibrated, docs/estimate.md)",
+        note(e, "steady state = each matrix multiply at the size the layout runs (the "
+                "roofline of its FLOPs at the measured rate and its memory traffic), "
+                "FlashAttention at %.0f%% of the 16-bit peak, elementwise, loss and "
+                "optimizer traffic at %.0f%% of memory bandwidth, %.0f us per kernel "
+                "(assumed), plus exposed communication and pipeline bubble "
+                "(docs/estimate.md)",
              100 * k->attention_efficiency, 100 * k->memory_bw_efficiency,
-             k->software_efficiency);
+             1e6 * k->kernel_overhead_s);
     if (!isnan(job->goodput))
         note(e, "whole run: the given goodput %.0f%%", 100 * job->goodput);
     else

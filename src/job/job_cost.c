@@ -72,6 +72,19 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
                              expert / (l->zero >= 2 ? dp_expert : 1)) / 1e9;
     mem->optimizer_gb = o * (dense / (l->zero >= 1 ? dp : 1) +
                              expert / (l->zero >= 1 ? dp_expert : 1)) / 1e9;
+    /* CPU optimizer offload keeps the fp32 master, m and v on the host
+     * (ZeRO-Offload, Ren et al. 2021). */
+    if (x->job->offload_optimizer)
+        mem->optimizer_gb = 0;
+    /* ZeRO-3 gathers each layer's weights before using it and prefetches
+     * the next: two layers' unsharded 16-bit weights, and one layer's
+     * gradients before their reduce-scatter, are resident (PyTorch FSDP
+     * keeps at most two all-gathers in flight, Zhao et al. 2023,
+     * arXiv:2304.11277, section 4.4 "rate limiter"). */
+    if (l->zero >= 3 && m->layers > 0) {
+        double layer = (dense + expert) / ceil((double)m->layers / l->pp);
+        mem->weights_gb += (2.0 * w + g) * layer / 1e9;
+    }
 
     /* 1F1B keeps min(m, pp) micro-batches in flight on the first stage,
      * which holds L/pp layers: about L layers' worth when m >= pp
@@ -107,47 +120,35 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
     c->fits = mem->total_gb <= mem->capacity_gb;
 }
 
-/* Bytes of elementwise traffic (norms, residual adds, rotary, activation
- * function) one token causes per layer in the forward pass: each op reads
- * and writes 16-bit vectors. The backward pass moves about twice that. */
-static double elementwise_fwd_bytes(const gp_model *m, double f)
-{
-    return 28.0 * m->hidden + (is_glu(m) ? 6.0 : 4.0) * f;
-}
-
 void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
 {
     const gp_layout *l = &c->l;
     const gp_model *m = x->m;
     const gp_job_constants *k = x->k;
     int full = l->recompute == GP_RECOMPUTE_FULL;
-    int selective = l->recompute == GP_RECOMPUTE_SELECTIVE;
 
     /* Hardware FLOPs: full recomputation repeats the forward pass (one
      * third of forward + backward). */
     double mm = x->flops_mm_tok * (full ? 4.0 / 3.0 : 1.0);
     double attn = x->flops_attn_tok * (full ? 4.0 / 3.0 : 1.0);
     c->hw_flops_tok = mm + attn;
-
-    double moe_layers = x->moe_layers, dense_layers = m->layers - x->moe_layers;
-    double f_moe = (double)(m->experts_active + m->shared_experts) * m->moe_ffn;
-    double ew_fwd = dense_layers * elementwise_fwd_bytes(m, m->ffn) +
-                    moe_layers * elementwise_fwd_bytes(m, f_moe);
-    double ew = ew_fwd * (3.0 + (full ? 1.0 : 0.0));
-    if (selective) /* the activation function runs again */
-        ew += dense_layers * (is_glu(m) ? 6.0 : 4.0) * m->ffn +
-              moe_layers * (is_glu(m) ? 6.0 : 4.0) * f_moe;
-    /* MoE permutation: each of K copies is gathered and scattered, forward
-     * and backward, read and written: 16 bytes per hidden unit. */
-    ew += moe_layers * 16.0 * m->experts_active * m->hidden;
+    double moe_layers = x->moe_layers;
 
     /* The batch the layout really runs: whole micro-batches per rank. */
     double batch = (double)l->micro_batches * l->micro_batch * l->dp * x->seq;
-    double tokens_gpu = batch / n; /* work share per step */
-    double compute = tokens_gpu * (mm / (x->peak_flops * x->matmul_eff) +
-                                   attn / (x->attn_peak_flops * k->attention_efficiency) +
-                                   ew / (x->mem_bw * k->memory_bw_efficiency)) /
-                     k->software_efficiency;
+    gp_compute_parts parts;
+    gp_job_compute(x, n, l, batch, &parts);
+    double compute = parts.total_s;
+
+    /* CPU optimizer offload (ZeRO-Offload, Ren et al. 2021): each step the
+     * 16-bit gradients of this rank's shard go to the host and the updated
+     * 16-bit weights come back over PCIe, not overlapped. */
+    if (x->job->offload_optimizer) {
+        double shard = (x->params_dense / (l->tp * l->pp) +
+                        x->params_expert / ((double)l->tp * l->pp * l->ep)) /
+                       (l->zero >= 1 ? l->dp : 1);
+        compute += 2.0 * 2.0 * shard / x->host_bw;
+    }
 
     double tokens_replica = batch / l->dp;
     double layers_stage = (double)m->layers / l->pp;
@@ -187,7 +188,7 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
         double per_copy = (tokens_replica / l->tp) * (moe_layers / l->pp) * passes *
                           bytes_elem * m->hidden;
         ep = per_copy * (remote / x->net_bw + local / x->scaleup_bw) / k->network_efficiency;
-        ep *= 1.0 - k->ep_overlap;
+        ep *= 1.0 - x->ep_overlap;
     }
 
     /* Pipeline bubble of 1F1B: (pp - 1) / (vp · m) of the step

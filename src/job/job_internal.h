@@ -37,7 +37,24 @@ typedef struct gp_job_ctx {
     int moe_layers;
     double act_tok_none;        /* activation bytes per token, all layers */
     double act_tok_selective;
+    double act_bytes;           /* bytes of an activation element (2; 4 in fp32) */
+    double ep_overlap;          /* share of the all-to-all hidden */
+    double host_bw;             /* B/s host link (CPU offload), one direction */
 } gp_job_ctx;
+
+/* The compute part of one step on one GPU (compute.c). */
+typedef struct gp_compute_parts {
+    double matmul_s;            /* at the sizes run (size_factor x ideal) */
+    double attention_s;
+    double memory_s;            /* elementwise, loss, optimizer, fp8 casts */
+    double kernel_s;            /* fixed cost per kernel */
+    double size_factor;         /* matmul time over its time at the MAMF rate */
+    double total_s;
+} gp_compute_parts;
+
+/* Fills *out for layout l on n GPUs running `batch` tokens a step. */
+void gp_job_compute(const gp_job_ctx *x, int n, const gp_layout *l, double batch,
+                    gp_compute_parts *out);
 
 /* Activation bytes one token leaves in all layers (job_cost.c). */
 double gp_job_act_per_token(const gp_model *m, int selective);
