@@ -28,18 +28,18 @@
 #include "core/csvread.h"
 #include "gpuplan/gpuplan.h"
 
-enum { MAX_RUNS = 200, F = 19 };
+enum { MAX_RUNS = 200, F = 20 };
 
 enum field {
     R_ID, R_MODEL, R_PARAMS, R_ACTIVE, R_TOKENS, R_GPU, R_GPUS, R_PREC, R_SEQ,
-    R_BATCH, R_MICRO, R_TP, R_PP, R_ZERO, R_RECOMPUTE, R_METRIC, R_REPORTED,
+    R_BATCH, R_MICRO, R_TP, R_PP, R_ZERO, R_RECOMPUTE, R_EP_OVERLAP, R_METRIC, R_REPORTED,
     R_SOURCE, R_NOTE
 };
 
 static const char *const COLS[F] = {
     "id", "model", "params", "active_params", "tokens", "gpu", "gpus", "precision",
     "seq_len", "global_batch_tokens", "micro_batch", "tp", "pp", "zero", "recompute",
-    "metric", "reported", "source", "note"};
+    "ep_overlap", "metric", "reported", "source", "note"};
 
 enum mode { M_PRESET, M_TEMPLATE, M_RULE, M_COUNT };
 static const char *const MODE_NAMES[M_COUNT] = {"preset", "template", "30% rule"};
@@ -263,6 +263,8 @@ static double predict(const tables *t, const run *r, enum mode mode,
             job.zero = atoi(r->f[R_ZERO]);
         if (*r->f[R_RECOMPUTE])
             job.recompute = (gp_recompute)gp_recompute_parse(r->f[R_RECOMPUTE]);
+        if (*r->f[R_EP_OVERLAP])
+            job.ep_overlap = atof(r->f[R_EP_OVERLAP]);
     }
     job.no_assumptions = 1;
     if (gp_job_estimate_with(&job, k, e, &err) != GP_OK) {

@@ -50,6 +50,7 @@ typedef struct gp_job {
     double global_batch_tokens;  /* 0: the default (4Mi tokens, or 1,024
                                     per GPU when that is more) */
     int tp, pp;                  /* 0: choose */
+    int cp;                      /* context parallel (sequence split); 0: choose */
     double mfu;                  /* NAN: modelled; else this steady MFU */
     double goodput;              /* NAN: modelled; else this whole-run share */
     double internode_gbps;       /* per GPU; NAN: the accelerator's default */
@@ -86,6 +87,7 @@ typedef struct gp_job_constants {
     double ep_overlap;             /* share of MoE all-to-all hidden (the
                                       default; gp_job.ep_overlap sets it) */
     double kernel_overhead_s;      /* fixed cost of one GPU kernel */
+    double context_parallel_min_seq; /* CP searched from this sequence up */
     double hop_latency_s;          /* per ring step across nodes */
     double interruptions_per_gpu_hour; /* hardware failures (Llama 3) */
     double restart_hours;          /* detect, reschedule, reload a checkpoint */
@@ -112,6 +114,7 @@ typedef struct gp_layout {
     gp_recompute recompute;
     int micro_batch;      /* sequences */
     int micro_batches;    /* per step per pipeline (gradient accumulation) */
+    int cp;               /* context parallel: the sequence split cp ways (1: none) */
 } gp_layout;
 
 typedef struct gp_memory {
@@ -129,6 +132,7 @@ typedef struct gp_step {
     double ep_comm_s;       /* exposed MoE all-to-all */
     double bubble_fraction; /* pipeline idle share of the step */
     double step_s;
+    double cp_comm_s;       /* exposed context-parallel K/V exchange */
 } gp_step;
 
 enum { GP_ASSUMPTIONS_MAX = 40, GP_ASSUMPTION_LEN = 320 };

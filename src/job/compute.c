@@ -102,7 +102,8 @@ void gp_job_compute(const gp_job_ctx *x, int n, const gp_layout *l, double batch
 
     /* Matmuls at their real sizes: the layer mix's time over its time at
      * the measured rate scales the model's matmul FLOPs. */
-    double tokens_mb = (double)l->micro_batch * x->seq;
+    int cp = l->cp > 1 ? l->cp : 1; /* context parallelism splits the sequence */
+    double tokens_mb = (double)l->micro_batch * x->seq / cp;
     gemm_acc dense = {0}, moe = {0};
     layer_gemms(x, l, 0, tokens_mb, &dense);
     if (x->moe_layers > 0)
@@ -146,7 +147,7 @@ void gp_job_compute(const gp_job_ctx *x, int n, const gp_layout *l, double batch
      * are read in 16 bits, softmax and cross-entropy written and read in
      * fp32, the gradient written in 16 bits: about 12 bytes per logit.
      * It runs on the pipeline's critical path. */
-    double tokens_replica = batch / l->dp;
+    double tokens_replica = batch / l->dp / cp;
     double t_loss = tokens_replica * 12.0 * m->vocab / l->tp / bw;
 
     /* The optimizer step: AdamW reads the fp32 master weights, m, v and

@@ -43,6 +43,11 @@ static const gp_job_constants DEFAULTS = {
      * GPU sees the part the CPU cannot run ahead of, plus the kernel's
      * ramp-up and tail. An assumption: 4 us. */
     .kernel_overhead_s = 4e-6,
+    /* Context parallelism is searched from this sequence length up: Llama
+     * 3 405B trained at 8,192 without it and used CP 16 for its 131,072
+     * token stage (arXiv:2407.21783, Table 4); Megatron-Bridge's 405B
+     * recipes use CP 2 at 8,192 (given with --cp). */
+    .context_parallel_min_seq = 32768,
     .hop_latency_s = 10e-6,
     /* Llama 3 (arXiv:2407.21783, section 3.3.4): 419 unexpected
      * interruptions in 54 days on 16,384 H100s. */
@@ -386,7 +391,7 @@ static int largest_pow2_dividing(int n, int cap)
  * gathers, but hold more activations). Returns 1 when `feasible_only`
  * found a fit. */
 static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_only,
-                       search *s, int t, int pp, int dp, int vp, int ep)
+                       search *s, int t, int pp, int dp, int vp, int ep, int cp)
 {
     static const int BS[] = {1, 2, 4, 8};
     const gp_job *job = x->job;
@@ -408,9 +413,9 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
             for (int rec = rec_lo; rec <= rec_hi; rec++) {
                 /* gp_job_memory fills mem and fits, gp_job_time the rest. */
                 gp_job_cand c;
-                c.step = (gp_step){0, 0, 0, 0, 0, 0};
+                c.step = (gp_step){0, 0, 0, 0, 0, 0, 0};
                 c.tokens_per_s = c.hw_flops_tok = 0;
-                c.l = (gp_layout){t, pp, dp, vp, ep, z, (gp_recompute)rec, b, (int)mbs};
+                c.l = (gp_layout){t, pp, dp, vp, ep, z, (gp_recompute)rec, b, (int)mbs, cp};
                 gp_job_memory(x, &c);
                 s->evaluated++;
                 double over = c.mem.total_gb / c.mem.capacity_gb;
@@ -453,16 +458,23 @@ static void search_layouts(const gp_job_ctx *x, int n, int feasible_only,
     memset(s, 0, sizeof(*s));
     static const int TPS[] = {1, 2, 4, 8, 16, 32, 64};
     static const int VS[] = {1, 2, 4, 8};
+    static const int CPS[] = {1, 2, 4, 8, 16, 32};
     double seqs = seqs_at(x, n);
+    for (size_t ci = 0; ci < sizeof(CPS) / sizeof(CPS[0]); ci++) {
+    int cp = CPS[ci];
+    if (job->cp > 0 ? cp != job->cp : (cp > 1 && x->seq < x->k->context_parallel_min_seq))
+        continue;
+    if ((int)x->seq % (2 * cp) && cp > 1)
+        continue; /* each rank takes two chunks (causal load balance) */
     for (size_t ti = 0; ti < sizeof(TPS) / sizeof(TPS[0]); ti++) {
         int t = TPS[ti];
         if (job->tp > 0 && t != job->tp)
             continue;
         if (job->tp == 0 && (t > x->node || m->heads % t))
             continue;
-        if (n % t)
+        if (n % (t * cp))
             continue;
-        int rest = n / t;
+        int rest = n / (t * cp);
         for (int pp = 1; pp <= m->layers && pp <= rest; pp++) {
             if (rest % pp || (job->pp > 0 && pp != job->pp))
                 continue;
@@ -477,11 +489,12 @@ static void search_layouts(const gp_job_ctx *x, int n, int feasible_only,
                 int vp = VS[vi];
                 if (vp > 1 && (pp == 1 || pp * vp > m->layers))
                     continue;
-                if (try_layouts(x, n, seqs, feasible_only, s, t, pp, dp, vp, ep))
+                if (try_layouts(x, n, seqs, feasible_only, s, t, pp, dp, vp, ep, cp))
                     return;
             }
             }
         }
+    }
     }
     /* Pipeline parallelism only when needed: keep the best layout without
      * a pipeline unless the pipeline is more than 5% faster. */
@@ -500,8 +513,9 @@ static int max_gpus(const gp_job_ctx *x)
     if (x->job->tp > 0)
         t = x->job->tp;
     int pp = x->job->pp > 0 ? x->job->pp : x->m->layers;
+    int cp = x->job->cp > 0 ? x->job->cp : x->seq >= x->k->context_parallel_min_seq ? 32 : 1;
     /* The default batch grows with the cluster up to its cap. */
-    double most = seqs_at(x, 10000000) * t * pp;
+    double most = seqs_at(x, 10000000) * t * pp * cp;
     return most > 1e7 ? 10000000 : (int)most;
 }
 
@@ -622,7 +636,7 @@ static void fill_from(const gp_job_ctx *x, const gp_job_cand *c, int n,
     e->gpus = n;
     e->global_batch_tokens = seqs_at(x, n) * x->seq;
     if (!c->fits) {
-        e->step = (gp_step){NAN, NAN, NAN, NAN, NAN, NAN};
+        e->step = (gp_step){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
         e->mfu = e->hfu = e->tokens_per_second = e->tokens_per_second_per_gpu = NAN;
         e->goodput = e->wall_hours = e->wall_days = e->gpu_hours = NAN;
         e->hardware_flops_per_token = e->hardware_flops = NAN;
@@ -684,11 +698,27 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
     note(e, "usable memory: %.0f%% of %.0f GB less %.1f GB for the CUDA context and "
             "communication buffers",
          100 * k->memory_usable_fraction, x->a->memory_gb, k->memory_reserve_gb);
-    if (gp_model_is_moe(m))
+    if (gp_model_is_moe(m)) {
+        char ov[96];
+        if (x->ep_overlap > 0)
+            snprintf(ov, sizeof(ov), "%.0f%% of the all-to-all hidden behind compute (as set; "
+                     "DeepSeek-V3's DualPipe hides all of it)", 100 * x->ep_overlap);
+        else
+            snprintf(ov, sizeof(ov), "all-to-all not overlapped with compute (--ep-overlap)");
         note(e, "MoE: %d experts, %d routed per token, tokens balanced across experts "
-                "(no dropping); expert parallelism inside the data-parallel group; "
-                "all-to-all not overlapped with compute",
-             m->experts, m->experts_active);
+                "(no dropping); expert parallelism inside the data-parallel group; %s",
+             m->experts, m->experts_active, ov);
+    }
+    if (e->layout.cp > 1)
+        note(e, "context parallelism %d: each rank holds 1/%d of every sequence (two "
+                "chunks, for causal balance) and passes keys and values around a ring, "
+                "overlapped with attention (Megatron-Core CP; ring attention, Liu et al. 2023)",
+             e->layout.cp, e->layout.cp);
+    if (job->offload_optimizer)
+        note(e, "optimizer offloaded to the host (ZeRO-Offload, Ren et al. 2021): fp32 "
+                "master weights, m and v in host memory, gradients streamed out and weights "
+                "back over PCIe x16 (%.0f GB/s one direction, not overlapped); the CPU's own "
+                "Adam step is not timed", x->host_bw / 1e9);
     if (!isnan(job->mfu))
         note(e, "throughput from the given MFU %.1f%% instead of the utilisation model",
              100 * job->mfu);
@@ -779,6 +809,13 @@ gp_status gp_job_estimate_with(const gp_job *job, const gp_job_constants *k,
         return gp_fail(err, GP_ERANGE, "", 0,
                        "%d GPUs cannot be split into TP %d x PP %d x DP", job->gpus,
                        job->tp > 0 ? job->tp : 1, job->pp > 0 ? job->pp : 1);
+    if (job->cp > 1 && (int)x.seq % (2 * job->cp))
+        return gp_fail(err, GP_ERANGE, "", 0,
+                       "CP %d needs a sequence divisible by %d (two chunks per rank); "
+                       "the sequence is %.0f", job->cp, 2 * job->cp, x.seq);
+    if (job->gpus > 0 && job->cp > 1 && job->gpus % job->cp)
+        return gp_fail(err, GP_ERANGE, "", 0, "%d GPUs cannot be split into CP %d",
+                       job->gpus, job->cp);
     if (!isnan(job->mfu) && !(job->mfu > 0 && job->mfu <= 1))
         return gp_fail(err, GP_ERANGE, "", 0, "MFU must lie in (0, 1]");
     if (!isnan(job->goodput) && !(job->goodput > 0 && job->goodput <= 1))

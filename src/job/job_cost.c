@@ -73,9 +73,13 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
     mem->optimizer_gb = o * (dense / (l->zero >= 1 ? dp : 1) +
                              expert / (l->zero >= 1 ? dp_expert : 1)) / 1e9;
     /* CPU optimizer offload keeps the fp32 master, m and v on the host
-     * (ZeRO-Offload, Ren et al. 2021). */
-    if (x->job->offload_optimizer)
+     * (ZeRO-Offload, Ren et al. 2021, arXiv:2101.06840) ... */
+    if (x->job->offload_optimizer) {
+        /* ... and streams the 16-bit gradients to the host as the backward
+         * pass makes them: one layer's worth stays on the GPU. */
         mem->optimizer_gb = 0;
+        mem->gradients_gb = g * (dense + expert) / ceil((double)m->layers / l->pp) / 1e9;
+    }
     /* ZeRO-3 gathers each layer's weights before using it and prefetches
      * the next: two layers' unsharded 16-bit weights, and one layer's
      * gradients before their reduce-scatter, are resident (PyTorch FSDP
@@ -91,7 +95,8 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
      * (Korthikanti et al. 2022, section 4.2.3). Interleaving adds
      * (pp - 1) / (pp · vp) of that (Narayanan et al. 2021). Sequence
      * parallelism divides everything by TP. */
-    double seq_b = x->seq * l->micro_batch;
+    /* Context parallelism splits each sequence cp ways. */
+    double seq_b = x->seq * l->micro_batch / (l->cp > 1 ? l->cp : 1);
     double layers_stage = ceil((double)m->layers / l->pp);
     double inflight = fmin((double)l->micro_batches, (double)l->pp);
     if (l->vp > 1)
@@ -150,7 +155,8 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
         compute += 2.0 * 2.0 * shard / x->host_bw;
     }
 
-    double tokens_replica = batch / l->dp;
+    int cp = l->cp > 1 ? l->cp : 1;
+    double tokens_replica = batch / l->dp / cp; /* per TP group (CP splits it) */
     double layers_stage = (double)m->layers / l->pp;
 
     /* Tensor parallelism with sequence parallelism: per layer two
@@ -191,11 +197,32 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
         ep *= 1.0 - x->ep_overlap;
     }
 
+    /* Context parallelism (ring attention, Megatron-Core's CP; Liu et al.
+     * 2023, arXiv:2310.01889): each rank holds 1/cp of every sequence and
+     * passes its keys and values around the ring, cp - 1 chunks forward,
+     * and again with their gradients backward (one more forward pass with
+     * full recomputation). Each transfer overlaps the attention of the
+     * chunk before it, so only what exceeds the attention time shows.
+     * Inside a node it moves over NVLink, across nodes over the NICs. */
+    double cpc = 0;
+    if (cp > 1) {
+        double kv_heads = m->kv_heads >= l->tp ? (double)m->kv_heads / l->tp : 1.0;
+        double kv_tok = x->act_bytes * kv_heads * (m->head_dim + m->v_head_dim);
+        double local = (double)l->micro_batch * x->seq / cp;
+        double passes = full ? 4.0 : 3.0;
+        double bytes = (double)l->micro_batches * layers_stage * passes * (cp - 1.0) * local *
+                       kv_tok;
+        double link = l->tp * cp <= x->node ? x->scaleup_bw : x->net_bw;
+        cpc = bytes / (link * k->network_efficiency) - parts.attention_s;
+        if (cpc < 0)
+            cpc = 0;
+    }
+
     /* Pipeline bubble of 1F1B: (pp - 1) / (vp · m) of the step
      * (Narayanan et al. 2021). */
     double mb = l->micro_batches;
     double bubble = l->pp > 1 ? (l->pp - 1.0) / (l->vp * mb) : 0.0;
-    double pipe = (compute + tp + ep) * (1.0 + bubble);
+    double pipe = (compute + tp + ep + cpc) * (1.0 + bubble);
 
     /* Data parallelism: a ring reduce-scatter and all-gather of the 16-bit
      * gradients (2 volumes per step; ZeRO-3 gathers parameters again for
@@ -232,8 +259,9 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     s->compute_s = compute;
     s->tp_comm_s = tp;
     s->ep_comm_s = ep;
+    s->cp_comm_s = cpc;
     s->dp_comm_s = dp;
     s->step_s = pipe + dp;
-    s->bubble_fraction = (pipe - (compute + tp + ep)) / s->step_s;
+    s->bubble_fraction = (pipe - (compute + tp + ep + cpc)) / s->step_s;
     c->tokens_per_s = batch / s->step_s;
 }
