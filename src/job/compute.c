@@ -103,15 +103,35 @@ void gp_job_compute(const gp_job_ctx *x, int n, const gp_layout *l, double batch
     /* Matmuls at their real sizes: the layer mix's time over its time at
      * the measured rate scales the model's matmul FLOPs. */
     int cp = l->cp > 1 ? l->cp : 1; /* context parallelism splits the sequence */
-    double tokens_mb = (double)l->micro_batch * x->seq / cp;
-    gemm_acc dense = {0}, moe = {0};
-    layer_gemms(x, l, 0, tokens_mb, &dense);
-    if (x->moe_layers > 0)
-        layer_gemms(x, l, 1, tokens_mb, &moe);
     double dense_layers = m->layers - x->moe_layers;
-    double real = dense_layers * dense.real_s + x->moe_layers * moe.real_s;
-    double ideal = dense_layers * dense.ideal_s + x->moe_layers * moe.ideal_s;
-    double size_factor = ideal > 0 ? real / ideal : 1.0;
+    gp_gemm_memo local = {0}, *memo = &local;
+    if (x->memo) {
+        unsigned h = (unsigned)(l->tp * 131 + l->ep * 31 + l->micro_batch * 7 + cp) % GP_GEMM_MEMO;
+        memo = &x->memo[h];
+    }
+    if (!memo->valid || memo->tp != l->tp || memo->ep != l->ep ||
+        memo->micro_batch != l->micro_batch || memo->cp != cp) {
+        double tokens_mb = (double)l->micro_batch * x->seq / cp;
+        gemm_acc dense = {0}, moe = {0};
+        layer_gemms(x, l, 0, tokens_mb, &dense);
+        if (x->moe_layers > 0)
+            layer_gemms(x, l, 1, tokens_mb, &moe);
+        double real = dense_layers * dense.real_s + x->moe_layers * moe.real_s;
+        double ideal = dense_layers * dense.ideal_s + x->moe_layers * moe.ideal_s;
+        memo->size_factor = ideal > 0 ? real / ideal : 1.0;
+        memo->cast_layer = (dense_layers * dense.cast_bytes + x->moe_layers * moe.cast_bytes) /
+                           m->layers;
+        memo->kern_layer_fwd = (dense_layers * (dense.kernels / 3.0 + EW_KERNELS_FWD) +
+                                x->moe_layers * (moe.kernels / 3.0 + EW_KERNELS_FWD +
+                                                 MOE_KERNELS_FWD)) /
+                               m->layers;
+        memo->tp = l->tp;
+        memo->ep = l->ep;
+        memo->micro_batch = l->micro_batch;
+        memo->cp = cp;
+        memo->valid = 1;
+    }
+    double size_factor = memo->size_factor;
 
     double tokens_gpu = batch / n; /* this GPU's share of the step's work */
     double mm = x->flops_mm_tok * fwd_share;
@@ -139,8 +159,7 @@ void gp_job_compute(const gp_job_ctx *x, int n, const gp_layout *l, double batch
      * per layer on this rank. */
     double micro = (double)l->micro_batches;
     double layers_stage = (double)m->layers / l->pp;
-    double cast_layer = (dense_layers * dense.cast_bytes + x->moe_layers * moe.cast_bytes) /
-                        m->layers;
+    double cast_layer = memo->cast_layer;
     double t_cast = micro * layers_stage * cast_layer * fwd_share / bw;
 
     /* The loss on the last stage: the logits (vocabulary split t ways)
@@ -165,10 +184,7 @@ void gp_job_compute(const gp_job_ctx *x, int n, const gp_layout *l, double batch
 
     /* Every kernel has a fixed cost (launch, ramp-up and tail) however
      * small its work: per layer per micro-batch, forward and backward. */
-    double kern_layer_fwd = (dense_layers * (dense.kernels / 3.0 + EW_KERNELS_FWD) +
-                             x->moe_layers * (moe.kernels / 3.0 + EW_KERNELS_FWD +
-                                              MOE_KERNELS_FWD)) /
-                            m->layers;
+    double kern_layer_fwd = memo->kern_layer_fwd;
     double kernels = micro * layers_stage * kern_layer_fwd * (3.0 + (full ? 1.0 : 0.0));
     double t_kern = kernels * k->kernel_overhead_s;
 

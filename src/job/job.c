@@ -405,11 +405,14 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
         if (job->zero < 0 && z == 2)
             continue; /* ZeRO-2 adds nothing over 1 in this model */
         size_t nb = job->micro_batch > 0 || feasible_only ? 1 : sizeof(BS) / sizeof(BS[0]);
+        double prev_tps = 0; /* the last micro-batch size's speed */
         for (size_t bi = 0; bi < nb; bi++) {
             int b = job->micro_batch > 0 ? job->micro_batch : BS[bi];
             double mbs = floor(seqs / ((double)dp * b));
             if (mbs < 1 || (vp > 1 && mbs < pp))
                 continue;
+            int timed = 0;
+            double tps = 0;
             for (int rec = rec_lo; rec <= rec_hi; rec++) {
                 /* gp_job_memory fills mem and fits, gp_job_time the rest. */
                 gp_job_cand c;
@@ -441,8 +444,16 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
                     keep_faster(&s->best_zero1, &s->have_zero1, &c);
                 if (rec == GP_RECOMPUTE_NONE)
                     keep_faster(&s->best_none, &s->have_none, &c);
+                timed = 1;
+                tps = c.tokens_per_s;
                 break; /* more recomputation only costs time */
             }
+            /* Larger micro-batches gain less and less and hold more
+             * activations: stop at the first that fits nowhere or is no
+             * faster than the one before. */
+            if (!timed || tps <= prev_tps)
+                break;
+            prev_tps = tps;
         }
     }
     return 0;
@@ -780,6 +791,9 @@ gp_status gp_job_estimate_with(const gp_job *job, const gp_job_constants *k,
     gp_status st = build_ctx(job, k, &x, e, err);
     if (st != GP_OK)
         return st;
+    gp_gemm_memo memo[GP_GEMM_MEMO];
+    memset(memo, 0, sizeof(memo));
+    x.memo = memo;
     const gp_model *m = job->model;
     e->model = *m;
     e->accel = job->accel;

@@ -11,6 +11,16 @@
 
 #include "gpuplan/job.h"
 
+/* The matmul mix of one (TP, EP, micro-batch, CP) shape: what compute.c
+ * derives from the layer's multiplies, kept so the search computes it
+ * once per shape. */
+typedef struct gp_gemm_memo {
+    int tp, ep, micro_batch, cp, valid;
+    double size_factor, cast_layer, kern_layer_fwd;
+} gp_gemm_memo;
+
+enum { GP_GEMM_MEMO = 32 };
+
 /* Everything about a job that does not depend on the layout. */
 typedef struct gp_job_ctx {
     const gp_job *job;
@@ -40,6 +50,7 @@ typedef struct gp_job_ctx {
     double act_bytes;           /* bytes of an activation element (2; 4 in fp32) */
     double ep_overlap;          /* share of the all-to-all hidden */
     double host_bw;             /* B/s host link (CPU offload), one direction */
+    gp_gemm_memo *memo;         /* GP_GEMM_MEMO slots (compute.c); NULL: none */
 } gp_job_ctx;
 
 /* The compute part of one step on one GPU (compute.c). */
