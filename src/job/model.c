@@ -336,6 +336,9 @@ enum { SHAPES_MAX = 64 };
 /* The median expert width over hidden size of the published MoE configs
  * in data/models.csv (listed where it is used). */
 #define MOE_EXPERT_WIDTH_RATIO 0.69
+/* The median MoE hidden size over the hidden size derived for a dense
+ * model of the same active count, over the same presets. */
+#define MOE_HIDDEN_RATIO 0.75
 
 typedef struct shape_row {
     double params, hidden, ffn_ratio;
@@ -493,7 +496,13 @@ gp_status gp_model_derive(const gp_model_spec *spec, gp_model *out,
         m->hidden = hr < 128 ? 128 : (int)hr;
         m->derived |= GP_DERIVED_HIDDEN;
     } else {
-        m->hidden = round_hidden(table_hidden(&shapes, shape_n));
+        /* MoE models are narrower than a dense model of their active
+         * count: the MoE presets in data/models.csv have 0.67-1.0 of that
+         * width (Qwen1.5-MoE, Qwen3-30B-A3B and 235B-A22B 0.67, Qwen2-57B
+         * 0.70, Mixtral 8x7B 0.80, 8x22B 0.86, DeepSeek-V3 and Llama 4
+         * 1.0): the median, 0.75. */
+        double dense_h = table_hidden(&shapes, shape_n);
+        m->hidden = round_hidden(act < n ? MOE_HIDDEN_RATIO * dense_h : dense_h);
         m->derived |= GP_DERIVED_HIDDEN;
     }
     double h = m->hidden;

@@ -169,6 +169,22 @@ static void derive_moe(void **state)
     double total = gp_model_count_params(&m, &active);
     assert_close(total, 47e9, 0.08);
     assert_close(active, 13e9, 0.08);
+    /* Derived MoE shapes follow the published ones: Qwen3-30B-A3B and
+     * Qwen3-235B-A22B (config.json: hidden 2,048 and 4,096, 128 experts)
+     * from their counts alone get their hidden sizes, power-of-two expert
+     * counts and experts narrower than the hidden size (0.69 of it). */
+    static const struct { double n, act; int hidden; } Q[] = {
+        {30.5e9, 3.3e9, 2048}, {235e9, 22e9, 4096}};
+    for (size_t i = 0; i < 2; i++) {
+        gp_model_spec q = {.params = Q[i].n, .active_params = Q[i].act};
+        assert_int_equal(gp_model_derive(&q, &m, &err), GP_OK);
+        assert_int_equal(m.hidden, Q[i].hidden);
+        assert_int_equal(m.experts & (m.experts - 1), 0);
+        assert_true(m.experts >= 32 && m.moe_ffn < m.hidden);
+        total = gp_model_count_params(&m, &active);
+        assert_close(total, Q[i].n, 0.08);
+        assert_close(active, Q[i].act, 0.08);
+    }
 }
 
 /* MoE presets with their real expert counts and widths (issue 10, fix 4):
