@@ -734,14 +734,13 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
         note(e, "throughput from the given MFU %.1f%% instead of the utilisation model",
              100 * job->mfu);
     else
-        note(e, "steady state = each matrix multiply at the size the layout runs (the "
-                "roofline of its FLOPs at the measured rate and its memory traffic), "
+        note(e, "steady state = matmuls at the sizes run (roofline of FLOPs and traffic), "
                 "FlashAttention at %.0f%% of the 16-bit peak, elementwise, loss and "
                 "optimizer traffic at %.0f%% of memory bandwidth, %.0f us per kernel "
-                "(assumed), plus exposed communication and pipeline bubble "
-                "(docs/estimate.md)",
+                "(assumed), / %.2f residual (fitted); plus exposed communication and "
+                "pipeline bubble",
              100 * k->attention_efficiency, 100 * k->memory_bw_efficiency,
-             1e6 * k->kernel_overhead_s);
+             1e6 * k->kernel_overhead_s, k->software_efficiency);
     if (!isnan(job->goodput))
         note(e, "whole run: the given goodput %.0f%%", 100 * job->goodput);
     else
