@@ -96,6 +96,7 @@ static json_t *estimate_json(const gp_estimate *e, const gp_cli_job *cj)
     json_object_set_new(l, "dp", json_integer(e->layout.dp));
     json_object_set_new(l, "vp", json_integer(e->layout.vp));
     json_object_set_new(l, "ep", json_integer(e->layout.ep));
+    json_object_set_new(l, "cp", json_integer(e->layout.cp > 0 ? e->layout.cp : 1));
     json_object_set_new(l, "zero", json_integer(e->layout.zero));
     json_object_set_new(l, "recompute", json_string(gp_recompute_name(e->layout.recompute)));
     json_object_set_new(l, "micro_batch", json_integer(e->layout.micro_batch));
@@ -114,6 +115,7 @@ static json_t *estimate_json(const gp_estimate *e, const gp_cli_job *cj)
     json_object_set_new(st, "dp_comm", gp_json_num(e->step.dp_comm_s));
     json_object_set_new(st, "ep_comm", gp_json_num(e->step.ep_comm_s));
     json_object_set_new(st, "pp_comm", gp_json_num(e->step.pp_comm_s));
+    json_object_set_new(st, "cp_comm", gp_json_num(e->step.cp_comm_s));
     json_object_set_new(st, "bubble_fraction", gp_json_num(e->step.bubble_fraction));
     json_object_set_new(st, "total", gp_json_num(e->step.step_s));
     json_object_set_new(j, "step_seconds", st);
@@ -267,9 +269,12 @@ static void build_report(const gp_estimate *e, const gp_cli_job *cj, report *r)
     char ep[32] = "";
     if (l->ep > 1)
         snprintf(ep, sizeof(ep), ", EP %d", l->ep);
-    add(r, "Layout", "TP %d x PP %d%s x DP %d%s, ZeRO-%d, %s recomputation; %d micro-batch%s "
+    char cp[32] = "";
+    if (l->cp > 1)
+        snprintf(cp, sizeof(cp), " x CP %d", l->cp);
+    add(r, "Layout", "TP %d%s x PP %d%s x DP %d%s, ZeRO-%d, %s recomputation; %d micro-batch%s "
                      "of %d sequence%s per step",
-        l->tp, l->pp, vp, l->dp, ep, l->zero,
+        l->tp, cp, l->pp, vp, l->dp, ep, l->zero,
         l->recompute == GP_RECOMPUTE_NONE ? "no" : gp_recompute_name(l->recompute),
         l->micro_batches, l->micro_batches == 1 ? "" : "es", l->micro_batch,
         l->micro_batch == 1 ? "" : "s");
@@ -293,9 +298,12 @@ static void build_report(const gp_estimate *e, const gp_cli_job *cj, report *r)
         gp_fmt_int(a, sizeof(a), e->tokens_per_second_per_gpu),
         gp_fmt_si(b, sizeof(b), e->tokens_per_second), 100 * e->mfu, 100 * e->hfu);
     if (isnan(cj->job.mfu)) {
-        char a2a[48] = "", p2p[48] = "";
+        char a2a[96] = "", p2p[48] = "";
         if (e->step.ep_comm_s > 0)
             snprintf(a2a, sizeof(a2a), ", all-to-all %.3g", e->step.ep_comm_s);
+        if (e->step.cp_comm_s > 0)
+            snprintf(a2a + strlen(a2a), sizeof(a2a) - strlen(a2a), ", context-parallel %.3g",
+                     e->step.cp_comm_s);
         if (e->step.pp_comm_s > 0)
             snprintf(p2p, sizeof(p2p), ", pipeline p2p %.3g", e->step.pp_comm_s);
         add(r, "Step", "%.3g s: compute %.3g, tensor-parallel %.3g, data-parallel %.3g%s%s "

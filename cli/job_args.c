@@ -244,6 +244,7 @@ int gp_cli_job_parse(const gp_args *args, const char *gpu_option, int cluster,
         (rc = gp_arg_int(args, "tp", 1, 1024, &job->tp)) ||
         (rc = gp_arg_int(args, "pp", 1, 1024, &job->pp)) ||
         (rc = gp_arg_int(args, "micro-batch", 1, 1000000, &job->micro_batch)) ||
+        (rc = gp_arg_int(args, "cp", 1, 1024, &job->cp)) ||
         (cluster && (rc = gp_arg_int(args, "gpus-per-node", 1, 4096, &job->gpus_per_node))))
         return rc;
     if (gp_arg_set(args, "precision"))
@@ -270,6 +271,13 @@ int gp_cli_job_parse(const gp_args *args, const char *gpu_option, int cluster,
         if (!(job->mfu > 0))
             return gp_usage_error(cmd, "--mfu must be above 0");
     }
+    if (gp_arg_set(args, "ep-overlap")) {
+        job->ep_overlap = gp_arg(args, "ep-overlap")->number;
+        if (!(job->ep_overlap >= 0 && job->ep_overlap <= 1))
+            return gp_usage_error(cmd, "--ep-overlap must lie between 0 and 100%%");
+    }
+    if (gp_arg_set(args, "offload-optimizer"))
+        job->offload_optimizer = 1;
     if (gp_arg_set(args, "goodput")) {
         job->goodput = gp_arg(args, "goodput")->number;
         if (!(job->goodput > 0))

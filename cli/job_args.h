@@ -67,6 +67,12 @@
      "reference cluster)"}
 
 #define GP_JOB_TRAIN_OPTIONS                                                  \
+    {"cp", 0, OPT_NUMBER, 0, "N", NULL,                                       \
+     "context-parallel size: the sequence split N ways (default: chosen "     \
+     "for sequences of 32K tokens and more)"},                                \
+    {"ep-overlap", 0, OPT_FRACTION, 0, "X", NULL,                             \
+     "share of the MoE all-to-all hidden behind compute (default 0; 100% "    \
+     "for DeepSeek's DualPipe)"},                                             \
     {"fsdp", 0, OPT_FLAG, 0, NULL, NULL, "fully sharded data parallel (= --zero 3)"}, \
     {"global-batch", 0, OPT_COUNT, 0, "TOKENS", NULL,                         \
      "tokens per optimizer step (default 4M, as Llama 1-3)"},                 \
@@ -76,6 +82,8 @@
      "use this steady-state MFU instead of the utilisation model, e.g. 40%"}, \
     {"micro-batch", 0, OPT_NUMBER, 0, "N", NULL,                              \
      "sequences per micro-batch (default: chosen)"},                          \
+    {"offload-optimizer", 0, OPT_FLAG, 0, NULL, NULL,                         \
+     "optimizer state and step on the host CPU (ZeRO-Offload)"},              \
     {"optimizer", 0, OPT_CHOICE, 0, "OPT", "adamw|adamw-8bit|sgd",            \
      "optimizer: adamw (default; 16 bytes/parameter in mixed precision), "    \
      "adamw-8bit or sgd"},                                                    \

@@ -81,10 +81,15 @@ typedef struct gp_job {
     double global_batch_tokens;  /* 0: the default (4Mi tokens, or 1,024
                                     per GPU when that is more) */
     int tp, pp;                  /* 0: choose */
+    int cp;                      /* context parallel (sequence split); 0: choose */
     double mfu;                  /* NAN: modelled; else this steady MFU */
     double goodput;              /* NAN: modelled; else this whole-run share */
     double internode_gbps;       /* per GPU; NAN: the accelerator's default */
     int gpus_per_node;           /* 0: the accelerator's default */
+    double ep_overlap;           /* share of the MoE all-to-all hidden behind
+                                    compute; NAN: the default (0) */
+    int offload_optimizer;       /* 1: optimizer state and step on the host
+                                    (ZeRO-Offload); 0: on the GPU */
     double target_days;          /* for the recommended count; 0: 30 */
     int skip_count_search;       /* with gpus > 0: leave min_gpus at 0 (the
                                     planner, which sizes clusters itself) */
@@ -115,7 +120,8 @@ void gp_job_init(gp_job *job);
  * each was chosen). Exposed so bench/ can show how sensitive the accuracy
  * is to each; gpuplan itself always uses gp_job_constants_default(). */
 typedef struct gp_job_constants {
-    double software_efficiency;    /* steady state vs the roofline sum */
+    double software_efficiency;    /* steady state vs the sum of the modelled
+                                      terms: what they leave out (fitted) */
     double production_efficiency;  /* whole runs vs steady state, beyond
                                       failures and checkpoints (fitted) */
     double attention_efficiency;   /* FlashAttention, share of 16-bit peak */
@@ -123,8 +129,11 @@ typedef struct gp_job_constants {
     double network_efficiency;     /* collectives, share of link rate */
     double dp_overlap;             /* share of compute DP traffic hides behind */
     double tp_overlap;             /* share of TP traffic hidden */
-    double ep_overlap;             /* share of MoE all-to-all hidden */
     double pp_overlap;             /* share of pipeline p2p traffic hidden */
+    double ep_overlap;             /* share of MoE all-to-all hidden (the
+                                      default; gp_job.ep_overlap sets it) */
+    double kernel_overhead_s;      /* fixed cost of one GPU kernel */
+    double context_parallel_min_seq; /* CP searched from this sequence up */
     double hop_latency_s;          /* per ring step across nodes */
     double interruptions_per_gpu_hour; /* hardware failures (Llama 3) */
     double restart_hours;          /* detect, reschedule, reload a checkpoint */
@@ -151,6 +160,7 @@ typedef struct gp_layout {
     gp_recompute recompute;
     int micro_batch;      /* sequences */
     int micro_batches;    /* per step per pipeline (gradient accumulation) */
+    int cp;               /* context parallel: the sequence split cp ways (1: none) */
 } gp_layout;
 
 typedef struct gp_memory {
@@ -169,6 +179,7 @@ typedef struct gp_step {
     double bubble_fraction; /* pipeline idle share of the step */
     double step_s;
     double pp_comm_s;       /* exposed pipeline point-to-point traffic */
+    double cp_comm_s;       /* exposed context-parallel K/V exchange */
 } gp_step;
 
 enum { GP_ASSUMPTIONS_MAX = 40, GP_ASSUMPTION_LEN = 320 };

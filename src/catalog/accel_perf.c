@@ -68,12 +68,18 @@ static gp_status network_row(const gp_csv_row *row, void *ctx, gp_error *err)
     if (!lk->have_header)
         return header(lk, row, names, err);
     double per_node, gbps;
+    /* A scale-up domain is a node of GPUs or a whole TPU pod (8,960 TPU
+     * v5p chips on one ICI torus). */
     if (gp_parse_plain_number(cell(row, lk->col[1]), &per_node) != 0 ||
-        !(per_node >= 1) || per_node != floor(per_node) || per_node > 4096)
+        !(per_node >= 1) || per_node != floor(per_node) || per_node > 65536)
         return gp_fail(err, GP_EDATA, lk->file, row->line,
                        "gpus_per_node is not a whole number: '%s'",
                        cell(row, lk->col[1]));
-    if (gp_parse_plain_number(cell(row, lk->col[2]), &gbps) != 0 || !(gbps > 0))
+    /* An empty bandwidth: not published (the job model then says which
+     * figure it assumes). */
+    if (!cell(row, lk->col[2])[0])
+        gbps = NAN;
+    else if (gp_parse_plain_number(cell(row, lk->col[2]), &gbps) != 0 || !(gbps > 0))
         return gp_fail(err, GP_EDATA, lk->file, row->line,
                        "internode_gbps_per_gpu is not a positive number: '%s'",
                        cell(row, lk->col[2]));

@@ -12,7 +12,8 @@ int gp_job_pp_crosses_nodes(const gp_job_ctx *x, const gp_layout *l)
      * TP x PP fits in it). A pipeline then leaves its node exactly when its
      * TP x PP ranks do not fit in one node; the stage boundary that
      * crosses nodes paces every micro-batch. */
-    return l->pp > 1 && (long)l->tp * l->pp > x->node;
+    int cp = l->cp > 1 ? l->cp : 1; /* context-parallel ranks sit beside TP's */
+    return l->pp > 1 && (long)l->tp * cp * l->pp > x->node;
 }
 
 double gp_job_pp_comm(const gp_job_ctx *x, const gp_layout *l, double busy_s)
@@ -33,7 +34,11 @@ double gp_job_pp_comm(const gp_job_ctx *x, const gp_layout *l, double busy_s)
      * no transfer (the stage keeps its input). The interleaved schedule
      * crosses every stage boundary once per model chunk: v times the
      * messages (Narayanan et al. section 2.2.2). */
-    double bytes = 2.0 * l->micro_batch * x->seq * x->m->hidden / l->tp;
+    int cp = l->cp > 1 ? l->cp : 1;
+    /* Context parallelism splits the sequence: each CP rank sends its own
+     * s / cp tokens' activations (Megatron-LM's CP keeps the pipeline
+     * messages per rank). */
+    double bytes = 2.0 * l->micro_batch * (x->seq / cp) * x->m->hidden / l->tp;
     /* Between nodes each rank uses its own NIC share (one NIC per GPU on
      * rail-optimised clusters); inside a node, NVLink. Each message also
      * pays one hop of latency. */

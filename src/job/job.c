@@ -14,15 +14,15 @@
 /* The named constants. docs/estimate.md ("Constants") says where each
  * comes from; bench/accuracy reports what they give. */
 static const gp_job_constants DEFAULTS = {
-    /* Calibrated: steady-state throughput of short benchmarks (MosaicML,
-     * Megatron) over the roofline sum of matmul, attention and elementwise
-     * time. */
+    /* Fitted (bench/accuracy --fit, calibration rows only): steady-state
+     * throughput of published runs over the sum of the modelled compute
+     * terms (matmuls at their sizes, attention, memory passes, kernels). */
     .software_efficiency = 0.84,
     /* Calibrated (bench/accuracy --fit, calibration rows only; no published
      * value): whole published runs (LLaMA, Llama 2, OPT, BLOOM, MPT)
      * reached this share of the steady-state throughput beyond what the
      * failure and checkpoint model below accounts for. */
-    .production_efficiency = 0.66,
+    .production_efficiency = 0.68,
     /* FlashAttention-2 reaches 50-73% of A100 peak (Dao 2023),
      * FlashAttention-3 75% of H100 BF16 forward (Shah et al. 2024). */
     .attention_efficiency = 0.60,
@@ -32,8 +32,23 @@ static const gp_job_constants DEFAULTS = {
      * buckets cannot overlap. */
     .dp_overlap = 0.60,
     .tp_overlap = 0.0,
+    /* Megatron-Core's default all-to-all dispatcher runs between the
+     * expert computations; DeepSeek-V3's DualPipe hides it behind the other
+     * micro-batch's compute (arXiv:2412.19437, section 3.2.1):
+     * --ep-overlap 1 says so. */
     .ep_overlap = 0.0,
     .pp_overlap = 0.0, /* beyond the interleaved schedule's own (comm.c) */
+    /* Each GPU kernel costs about this much beyond its work: a CUDA launch
+     * takes 4-6 us of driver and runtime calls (measured, "pegainfer (3):
+     * From Launch Overhead to CUDA Graph", susun-blog.com), of which the
+     * GPU sees the part the CPU cannot run ahead of, plus the kernel's
+     * ramp-up and tail. An assumption: 4 us. */
+    .kernel_overhead_s = 4e-6,
+    /* Context parallelism is searched from this sequence length up: Llama
+     * 3 405B trained at 8,192 without it and used CP 16 for its 131,072
+     * token stage (arXiv:2407.21783, Table 4); Megatron-Bridge's 405B
+     * recipes use CP 2 at 8,192 (given with --cp). */
+    .context_parallel_min_seq = 32768,
     .hop_latency_s = 10e-6,
     /* Llama 3 (arXiv:2407.21783, section 3.3.4): 419 unexpected
      * interruptions in 54 days on 16,384 H100s. */
@@ -129,6 +144,7 @@ void gp_job_init(gp_job *job)
     job->internode_gbps = NAN;
     job->startup_hours = NAN;
     job->download_gbps = NAN;
+    job->ep_overlap = NAN;
 }
 
 /* ---- assumptions ------------------------------------------------------ */
@@ -214,6 +230,15 @@ static gp_status build_ctx(const gp_job *job, const gp_job_constants *k,
                        "%s has no memory size or bandwidth in data/accelerators.csv",
                        a->name);
     x->mem_bw = a->mem_bw_gbps * 1e9;
+    x->act_bytes = (p == GP_PREC_FP32 || p == GP_PREC_TF32) ? 4.0 : 2.0;
+    x->ep_overlap = isnan(job->ep_overlap) ? k->ep_overlap : job->ep_overlap;
+    if (!(x->ep_overlap >= 0 && x->ep_overlap <= 1))
+        return gp_fail(err, GP_ERANGE, "", 0,
+                       "the all-to-all overlap must lie in [0, 1]; got %g", x->ep_overlap);
+    /* Host link for CPU optimizer offload: PCIe x16, one direction. */
+    x->host_bw = (strstr(a->interconnect, "Gen5") || strstr(a->interconnect, "5.0") ||
+                  strstr(a->interconnect, "NVLink 4") || strstr(a->interconnect, "NVLink 5")
+                      ? 64.0 : 32.0) * 1e9;
 
     gp_accel_perf perf;
     if (job->perf) {
@@ -372,11 +397,13 @@ static int largest_pow2_dividing(int n, int cap)
 
 /* The ZeRO stages, micro-batch sizes and recomputation modes of one
  * (TP, PP, DP, VP, EP) split. Recomputation is tried from none to full and
- * the first that fits wins (the others only cost time); micro-batches
- * larger than one only help ZeRO-3 (fewer parameter gathers), so they are
- * tried only there. Returns 1 when `feasible_only` found a fit. */
+ * the first that fits wins (the others only cost time); micro-batches of
+ * 1, 2, 4 and 8 sequences are tried (larger ones run larger, more
+ * efficient multiplies, fewer kernels and, under ZeRO-3, fewer parameter
+ * gathers, but hold more activations). Returns 1 when `feasible_only`
+ * found a fit. */
 static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_only,
-                       search *s, int t, int pp, int dp, int vp, int ep)
+                       search *s, int t, int pp, int dp, int vp, int ep, int cp)
 {
     static const int BS[] = {1, 2, 4, 8};
     const gp_job *job = x->job;
@@ -389,18 +416,21 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
     for (int z = zero_lo; z <= zero_hi; z++) {
         if (job->zero < 0 && z == 2)
             continue; /* ZeRO-2 adds nothing over 1 in this model */
-        size_t nb = job->micro_batch > 0 || z < 3 || feasible_only ? 1 : sizeof(BS) / sizeof(BS[0]);
+        size_t nb = job->micro_batch > 0 || feasible_only ? 1 : sizeof(BS) / sizeof(BS[0]);
+        double prev_tps = 0; /* the last micro-batch size's speed */
         for (size_t bi = 0; bi < nb; bi++) {
             int b = job->micro_batch > 0 ? job->micro_batch : BS[bi];
             double mbs = floor(seqs / ((double)dp * b));
             if (mbs < 1 || (vp > 1 && mbs < pp))
                 continue;
+            int timed = 0;
+            double tps = 0;
             for (int rec = rec_lo; rec <= rec_hi; rec++) {
                 /* gp_job_memory fills mem and fits, gp_job_time the rest. */
                 gp_job_cand c;
-                c.step = (gp_step){0, 0, 0, 0, 0, 0, 0};
+                c.step = (gp_step){0, 0, 0, 0, 0, 0, 0, 0};
                 c.tokens_per_s = c.hw_flops_tok = 0;
-                c.l = (gp_layout){t, pp, dp, vp, ep, z, (gp_recompute)rec, b, (int)mbs};
+                c.l = (gp_layout){t, pp, dp, vp, ep, z, (gp_recompute)rec, b, (int)mbs, cp};
                 gp_job_memory(x, &c);
                 s->evaluated++;
                 double over = c.mem.total_gb / c.mem.capacity_gb;
@@ -426,8 +456,16 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
                     keep_faster(&s->best_zero1, &s->have_zero1, &c);
                 if (rec == GP_RECOMPUTE_NONE)
                     keep_faster(&s->best_none, &s->have_none, &c);
+                timed = 1;
+                tps = c.tokens_per_s;
                 break; /* more recomputation only costs time */
             }
+            /* Larger micro-batches gain less and less and hold more
+             * activations: stop at the first that fits nowhere or is no
+             * faster than the one before. */
+            if (!timed || tps <= prev_tps)
+                break;
+            prev_tps = tps;
         }
     }
     return 0;
@@ -443,16 +481,23 @@ static void search_layouts(const gp_job_ctx *x, int n, int feasible_only,
     memset(s, 0, sizeof(*s));
     static const int TPS[] = {1, 2, 4, 8, 16, 32, 64};
     static const int VS[] = {1, 2, 4, 8};
+    static const int CPS[] = {1, 2, 4, 8, 16, 32};
     double seqs = seqs_at(x, n);
+    for (size_t ci = 0; ci < sizeof(CPS) / sizeof(CPS[0]); ci++) {
+    int cp = CPS[ci];
+    if (job->cp > 0 ? cp != job->cp : (cp > 1 && x->seq < x->k->context_parallel_min_seq))
+        continue;
+    if ((int)x->seq % (2 * cp) && cp > 1)
+        continue; /* each rank takes two chunks (causal load balance) */
     for (size_t ti = 0; ti < sizeof(TPS) / sizeof(TPS[0]); ti++) {
         int t = TPS[ti];
         if (job->tp > 0 && t != job->tp)
             continue;
         if (job->tp == 0 && (t > x->node || m->heads % t))
             continue;
-        if (n % t)
+        if (n % (t * cp))
             continue;
-        int rest = n / t;
+        int rest = n / (t * cp);
         for (int pp = 1; pp <= m->layers && pp <= rest; pp++) {
             if (rest % pp || (job->pp > 0 && pp != job->pp))
                 continue;
@@ -467,11 +512,12 @@ static void search_layouts(const gp_job_ctx *x, int n, int feasible_only,
                 int vp = VS[vi];
                 if (vp > 1 && (pp == 1 || pp * vp > m->layers))
                     continue;
-                if (try_layouts(x, n, seqs, feasible_only, s, t, pp, dp, vp, ep))
+                if (try_layouts(x, n, seqs, feasible_only, s, t, pp, dp, vp, ep, cp))
                     return;
             }
             }
         }
+    }
     }
     /* Pipeline parallelism only when needed: keep the best layout without
      * a pipeline unless the pipeline is more than 5% faster. */
@@ -490,8 +536,9 @@ static int max_gpus(const gp_job_ctx *x)
     if (x->job->tp > 0)
         t = x->job->tp;
     int pp = x->job->pp > 0 ? x->job->pp : x->m->layers;
+    int cp = x->job->cp > 0 ? x->job->cp : x->seq >= x->k->context_parallel_min_seq ? 32 : 1;
     /* The default batch grows with the cluster up to its cap. */
-    double most = seqs_at(x, 10000000) * t * pp;
+    double most = seqs_at(x, 10000000) * t * pp * cp;
     return most > 1e7 ? 10000000 : (int)most;
 }
 
@@ -612,7 +659,7 @@ static void fill_from(const gp_job_ctx *x, const gp_job_cand *c, int n,
     e->gpus = n;
     e->global_batch_tokens = seqs_at(x, n) * x->seq;
     if (!c->fits) {
-        e->step = (gp_step){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        e->step = (gp_step){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
         e->mfu = e->hfu = e->tokens_per_second = e->tokens_per_second_per_gpu = NAN;
         e->goodput = e->wall_hours = e->wall_days = e->gpu_hours = NAN;
         e->hardware_flops_per_token = e->hardware_flops = NAN;
@@ -676,21 +723,38 @@ static void explain(const gp_job_ctx *x, gp_estimate *e)
     note(e, "usable memory: %.0f%% of %.0f GB less %.1f GB for the CUDA context and "
             "communication buffers",
          100 * k->memory_usable_fraction, x->a->memory_gb, k->memory_reserve_gb);
-    if (gp_model_is_moe(m))
+    if (gp_model_is_moe(m)) {
+        char ov[96];
+        if (x->ep_overlap > 0)
+            snprintf(ov, sizeof(ov), "%.0f%% of the all-to-all hidden behind compute (as set; "
+                     "DeepSeek-V3's DualPipe hides all of it)", 100 * x->ep_overlap);
+        else
+            snprintf(ov, sizeof(ov), "all-to-all not overlapped with compute (--ep-overlap)");
         note(e, "MoE: %d experts, %d routed per token, tokens balanced across experts "
-                "(no dropping); expert parallelism inside the data-parallel group; "
-                "all-to-all not overlapped with compute",
-             m->experts, m->experts_active);
+                "(no dropping); expert parallelism inside the data-parallel group; %s",
+             m->experts, m->experts_active, ov);
+    }
+    if (e->layout.cp > 1)
+        note(e, "context parallelism %d: each rank holds 1/%d of every sequence (two "
+                "chunks, for causal balance) and passes keys and values around a ring, "
+                "overlapped with attention (Megatron-Core CP; ring attention, Liu et al. 2023)",
+             e->layout.cp, e->layout.cp);
+    if (job->offload_optimizer)
+        note(e, "optimizer offloaded to the host (ZeRO-Offload, Ren et al. 2021): fp32 "
+                "master weights, m and v in host memory, gradients streamed out and weights "
+                "back over PCIe x16 (%.0f GB/s one direction, not overlapped); the CPU's own "
+                "Adam step is not timed", x->host_bw / 1e9);
     if (!isnan(job->mfu))
         note(e, "throughput from the given MFU %.1f%% instead of the utilisation model",
              100 * job->mfu);
     else
-        note(e, "steady state = roofline time (matmuls, FlashAttention at %.0f%% of the "
-                "16-bit peak, elementwise traffic at %.0f%% of memory bandwidth) / %.2f "
-                "software efficiency, plus exposed communication and pipeline bubble "
-                "(calibrated, docs/estimate.md)",
+        note(e, "steady state = matmuls at the sizes run (roofline of FLOPs and traffic), "
+                "FlashAttention at %.0f%% of the 16-bit peak, elementwise, loss and "
+                "optimizer traffic at %.0f%% of memory bandwidth, %.0f us per kernel "
+                "(assumed), / %.2f residual (fitted); plus exposed communication and "
+                "pipeline bubble",
              100 * k->attention_efficiency, 100 * k->memory_bw_efficiency,
-             k->software_efficiency);
+             1e6 * k->kernel_overhead_s, k->software_efficiency);
     if (!isnan(job->goodput))
         note(e, "whole run: the given goodput %.0f%%", 100 * job->goodput);
     else
@@ -740,6 +804,9 @@ static gp_status estimate_core(const gp_job *job, const gp_job_constants *k,
     gp_status st = build_ctx(job, k, &x, e, err);
     if (st != GP_OK)
         return st;
+    gp_gemm_memo memo[GP_GEMM_MEMO];
+    memset(memo, 0, sizeof(memo));
+    x.memo = memo;
     const gp_model *m = job->model;
     e->model = *m;
     e->accel = job->accel;
@@ -769,6 +836,13 @@ static gp_status estimate_core(const gp_job *job, const gp_job_constants *k,
         return gp_fail(err, GP_ERANGE, "", 0,
                        "%d GPUs cannot be split into TP %d x PP %d x DP", job->gpus,
                        job->tp > 0 ? job->tp : 1, job->pp > 0 ? job->pp : 1);
+    if (job->cp > 1 && (int)x.seq % (2 * job->cp))
+        return gp_fail(err, GP_ERANGE, "", 0,
+                       "CP %d needs a sequence divisible by %d (two chunks per rank); "
+                       "the sequence is %.0f", job->cp, 2 * job->cp, x.seq);
+    if (job->gpus > 0 && job->cp > 1 && job->gpus % job->cp)
+        return gp_fail(err, GP_ERANGE, "", 0, "%d GPUs cannot be split into CP %d",
+                       job->gpus, job->cp);
     if (!isnan(job->mfu) && !(job->mfu > 0 && job->mfu <= 1))
         return gp_fail(err, GP_ERANGE, "", 0, "MFU must lie in (0, 1]");
     if (!isnan(job->goodput) && !(job->goodput > 0 && job->goodput <= 1))

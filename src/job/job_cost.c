@@ -72,13 +72,31 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
                              expert / (l->zero >= 2 ? dp_expert : 1)) / 1e9;
     mem->optimizer_gb = o * (dense / (l->zero >= 1 ? dp : 1) +
                              expert / (l->zero >= 1 ? dp_expert : 1)) / 1e9;
+    /* CPU optimizer offload keeps the fp32 master, m and v on the host
+     * (ZeRO-Offload, Ren et al. 2021, arXiv:2101.06840) ... */
+    if (x->job->offload_optimizer) {
+        /* ... and streams the 16-bit gradients to the host as the backward
+         * pass makes them: one layer's worth stays on the GPU. */
+        mem->optimizer_gb = 0;
+        mem->gradients_gb = g * (dense + expert) / ceil((double)m->layers / l->pp) / 1e9;
+    }
+    /* ZeRO-3 gathers each layer's weights before using it and prefetches
+     * the next: two layers' unsharded 16-bit weights, and one layer's
+     * gradients before their reduce-scatter, are resident (PyTorch FSDP
+     * keeps at most two all-gathers in flight, Zhao et al. 2023,
+     * arXiv:2304.11277, section 4.4 "rate limiter"). */
+    if (l->zero >= 3 && m->layers > 0) {
+        double layer = (dense + expert) / ceil((double)m->layers / l->pp);
+        mem->weights_gb += (2.0 * w + g) * layer / 1e9;
+    }
 
     /* 1F1B keeps min(m, pp) micro-batches in flight on the first stage,
      * which holds L/pp layers: about L layers' worth when m >= pp
      * (Korthikanti et al. 2022, section 4.2.3). Interleaving adds
      * (pp - 1) / (pp · vp) of that (Narayanan et al. 2021). Sequence
      * parallelism divides everything by TP. */
-    double seq_b = x->seq * l->micro_batch;
+    /* Context parallelism splits each sequence cp ways. */
+    double seq_b = x->seq * l->micro_batch / (l->cp > 1 ? l->cp : 1);
     double layers_stage = ceil((double)m->layers / l->pp);
     double inflight = fmin((double)l->micro_batches, (double)l->pp);
     if (l->vp > 1)
@@ -109,21 +127,12 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
     c->fits = mem->total_gb <= mem->capacity_gb;
 }
 
-/* Bytes of elementwise traffic (norms, residual adds, rotary, activation
- * function) one token causes per layer in the forward pass: each op reads
- * and writes 16-bit vectors. The backward pass moves about twice that. */
-static double elementwise_fwd_bytes(const gp_model *m, double f)
-{
-    return 28.0 * m->hidden + (is_glu(m) ? 6.0 : 4.0) * f;
-}
-
 void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
 {
     const gp_layout *l = &c->l;
     const gp_model *m = x->m;
     const gp_job_constants *k = x->k;
     int full = l->recompute == GP_RECOMPUTE_FULL;
-    int selective = l->recompute == GP_RECOMPUTE_SELECTIVE;
 
     /* Hardware FLOPs: full recomputation repeats the forward pass (one
      * third of forward + backward). */
@@ -132,30 +141,28 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     if (x->ft_recompute_mm_tok > 0) /* frozen base (finetune.c) */
         mm = x->flops_mm_tok + (full ? x->ft_recompute_mm_tok : 0.0);
     c->hw_flops_tok = mm + attn;
-
-    double moe_layers = x->moe_layers, dense_layers = m->layers - x->moe_layers;
-    double f_moe = (double)(m->experts_active + m->shared_experts) * m->moe_ffn;
-    double ew_fwd = dense_layers * elementwise_fwd_bytes(m, m->ffn) +
-                    moe_layers * elementwise_fwd_bytes(m, f_moe);
-    double ew = ew_fwd * (3.0 + (full ? 1.0 : 0.0));
-    if (selective) /* the activation function runs again */
-        ew += dense_layers * (is_glu(m) ? 6.0 : 4.0) * m->ffn +
-              moe_layers * (is_glu(m) ? 6.0 : 4.0) * f_moe;
-    /* MoE permutation: each of K copies is gathered and scattered, forward
-     * and backward, read and written: 16 bytes per hidden unit. */
-    ew += moe_layers * 16.0 * m->experts_active * m->hidden;
+    double moe_layers = x->moe_layers;
 
     /* The batch the layout really runs: whole micro-batches per rank. */
     double batch = (double)l->micro_batches * l->micro_batch * l->dp * x->seq;
-    double tokens_gpu = batch / n; /* work share per step */
-    double compute = tokens_gpu * (mm / (x->peak_flops * x->matmul_eff) +
-                                   attn / (x->attn_peak_flops * k->attention_efficiency) +
-                                   ew / (x->mem_bw * k->memory_bw_efficiency)) /
-                     k->software_efficiency;
+    gp_compute_parts parts;
+    gp_job_compute(x, n, l, batch, &parts);
+    double compute = parts.total_s;
     if (x->ft_time_factor > 0) /* QLoRA dequantisation (finetune.c) */
         compute *= x->ft_time_factor;
 
-    double tokens_replica = batch / l->dp;
+    /* CPU optimizer offload (ZeRO-Offload, Ren et al. 2021): each step the
+     * 16-bit gradients of this rank's shard go to the host and the updated
+     * 16-bit weights come back over PCIe, not overlapped. */
+    if (x->job->offload_optimizer) {
+        double shard = (x->params_dense / (l->tp * l->pp) +
+                        x->params_expert / ((double)l->tp * l->pp * l->ep)) /
+                       (l->zero >= 1 ? l->dp : 1);
+        compute += 2.0 * 2.0 * shard / x->host_bw;
+    }
+
+    int cp = l->cp > 1 ? l->cp : 1;
+    double tokens_replica = batch / l->dp / cp; /* per TP group (CP splits it) */
     double layers_stage = (double)m->layers / l->pp;
 
     /* Tensor parallelism with sequence parallelism: per layer two
@@ -193,7 +200,28 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
         double per_copy = (tokens_replica / l->tp) * (moe_layers / l->pp) * passes *
                           bytes_elem * m->hidden;
         ep = per_copy * (remote / x->net_bw + local / x->scaleup_bw) / k->network_efficiency;
-        ep *= 1.0 - k->ep_overlap;
+        ep *= 1.0 - x->ep_overlap;
+    }
+
+    /* Context parallelism (ring attention, Megatron-Core's CP; Liu et al.
+     * 2023, arXiv:2310.01889): each rank holds 1/cp of every sequence and
+     * passes its keys and values around the ring, cp - 1 chunks forward,
+     * and again with their gradients backward (one more forward pass with
+     * full recomputation). Each transfer overlaps the attention of the
+     * chunk before it, so only what exceeds the attention time shows.
+     * Inside a node it moves over NVLink, across nodes over the NICs. */
+    double cpc = 0;
+    if (cp > 1) {
+        double kv_heads = m->kv_heads >= l->tp ? (double)m->kv_heads / l->tp : 1.0;
+        double kv_tok = x->act_bytes * kv_heads * (m->head_dim + m->v_head_dim);
+        double local = (double)l->micro_batch * x->seq / cp;
+        double passes = full ? 4.0 : 3.0;
+        double bytes = (double)l->micro_batches * layers_stage * passes * (cp - 1.0) * local *
+                       kv_tok;
+        double link = l->tp * cp <= x->node ? x->scaleup_bw : x->net_bw;
+        cpc = bytes / (link * k->network_efficiency) - parts.attention_s;
+        if (cpc < 0)
+            cpc = 0;
     }
 
     /* Pipeline bubble of 1F1B: (pp - 1) / (vp · m) of the step
@@ -201,7 +229,7 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     double mb = l->micro_batches;
     double bubble = l->pp > 1 ? (l->pp - 1.0) / (l->vp * mb) : 0.0;
     double ppc = gp_job_pp_comm(x, l, compute + tp + ep); /* between stages (comm.c) */
-    double pipe = (compute + tp + ep + ppc) * (1.0 + bubble);
+    double pipe = (compute + tp + ep + cpc + ppc) * (1.0 + bubble);
 
     /* Data parallelism: a ring reduce-scatter and all-gather of the 16-bit
      * gradients (2 volumes per step; ZeRO-3 gathers parameters again for
@@ -240,9 +268,10 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     s->compute_s = compute;
     s->tp_comm_s = tp;
     s->ep_comm_s = ep;
+    s->cp_comm_s = cpc;
     s->dp_comm_s = dp;
     s->pp_comm_s = ppc;
     s->step_s = pipe + dp;
-    s->bubble_fraction = (pipe - (compute + tp + ep + ppc)) / s->step_s;
+    s->bubble_fraction = (pipe - (compute + tp + ep + cpc + ppc)) / s->step_s;
     c->tokens_per_s = batch / s->step_s;
 }

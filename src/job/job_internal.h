@@ -11,6 +11,16 @@
 
 #include "gpuplan/job.h"
 
+/* The matmul mix of one (TP, EP, micro-batch, CP) shape: what compute.c
+ * derives from the layer's multiplies, kept so the search computes it
+ * once per shape. */
+typedef struct gp_gemm_memo {
+    int tp, ep, micro_batch, cp, valid;
+    double size_factor, cast_layer, kern_layer_fwd;
+} gp_gemm_memo;
+
+enum { GP_GEMM_MEMO = 32 };
+
 /* Everything about a job that does not depend on the layout. */
 typedef struct gp_job_ctx {
     const gp_job *job;
@@ -42,7 +52,25 @@ typedef struct gp_job_ctx {
     double ft_recompute_mm_tok; /* matmul FLOPs full recomputation adds */
     double ft_time_factor;      /* QLoRA dequantisation: compute time x this */
     double ft_dp_grad_params;   /* parameters whose gradients DP reduces */
+    double act_bytes;           /* bytes of an activation element (2; 4 in fp32) */
+    double ep_overlap;          /* share of the all-to-all hidden */
+    double host_bw;             /* B/s host link (CPU offload), one direction */
+    gp_gemm_memo *memo;         /* GP_GEMM_MEMO slots (compute.c); NULL: none */
 } gp_job_ctx;
+
+/* The compute part of one step on one GPU (compute.c). */
+typedef struct gp_compute_parts {
+    double matmul_s;            /* at the sizes run (size_factor x ideal) */
+    double attention_s;
+    double memory_s;            /* elementwise, loss, optimizer, fp8 casts */
+    double kernel_s;            /* fixed cost per kernel */
+    double size_factor;         /* matmul time over its time at the MAMF rate */
+    double total_s;
+} gp_compute_parts;
+
+/* Fills *out for layout l on n GPUs running `batch` tokens a step. */
+void gp_job_compute(const gp_job_ctx *x, int n, const gp_layout *l, double batch,
+                    gp_compute_parts *out);
 
 /* Activation bytes one token leaves in all layers (job_cost.c). */
 double gp_job_act_per_token(const gp_model *m, int selective);

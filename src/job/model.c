@@ -333,6 +333,13 @@ double gp_model_count_params(const gp_model *m, double *active)
 
 enum { SHAPES_MAX = 64 };
 
+/* The median expert width over hidden size of the published MoE configs
+ * in data/models.csv (listed where it is used). */
+#define MOE_EXPERT_WIDTH_RATIO 0.69
+/* The median MoE hidden size over the hidden size derived for a dense
+ * model of the same active count, over the same presets. */
+#define MOE_HIDDEN_RATIO 0.75
+
 typedef struct shape_row {
     double params, hidden, ffn_ratio;
     int swiglu;
@@ -489,7 +496,13 @@ gp_status gp_model_derive(const gp_model_spec *spec, gp_model *out,
         m->hidden = hr < 128 ? 128 : (int)hr;
         m->derived |= GP_DERIVED_HIDDEN;
     } else {
-        m->hidden = round_hidden(table_hidden(&shapes, shape_n));
+        /* MoE models are narrower than a dense model of their active
+         * count: the MoE presets in data/models.csv have 0.67-1.0 of that
+         * width (Qwen1.5-MoE, Qwen3-30B-A3B and 235B-A22B 0.67, Qwen2-57B
+         * 0.70, Mixtral 8x7B 0.80, 8x22B 0.86, DeepSeek-V3 and Llama 4
+         * 1.0): the median, 0.75. */
+        double dense_h = table_hidden(&shapes, shape_n);
+        m->hidden = round_hidden(act < n ? MOE_HIDDEN_RATIO * dense_h : dense_h);
         m->derived |= GP_DERIVED_HIDDEN;
     }
     double h = m->hidden;
@@ -547,18 +560,32 @@ gp_status gp_model_derive(const gp_model_spec *spec, gp_model *out,
             return gp_fail(err, GP_ERANGE, "", 0,
                            "cannot split %.4g active of %.4g parameters into "
                            "attention and experts", act, n);
-        double share = expert_used / expert_all;
-        static const int choices[] = {8, 16, 32, 64, 128, 256};
-        m->experts = 256;
-        for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
-            double k = floor(choices[i] * share + 0.5);
-            if (k >= 1 && fabs(k / choices[i] - share) <= 0.15 * share) {
-                m->experts = choices[i];
-                break;
-            }
-        }
-        double k = floor(m->experts * share + 0.5);
-        m->experts_active = k < 1 ? 1 : (int)k;
+        /* Experts as published MoE models cut them: each expert's width
+         * is the median expert-width / hidden ratio of the MoE presets in
+         * data/models.csv (DeepSeek-V3 0.29, Qwen3-30B-A3B and 235B-A22B
+         * 0.375, Qwen1.5-MoE-A2.7B 0.69, Qwen2-57B-A14B 0.71, Llama 4 1.6,
+         * Mixtral 3.5: 0.69), as many routed per token as the active share
+         * then holds, and the experts in the total. */
+        double f0 = floor(MOE_EXPERT_WIDTH_RATIO * h / 128.0 + 0.5) * 128.0;
+        if (f0 < 128)
+            f0 = 128;
+        double k = floor(expert_used / (3.0 * h * f0) + 0.5);
+        if (k < 1)
+            k = 1;
+        /* ... rounded to a power of two (8 to 256 in the presets; expert
+         * parallelism splits them evenly), the routed count refitted. */
+        double e_count = exp2(floor(log2(k * expert_all / expert_used) + 0.5));
+        if (e_count < 2)
+            e_count = 2;
+        if (e_count > 1024)
+            e_count = 1024;
+        k = floor(e_count * expert_used / expert_all + 0.5);
+        if (k < 1)
+            k = 1;
+        if (k >= e_count)
+            k = e_count - 1;
+        m->experts = (int)e_count;
+        m->experts_active = (int)k;
         double f = expert_used / (3.0 * h * m->experts_active);
         m->moe_ffn = f < 1 ? 1 : (int)floor(f + 0.5);
         m->derived |= GP_DERIVED_EXPERTS;

@@ -135,7 +135,13 @@ static void seventy_b_needs_zero3(void **state)
     assert_true(e.fits);
     assert_int_equal(e.layout.zero, 3);
     double states = e.memory.weights_gb + e.memory.gradients_gb + e.memory.optimizer_gb;
-    assert_close(states, 1120.0 / 32.0, 1e-12);
+    /* ... plus ZeRO-3's gathered buffers: two layers' unsharded 16-bit
+     * weights and one layer's gradients (6 bytes per parameter of one
+     * layer of this rank's TP x PP shard; PyTorch FSDP's rate limiter keeps
+     * two all-gathers in flight, arXiv:2304.11277). */
+    double layer = 70e9 / (e.layout.tp * e.layout.pp) /
+                   ceil((double)m.layers / e.layout.pp);
+    assert_close(states, 1120.0 / 32.0 + 6.0 * layer / 1e9, 1e-9);
     assert_true(e.memory.total_gb <= e.memory.capacity_gb);
     /* ZeRO-1 shards only the optimizer state: 32 GPUs are not enough
      * without tensor or pipeline parallelism. */
@@ -239,6 +245,184 @@ static void goodput_published(void **state)
     assert_true(e.fits);
     double failures = e.goodput / k->production_efficiency;
     assert_true(failures >= 0.90 && failures <= 0.97);
+}
+
+/* Fix 3 (issue 10): the compute terms with causes. llm-foundry's
+ * benchmark table (mosaicml/llm-foundry scripts/train/benchmarking/
+ * README.md, 8 A100-80GB, BF16, FSDP, sequence 2,048) gives MPT-125M
+ * (12 layers x 768) 44.45% MFU at micro-batch 32 and MPT-7B 64.23%. A
+ * model of the small one's shape (Pythia-160M: 12 x 768, GELU) must come
+ * out within 25% of 44.45%, below the 7B, and lower still with smaller
+ * micro-batches (more kernels per token, thinner matmuls). */
+static void small_models_slower(void **state)
+{
+    fixture *f = *state;
+    gp_job job = job_for(f, "pythia-160m", "A100-80GB", 1e11, 8);
+    job.zero = 3;
+    job.micro_batch = 32;
+    job.global_batch_tokens = 32.0 * 8 * 2048;
+    gp_estimate small = run(&job);
+    assert_true(small.fits);
+    assert_true(small.mfu > 0.4445 * 0.8 && small.mfu < 0.4445 * 1.25);
+    job.micro_batch = 1;
+    job.global_batch_tokens = 8 * 2048;
+    gp_estimate tiny = run(&job);
+    assert_true(tiny.mfu < 0.9 * small.mfu);
+    gp_job big = job_for(f, "llama-2-7b", "A100-80GB", 1e11, 8);
+    big.zero = 3;
+    big.micro_batch = 6;
+    big.global_batch_tokens = 6.0 * 8 * 2048;
+    gp_model m7 = *big.model;
+    m7.seq_len = 2048;
+    big.model = &m7;
+    gp_estimate b = run(&big);
+    assert_true(b.mfu > small.mfu);
+}
+
+/* Fix 4: FP8 training. Megatron-Bridge 25.11 (docs/performance-summary.md,
+ * DGX-H100, FP8 current scaling): Llama 3 8B on 8 H100, sequence 8,192,
+ * global batch 128, micro-batch 1, FSDP: 744 TFLOPS per GPU. Within 25%,
+ * and below twice the bf16 figure (attention, norms and the optimizer stay
+ * in 16 bits; DeepSeek-V3 report section 3.3). The FP8 dense peak is
+ * twice the BF16 one on H100, H200, H800 and B200. */
+static void fp8_published(void **state)
+{
+    fixture *f = *state;
+    static const char *const CHIPS[] = {"H100", "H200", "H800", "B200"};
+    for (size_t i = 0; i < 4; i++) {
+        const gp_accel *a = gp_accel_find(f->accels, CHIPS[i]);
+        assert_non_null(a);
+        assert_close(a->tflops[GP_PREC_FP8], 2 * a->tflops[GP_PREC_BF16], 0.01);
+    }
+    gp_job job = job_for(f, "llama-3-8b", "H100", 1e11, 8);
+    job.precision = GP_PREC_FP8;
+    job.zero = 3;
+    job.micro_batch = 1;
+    job.global_batch_tokens = 128.0 * 8192;
+    gp_estimate e = run(&job);
+    double tflops = e.tokens_per_second_per_gpu * e.model_flops_per_token / 1e12;
+    assert_true(tflops > 744 * 0.8 && tflops < 744 * 1.25);
+    job.precision = GP_PREC_BF16;
+    gp_estimate b = run(&job);
+    assert_true(e.tokens_per_second < 2 * b.tokens_per_second);
+    assert_true(e.tokens_per_second > b.tokens_per_second);
+}
+
+/* Fixes 4 and 5: DeepSeek-V3 on its own hardware. The report
+ * (arXiv:2412.19437) gives 2,664K H800 GPU-hours for pre-training 14.8T
+ * tokens on 2,048 H800 (NVLink 400 GB/s, section 3.1), in FP8 (3.3), with
+ * batches of 15,360 x 4,096 tokens (4.2) and the all-to-all hidden by
+ * DualPipe (3.2.1). Within 25%; without the overlap it is slower. */
+static void deepseek_v3_published(void **state)
+{
+    fixture *f = *state;
+    gp_job job = job_for(f, "deepseek-v3", "H800", 14.8e12, 2048);
+    job.precision = GP_PREC_FP8;
+    job.global_batch_tokens = 15360.0 * 4096;
+    job.ep_overlap = 1;
+    gp_estimate e = run(&job);
+    assert_true(e.fits);
+    assert_true(e.gpu_hours > 2.664e6 * 0.8 && e.gpu_hours < 2.664e6 * 1.25);
+    job.ep_overlap = 0;
+    gp_estimate slow = run(&job);
+    assert_true(slow.gpu_hours > e.gpu_hours);
+    /* The H800 is an H100 with NVLink cut to 400 GB/s (200 one way). */
+    const gp_accel *h800 = gp_accel_find(f->accels, "H800");
+    const gp_accel *h100 = gp_accel_find(f->accels, "H100");
+    assert_close(h800->tflops[GP_PREC_BF16], h100->tflops[GP_PREC_BF16], 1e-12);
+    assert_close(h800->intra_node_bw_unidir_gbps, 200, 1e-12);
+}
+
+/* Fix 5: context parallelism. Llama 3 (arXiv:2407.21783, Table 4): 405B at
+ * sequence 131,072 on 16,384 H100 with TP 8, CP 16, PP 16, DP 8 and 16M
+ * tokens per batch reached 380 TFLOPS per GPU, 38% BF16 MFU. Within 25%
+ * (the same layout came out at 3.3% MFU before CP was modelled). */
+static void context_parallel_published(void **state)
+{
+    fixture *f = *state;
+    gp_job job = job_for(f, "llama-3.1-405b", "H100", 8e11, 16384);
+    gp_model m = *job.model;
+    m.seq_len = 131072;
+    job.model = &m;
+    job.tp = 8;
+    job.pp = 16;
+    job.cp = 16;
+    job.global_batch_tokens = 16777216;
+    gp_estimate e = run(&job);
+    assert_true(e.fits);
+    assert_int_equal(e.layout.cp, 16);
+    assert_int_equal(e.layout.dp, 8);
+    assert_true(e.mfu > 0.38 * 0.8 && e.mfu < 0.38 * 1.25);
+    /* Left to choose, the search uses CP too at this length. */
+    job.cp = 0;
+    job.tp = job.pp = 0;
+    e = run(&job);
+    assert_true(e.layout.cp > 1);
+    assert_true(e.mfu > 0.30);
+}
+
+/* Fix 5: a TPU v4 pod is one ICI torus, not 8-chip nodes. PaLM 540B on
+ * 6,144 TPU v4 (two pods) reached 46.2% MFU (Chowdhery et al. 2022,
+ * arXiv:2204.02311, Table 3). Within 35% (the TPU v4's matmul rate is not
+ * measured; 80% is assumed), where 8-chip nodes on an A100 network gave
+ * 33%. */
+static void tpu_pod_published(void **state)
+{
+    fixture *f = *state;
+    gp_model m = *gp_model_find(f->models, "gpt-3-175b");
+    /* PaLM 540B (Table 1): 118 layers, 18,432 wide, 48 heads of 256 with
+     * one KV head, SwiGLU 73,728, shared 256K vocabulary, sequence 2,048. */
+    m.name = "palm-540b";
+    m.params_total = m.params_active = 540.35e9;
+    m.layers = 118;
+    m.hidden = 18432;
+    m.heads = 48;
+    m.kv_heads = 1;
+    m.head_dim = m.v_head_dim = 256;
+    m.ffn = 73728;
+    m.mlp = GP_MLP_SWIGLU;
+    m.vocab = 256000;
+    m.tied_embeddings = 1;
+    m.seq_len = 2048;
+    gp_job job;
+    gp_job_init(&job);
+    job.model = &m;
+    job.accel = gp_accel_find(f->accels, "TPU-v4");
+    job.tokens = 7.8e11;
+    job.gpus = 6144;
+    job.global_batch_tokens = 2048.0 * 2048;
+    gp_estimate e = run(&job);
+    assert_true(e.fits);
+    assert_int_equal(e.gpus_per_node, 4096);
+    assert_true(e.mfu > 0.462 * 0.65 && e.mfu < 0.462 * 1.35);
+}
+
+/* Fix 5: CPU optimizer offload. ZeRO-Offload (Ren et al. 2021,
+ * arXiv:2101.06840, abstract) trains 13B-parameter models on one 32 GB
+ * V100 by keeping the optimizer state and gradients on the host: a 13B
+ * model that cannot fit on one 40 GB A100 fits with --offload-optimizer,
+ * and runs slower than on the GPU. */
+static void offload_optimizer(void **state)
+{
+    fixture *f = *state;
+    gp_job job = job_for(f, "llama-2-13b", "A100", 1e9, 1);
+    job.global_batch_tokens = 8 * 4096;
+    gp_estimate e = run(&job);
+    assert_false(e.fits);
+    job.offload_optimizer = 1;
+    e = run(&job);
+    assert_true(e.fits);
+    assert_close(e.memory.optimizer_gb, 0, 1e-12);
+    assert_true(e.memory.weights_gb > 26.0 && e.memory.weights_gb < 26.1);
+    gp_job big = job_for(f, "llama-2-13b", "A100-80GB", 1e9, 4);
+    big.global_batch_tokens = 8 * 4096;
+    big.zero = 1;
+    big.recompute = GP_RECOMPUTE_FULL; /* the same layout both ways */
+    gp_estimate on_gpu = run(&big);
+    big.offload_optimizer = 1;
+    gp_estimate off = run(&big);
+    assert_true(on_gpu.fits && off.fits);
+    assert_true(off.tokens_per_second < on_gpu.tokens_per_second);
 }
 
 /* More GPUs finish sooner (at this scale); a slower network is never
@@ -371,6 +555,12 @@ int main(void)
         cmocka_unit_test(sensible_directions),
         cmocka_unit_test(recommended_count),
         cmocka_unit_test(moe_costs),
+        cmocka_unit_test(small_models_slower),
+        cmocka_unit_test(fp8_published),
+        cmocka_unit_test(deepseek_v3_published),
+        cmocka_unit_test(context_parallel_published),
+        cmocka_unit_test(tpu_pod_published),
+        cmocka_unit_test(offload_optimizer),
         cmocka_unit_test(range_errors),
         cmocka_unit_test(outputs_are_finite),
     };

@@ -169,6 +169,69 @@ static void derive_moe(void **state)
     double total = gp_model_count_params(&m, &active);
     assert_close(total, 47e9, 0.08);
     assert_close(active, 13e9, 0.08);
+    /* Derived MoE shapes follow the published ones: Qwen3-30B-A3B and
+     * Qwen3-235B-A22B (config.json: hidden 2,048 and 4,096, 128 experts)
+     * from their counts alone get their hidden sizes, power-of-two expert
+     * counts and experts narrower than the hidden size (0.69 of it). */
+    static const struct { double n, act; int hidden; } Q[] = {
+        {30.5e9, 3.3e9, 2048}, {235e9, 22e9, 4096}};
+    for (size_t i = 0; i < 2; i++) {
+        gp_model_spec q = {.params = Q[i].n, .active_params = Q[i].act};
+        assert_int_equal(gp_model_derive(&q, &m, &err), GP_OK);
+        assert_int_equal(m.hidden, Q[i].hidden);
+        assert_int_equal(m.experts & (m.experts - 1), 0);
+        assert_true(m.experts >= 32 && m.moe_ffn < m.hidden);
+        total = gp_model_count_params(&m, &active);
+        assert_close(total, Q[i].n, 0.08);
+        assert_close(active, Q[i].act, 0.08);
+    }
+}
+
+/* MoE presets with their real expert counts and widths (issue 10, fix 4):
+ * the counts computed from each shape reproduce the published totals and
+ * active counts within 2%: Qwen1.5-MoE-A2.7B 14.3B / 2.7B (model card),
+ * Qwen2-57B-A14B 57B / 14B (model card), Qwen3-30B-A3B 30.5B / 3.3B and
+ * Qwen3-235B-A22B 235B / 22B (Qwen3 report arXiv:2505.09388 Table 2),
+ * Llama 4 Scout 109B / 17B and Maverick 400B / 17B (Llama 4 model card),
+ * Mixtral 8x7B 46.7B / 12.9B (arXiv:2401.04088). */
+static void moe_presets_match_published(void **state)
+{
+    (void)state;
+    gp_model_table *t = presets();
+    static const struct {
+        const char *name;
+        double total, active;
+        int experts, active_experts;
+    } W[] = {
+        {"qwen1.5-moe-a2.7b", 14.3e9, 2.7e9, 60, 4},
+        {"qwen2-57b-a14b", 57.0e9, 14.2e9, 64, 8},
+        {"qwen3-30b-a3b", 30.5e9, 3.3e9, 128, 8},
+        {"qwen3-235b-a22b", 235e9, 22e9, 128, 8},
+        {"llama-4-scout", 109e9, 17e9, 16, 1},
+        {"llama-4-maverick", 400e9, 17e9, 128, 1},
+        {"mixtral-8x7b", 46.7e9, 12.9e9, 8, 2},
+        {"deepseek-v3", 671e9, 37e9, 256, 8},
+    };
+    for (size_t i = 0; i < sizeof(W) / sizeof(W[0]); i++) {
+        const gp_model *m = gp_model_find(t, W[i].name);
+        if (!m)
+            fail_msg("preset %s missing", W[i].name);
+        if (fabs(m->params_total / W[i].total - 1) > 0.02 ||
+            fabs(m->params_active / W[i].active - 1) > 0.02)
+            fail_msg("%s: %.4g total, %.4g active", W[i].name, m->params_total,
+                     m->params_active);
+        assert_int_equal(m->experts, W[i].experts);
+        assert_int_equal(m->experts_active, W[i].active_experts);
+    }
+    /* DeepSeek-V3 (config.json; report section 2.1): 1 shared expert,
+     * experts 2,048 wide, the first 3 of 61 layers dense, hidden 7,168. */
+    const gp_model *d = gp_model_find(t, "deepseek-v3");
+    assert_int_equal(d->shared_experts, 1);
+    assert_int_equal(d->moe_ffn, 2048);
+    assert_int_equal(d->dense_layers, 3);
+    assert_int_equal(d->layers, 61);
+    assert_int_equal(d->hidden, 7168);
+    gp_model_table_free(t);
 }
 
 static void derive_errors(void **state)
@@ -251,6 +314,7 @@ int main(void)
         cmocka_unit_test(derive_dense),
         cmocka_unit_test(derive_published_widths),
         cmocka_unit_test(derive_moe),
+        cmocka_unit_test(moe_presets_match_published),
         cmocka_unit_test(derive_errors),
         cmocka_unit_test(malformed_files),
         cmocka_unit_test(counts_far_from_shape_refused),
