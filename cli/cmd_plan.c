@@ -462,8 +462,8 @@ static int table_out(const plan_cli *pc, gp_format fmt, int wide)
     const gp_col cols[] = {
         {"#", 1, 0, 0, 0},          {"PROVIDER", 0, 12, 8, 0}, {"INSTANCE", 0, 18, 10, 0},
         {"GPUS", 1, 0, 0, 0},       {"TERM", 0, 0, 0, 0},     {"DAYS", 1, 0, 0, 2},
-        {"P90", 1, 0, 0, -1},       {"COST", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, -2},
-        {"MFU", 1, 0, 0, -3},        {"OK", 0, 0, 0, 1},       {"CAP", 0, 0, 0, -4},
+        {"P90", 1, 0, 0, -1},       {"COST", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, -4},
+        {"MFU", 1, 0, 0, -5},        {"OK", 0, 0, 0, 1},       {"CAP", 0, 0, 0, -2},
         {"WHERE", 0, 14, 8, 3},
     };
     gp_table *t = gp_table_new(cols, sizeof(cols) / sizeof(cols[0]));

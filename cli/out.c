@@ -233,6 +233,9 @@ void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
      * least useful columns, then shorten to the minimum, and only then drop
      * the columns that carry the answer (negative `drop`): a cut-off
      * instance name costs less than a missing price. */
+    size_t natural[24];
+    for (size_t c = 0; c < t->ncols; c++)
+        natural[c] = w[c];
     while (width && shown_width(t, w, shown, COLUMN_GAP) > width) {
         if (shrink_one(t, w, shown, 0))
             continue;
@@ -254,6 +257,22 @@ void gp_table_print(const gp_table *t, FILE *out, size_t width, int color)
         if (drop == t->ncols)
             break; /* nothing more to give: let the terminal wrap */
         shown[drop] = 0;
+    }
+    /* Dropping a column can free more room than the shortening needed:
+     * give it back to the shortened columns, the most cut first. */
+    while (width && shown_width(t, w, shown, COLUMN_GAP) < width) {
+        size_t best = t->ncols, best_cut = 0;
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (!shown[c] || w[c] >= natural[c])
+                continue;
+            if (natural[c] - w[c] > best_cut) {
+                best_cut = natural[c] - w[c];
+                best = c;
+            }
+        }
+        if (best == t->ncols)
+            break;
+        w[best]++;
     }
     size_t last = 0;
     for (size_t c = 0; c < t->ncols; c++)
