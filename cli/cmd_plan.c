@@ -534,6 +534,35 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
     char where[600];
     gp_cli_launch_text(where, sizeof(where), &w, b);
     printf("%slaunch        %s\n", bullet, where);
+    /* How sure the plan is (issue 9): can it be rented at this size, what
+     * the price is, where the interruption rate and the network come from. */
+    char capmax[48] = "";
+    if (b->capacity.max_gpus > 0)
+        snprintf(capmax, sizeof(capmax), " (up to %d GPUs sold as one cluster)",
+                 b->capacity.max_gpus);
+    printf("%scapacity      %s%s; %s\n", bullet, gp_capacity_name(b->capacity.status), capmax,
+           b->capacity.source && b->capacity.source[0] ? b->capacity.source : "no source");
+    printf("%sprice kind    %s%s\n", bullet, gp_pricing_kind_name(b->pricing_kind),
+           b->finding ? " (the catalog check flags this price: see the notes)" : "");
+    if (b->term == GP_TERM_SPOT) {
+        const gp_spot_risk *k = &b->spot_risk;
+        if (k->basis == GP_SPOT_RISK_ADVISOR)
+            printf("%sinterruptions %.3g per node-hour: AWS Spot Instance Advisor band %s for "
+                   "%s in %s\n",
+                   bullet, b->spot_rate_per_node_hour, k->band_label,
+                   b->offer->instance_type, b->offer->region);
+        else
+            printf("%sinterruptions %.3g per node-hour: %s\n", bullet,
+                   b->spot_rate_per_node_hour, k->source ? k->source : "assumed");
+    }
+    if (b->network.multi_node) {
+        char gbps[48] = "";
+        if (isfinite(b->network.gbps_per_node))
+            snprintf(gbps, sizeof(gbps), "%.0f Gb/s per node, ", b->network.gbps_per_node);
+        printf("%snetwork       %s%s%s\n", bullet, gbps,
+               b->network.known ? "" : "unknown: ",
+               b->network.source ? b->network.source : "");
+    }
     if (pc->export_file)
         printf("%slaunch file   %s (%s task YAML)\n", bullet, pc->export_file,
                strcmp(pc->export_format, "dstack") == 0 ? "dstack" : "SkyPilot");
