@@ -8,7 +8,7 @@ set -eu
 # Test: cmocka, clang + its runtime (libFuzzer, sanitizers), xmllint for SVG,
 # groff (the man page), locales (de_DE sources for the comma-locale test).
 # Bench: sqlite3 (the comparison baseline).
-PACKAGES="gcc make cmake pkg-config libjansson-dev libcsv-dev libcmocka-dev \
+PACKAGES="gcc make cmake pkg-config libjansson-dev libcsv-dev libcmocka-dev libsqlite3-dev \
 clang libclang-rt-14-dev libxml2-utils groff-base locales sqlite3"
 
 missing=""

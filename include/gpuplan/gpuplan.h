@@ -11,6 +11,7 @@
 #include "gpuplan/error.h"
 #include "gpuplan/gpuinfo.h"
 #include "gpuplan/gpus.h"
+#include "gpuplan/history.h"
 #include "gpuplan/job.h"
 #include "gpuplan/market.h"
 #include "gpuplan/model.h"
