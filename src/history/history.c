@@ -127,6 +127,11 @@ gp_status gp_history_begin(gp_history *h, gp_history_stats *stats, gp_error *err
         stats->waited = 1;
         stats->waited_s += h->waited_s;
     }
+    if (stats && h->open_waited) { /* a wait while opening counts once, here */
+        stats->waited = 1;
+        stats->waited_s += h->open_waited_s;
+        h->open_waited = 0;
+    }
     if (rc != SQLITE_OK)
         return gp_history_sql_fail(h, err, "cannot take the write lock");
     return GP_OK;
@@ -273,9 +278,22 @@ gp_status gp_history_open(const char *path, gp_history_mode mode, gp_history **o
             st = gp_history_sql_fail(h, err, "cannot open the history");
             goto out;
         }
-        if ((st = gp_history_begin(h, NULL, err)) != GP_OK)
+        /* A current file needs no lock to open: the wait for another
+         * writer then happens (and is reported) in the append. A new or
+         * older file is created or migrated inside the write lock, and
+         * checked again there (another writer may have done it). */
+        h->mode = GP_HISTORY_READ;
+        st = check_schema(h, err);
+        h->mode = GP_HISTORY_WRITE;
+        if (st != GP_OK || h->version == GP_HISTORY_SCHEMA_VERSION)
+            goto out;
+        gp_history_stats waited;
+        memset(&waited, 0, sizeof(waited));
+        if ((st = gp_history_begin(h, &waited, err)) != GP_OK)
             goto out;
         st = gp_history_end(h, check_schema(h, err), err);
+        h->open_waited = waited.waited;
+        h->open_waited_s = waited.waited_s;
     } else {
         st = check_schema(h, err);
     }

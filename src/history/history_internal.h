@@ -21,6 +21,8 @@ struct gp_history {
     int busy_ms;       /* busy timeout */
     int busy_calls;    /* busy-handler calls since the last reset */
     double waited_s;   /* time slept in the busy handler */
+    int open_waited;   /* opening waited for another writer (a migration) */
+    double open_waited_s;
 };
 
 /* A failed SQLite call as GP_EDATA (corrupt, not a database) or GP_EIO
