@@ -130,6 +130,33 @@ static int gpu_names(const gp_catalog *cat, const char *name, const char ***out,
     return 0;
 }
 
+/* Every --provider name must have prices in the history. */
+static int check_providers(gp_history *h, const char *const *names, size_t n)
+{
+    char **known = NULL;
+    size_t nknown = 0;
+    gp_error err;
+    gp_error_clear(&err);
+    gp_status st = gp_history_providers(h, &known, &nknown, &err);
+    if (st != GP_OK)
+        return gp_report("history", st, &err);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t k = 0;
+        while (k < nknown && strcasecmp(known[k], names[i]) != 0)
+            k++;
+        if (k < nknown)
+            continue;
+        char hint[200];
+        gp_suggest(names[i], (const char *const *)known, nknown, hint, sizeof(hint));
+        rc = gp_usage_error("history", "--provider: no prices of '%s' in the history%s%s%s",
+                            names[i], hint[0] ? "; did you mean " : "", hint,
+                            hint[0] ? "?" : "");
+    }
+    free(known);
+    return rc;
+}
+
 static int write_svg(const char *path, const gp_history_result *r, const char *title)
 {
     size_t n = gp_history_result_count(r);
@@ -349,9 +376,14 @@ static int run_query(gp_args *args)
             st = GP_OK; /* said below, as for an empty file */
         } else if (st == GP_OK) {
             st = gp_history_count(h, &counts, &err);
-            if (st == GP_OK)
-                st = gp_history_query_prices(h, &q, &r, &err);
         }
+        if (st != GP_OK)
+            rc = gp_report("history", st, &err);
+    }
+    if (!rc && h && counts.runs && np)
+        rc = check_providers(h, providers, np);
+    if (!rc && h && counts.runs) {
+        st = gp_history_query_prices(h, &q, &r, &err);
         if (st != GP_OK)
             rc = gp_report("history", st, &err);
     }

@@ -221,6 +221,10 @@ typedef struct gp_history_counts {
 } gp_history_counts;
 gp_status gp_history_count(gp_history *h, gp_history_counts *out, gp_error *err);
 
+/* The providers the history has prices of, in name order: *n strings in
+ * one allocation (free(*out) frees all). */
+gp_status gp_history_providers(gp_history *h, char ***out, size_t *n, gp_error *err);
+
 /* "YYYY-MM-DDTHH:MM:SSZ" of a UTC time. */
 void gp_history_format_time(int64_t unix_s, char buf[21]);
 /* Days since 1970-01-01 of a civil date, times 86,400. */

@@ -284,3 +284,46 @@ gp_status gp_history_availability(gp_history *h, const char *provider,
     }
     return GP_OK;
 }
+
+gp_status gp_history_providers(gp_history *h, char ***out, size_t *n, gp_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (h->version == 0)
+        return GP_OK;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(h->db, "SELECT DISTINCT provider FROM series ORDER BY provider", -1,
+                           &s, NULL) != SQLITE_OK)
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    /* Two passes: the size, then one block of pointers and text. */
+    size_t count = 0, bytes = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        count++;
+        bytes += strlen(col_text(s, 0)) + 1;
+    }
+    if (rc != SQLITE_DONE) {
+        sqlite3_finalize(s);
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    }
+    char **v = malloc((count + 1) * sizeof(*v) + bytes + 1);
+    if (!v) {
+        sqlite3_finalize(s);
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    char *w = (char *)(v + count + 1);
+    sqlite3_reset(s);
+    size_t i = 0;
+    while (i < count && sqlite3_step(s) == SQLITE_ROW) {
+        const char *t = col_text(s, 0);
+        size_t len = strlen(t) + 1;
+        memcpy(w, t, len);
+        v[i++] = w;
+        w += len;
+    }
+    v[i] = NULL;
+    sqlite3_finalize(s);
+    *out = v;
+    *n = i;
+    return GP_OK;
+}
