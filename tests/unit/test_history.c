@@ -448,6 +448,13 @@ static void import_twice(void **state)
     assert_string_equal(gp_history_result_point(r, 0)->day, "2026-09-20");
     assert_true(gp_history_result_point(r, 0)->min_usd_per_gpu_hour == 3.99);
     gp_history_result_free(r);
+    char **names = NULL;
+    size_t nnames = 0;
+    assert_int_equal(gp_history_providers(h, &names, &nnames, &err), GP_OK);
+    assert_int_equal(nnames, 24); /* the 24 providers `gpuplan catalog info` lists */
+    assert_string_equal(names[0], "aws");
+    assert_string_equal(names[nnames - 1], "voltage-park");
+    free(names);
     int64_t t;
     char basis[256];
     assert_int_equal(gp_history_snapshot_date("embedded:catalog/skypilot/aws/vms.partial.csv", &t,
