@@ -57,3 +57,8 @@ echo "== (f) the market views and tco, whole process (100 runs each)"
 "$build/bench/bench_cli" 100 "$gp" market providers
 "$build/bench/bench_cli" 100 "$gp" tco --gpu H100 --capex 250k --years 4 --power-kw 10.2 \
     --usd-per-kwh 0.12 --opex-per-year 20k --utilization 70%
+
+echo "== (g) the price history: append the embedded catalog, query H100, whole process"
+mkdir -p "$out/history"
+"$build/bench/bench_history" "$out/history"
+GPUPLAN_HOME="$out/history" "$build/bench/bench_cli" 100 "$gp" history --gpu H100

@@ -4,12 +4,13 @@
 # runs only when something must be installed. Works as root or via sudo.
 set -eu
 
-# Build: compiler, CMake, pkg-config and the three libraries we link.
+# Build: compiler, CMake, pkg-config and the libraries we link (jansson, libcsv,
+# SQLite for the price history).
 # Test: cmocka, clang + its runtime (libFuzzer, sanitizers), xmllint for SVG,
 # groff (the man page), locales (de_DE sources for the comma-locale test).
 # libyaml-dev (MIT): parses the launch files in tests/unit/test_launch.c only.
 # Bench: sqlite3 (the comparison baseline).
-PACKAGES="gcc make cmake pkg-config libjansson-dev libcsv-dev libcmocka-dev \
+PACKAGES="gcc make cmake pkg-config libjansson-dev libcsv-dev libcmocka-dev libsqlite3-dev \
 clang libclang-rt-14-dev libxml2-utils groff-base locales sqlite3 libyaml-dev"
 
 missing=""

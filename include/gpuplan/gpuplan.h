@@ -12,6 +12,7 @@
 #include "gpuplan/error.h"
 #include "gpuplan/gpuinfo.h"
 #include "gpuplan/gpus.h"
+#include "gpuplan/history.h"
 #include "gpuplan/inference.h"
 #include "gpuplan/job.h"
 #include "gpuplan/launch.h"

@@ -1,0 +1,329 @@
+/* Reading the history: $/GPU-hour per group and day, and the latest
+ * availability signal of an instance type. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/arena.h"
+#include "core/fail.h"
+#include "gpuplan/stats.h"
+#include "history/history_internal.h"
+
+struct gp_history_result {
+    gp_history_point *points;
+    size_t n, cap;
+    gp_arena arena;
+};
+
+const char *gp_history_by_name(gp_history_by by)
+{
+    return by == GP_HISTORY_BY_KIND ? "kind" : "provider";
+}
+
+int gp_history_by_parse(const char *name)
+{
+    if (!name)
+        return -1;
+    if (!strcasecmp(name, "provider"))
+        return GP_HISTORY_BY_PROVIDER;
+    if (!strcasecmp(name, "kind"))
+        return GP_HISTORY_BY_KIND;
+    return -1;
+}
+
+size_t gp_history_result_count(const gp_history_result *r) { return r ? r->n : 0; }
+
+const gp_history_point *gp_history_result_point(const gp_history_result *r, size_t i)
+{
+    return r && i < r->n ? &r->points[i] : NULL;
+}
+
+void gp_history_result_free(gp_history_result *r)
+{
+    if (!r)
+        return;
+    free(r->points);
+    gp_arena_free(&r->arena);
+    free(r);
+}
+
+/* Appends " AND col IN (?,?,...)" for n values. */
+static int add_in(char *sql, size_t cap, const char *col, size_t n)
+{
+    if (!n)
+        return 0;
+    size_t len = strlen(sql);
+    int w = snprintf(sql + len, cap - len, " AND %s IN (", col);
+    if (w < 0 || (size_t)w >= cap - len)
+        return -1;
+    len += (size_t)w;
+    for (size_t i = 0; i < n; i++) {
+        if (len + 3 >= cap)
+            return -1;
+        sql[len++] = '?';
+        sql[len++] = i + 1 < n ? ',' : ')';
+    }
+    sql[len] = '\0';
+    return 0;
+}
+
+/* One group's prices on one day (sorted) become a point. */
+static int flush_point(gp_history_result *r, const char *group, int64_t day, double *prices,
+                       size_t n, const char *inst, const char *region, const char *source)
+{
+    if (!n)
+        return 0;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 64;
+        gp_history_point *p = realloc(r->points, cap * sizeof(*p));
+        if (!p)
+            return -1;
+        r->points = p;
+        r->cap = cap;
+    }
+    gp_history_point *pt = &r->points[r->n];
+    memset(pt, 0, sizeof(*pt));
+    char t[21];
+    gp_history_format_time(day, t);
+    memcpy(pt->day, t, 10);
+    pt->day[10] = '\0';
+    pt->group = gp_arena_strdup(&r->arena, group);
+    pt->cheapest_instance = gp_arena_strdup(&r->arena, inst);
+    pt->cheapest_region = gp_arena_strdup(&r->arena, region);
+    pt->cheapest_source = gp_arena_strdup(&r->arena, source);
+    if (!pt->group || !pt->cheapest_instance || !pt->cheapest_region || !pt->cheapest_source)
+        return -1;
+    pt->min_usd_per_gpu_hour = prices[0];
+    pt->median_usd_per_gpu_hour = gp_median_sorted(prices, n);
+    pt->prices = n;
+    r->n++;
+    return 0;
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? (const char *)t : "";
+}
+
+gp_status gp_history_query_prices(gp_history *h, const gp_history_query *q,
+                                  gp_history_result **out, gp_error *err)
+{
+    *out = NULL;
+    if (!q->ngpus || !q->gpus)
+        return gp_fail(err, GP_EINVAL, NULL, 0, "no accelerator to show the history of");
+    gp_history_result *r = calloc(1, sizeof(*r));
+    if (!r)
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    gp_arena_init(&r->arena);
+    if (h->version == 0) { /* an empty file: no tables yet */
+        *out = r;
+        return GP_OK;
+    }
+    size_t cap = 1024 + 4 * (q->ngpus + q->nproviders + q->nkinds);
+    char *sql = malloc(cap);
+    if (!sql) {
+        gp_history_result_free(r);
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    /* The days: every UTC day on which something was appended. A run
+     * covers the days from its first to its last observation. */
+    snprintf(sql, cap,
+             "WITH days(d) AS (SELECT DISTINCT (observed / 86400) * 86400 FROM appends"
+             " WHERE observed >= ?1)"
+             " SELECT days.d, %s, r.usd_per_hour / s.gpu_count AS p, s.instance_type,"
+             " s.region, r.source"
+             " FROM runs r JOIN series s ON s.id = r.series"
+             " JOIN days ON days.d >= (r.first_seen / 86400) * 86400"
+             " AND days.d <= (r.last_seen / 86400) * 86400"
+             " WHERE (?2 IS NULL OR s.instance_type = ?2)",
+             q->by == GP_HISTORY_BY_KIND ? "s.kind" : "s.provider");
+    int bad = add_in(sql, cap, "s.gpu", q->ngpus) ||
+              add_in(sql, cap, "s.provider COLLATE NOCASE", q->nproviders) ||
+              add_in(sql, cap, "s.kind", q->nkinds);
+    if (!bad) {
+        size_t len = strlen(sql);
+        bad = snprintf(sql + len, cap - len, " ORDER BY 2, 1, 3") >= (int)(cap - len);
+    }
+    sqlite3_stmt *s = NULL;
+    if (bad || sqlite3_prepare_v2(h->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        free(sql);
+        gp_history_result_free(r);
+        return bad ? gp_fail(err, GP_ENOMEM, NULL, 0, "query too long")
+                   : gp_history_sql_fail(h, err, "cannot read the history");
+    }
+    free(sql);
+    int k = 1;
+    sqlite3_bind_int64(s, k++, q->since_unix_s);
+    if (q->instance_type)
+        sqlite3_bind_text(s, k, q->instance_type, -1, SQLITE_STATIC);
+    k++;
+    for (size_t i = 0; i < q->ngpus; i++)
+        sqlite3_bind_text(s, k++, q->gpus[i], -1, SQLITE_STATIC);
+    for (size_t i = 0; i < q->nproviders; i++)
+        sqlite3_bind_text(s, k++, q->providers[i], -1, SQLITE_STATIC);
+    for (size_t i = 0; i < q->nkinds; i++)
+        sqlite3_bind_text(s, k++, gp_pricing_kind_name(q->kinds[i]), -1, SQLITE_STATIC);
+
+    double *prices = NULL;
+    size_t np = 0, pcap = 0;
+    char group[128] = "", inst[256] = "", region[128] = "", source[512] = "";
+    int64_t day = 0;
+    int rc, fail = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && !fail) {
+        int64_t d = sqlite3_column_int64(s, 0);
+        const char *g = col_text(s, 1);
+        if (np && (d != day || strcmp(g, group) != 0)) {
+            fail = flush_point(r, group, day, prices, np, inst, region, source) < 0;
+            np = 0;
+        }
+        if (np == pcap) {
+            size_t c = pcap ? 2 * pcap : 64;
+            double *p = realloc(prices, c * sizeof(*p));
+            if (!p) {
+                fail = 1;
+                break;
+            }
+            prices = p;
+            pcap = c;
+        }
+        if (!np) { /* rows come cheapest first within a group and day */
+            day = d;
+            snprintf(group, sizeof(group), "%s", g);
+            snprintf(inst, sizeof(inst), "%s", col_text(s, 3));
+            snprintf(region, sizeof(region), "%s", col_text(s, 4));
+            snprintf(source, sizeof(source), "%s", col_text(s, 5));
+        }
+        prices[np++] = sqlite3_column_double(s, 2);
+    }
+    if (!fail && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        gp_status st = gp_history_sql_fail(h, err, "cannot read the history");
+        free(prices);
+        sqlite3_finalize(s);
+        gp_history_result_free(r);
+        return st;
+    }
+    if (!fail && np)
+        fail = flush_point(r, group, day, prices, np, inst, region, source) < 0;
+    free(prices);
+    sqlite3_finalize(s);
+    if (fail) {
+        gp_history_result_free(r);
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    *out = r;
+    return GP_OK;
+}
+
+gp_status gp_history_availability(gp_history *h, const char *provider,
+                                  const char *instance_type, const char *region,
+                                  int64_t now_unix_s, double max_age_hours,
+                                  gp_availability *out, int64_t *observed, gp_error *err)
+{
+    *out = GP_AVAIL_UNKNOWN;
+    if (observed)
+        *observed = 0;
+    if (!provider || !instance_type || !isfinite(max_age_hours) || max_age_hours < 0)
+        return gp_fail(err, GP_EINVAL, NULL, 0, "availability: bad provider, type or age");
+    if (h->version < 2)
+        return GP_OK;
+    sqlite3_stmt *s = NULL;
+    const char *sql =
+        "SELECT region, kind, observed FROM signals WHERE provider = ?1"
+        " AND instance_type = ?2 AND (?3 IS NULL OR region = ?3)"
+        " AND observed >= ?4 AND observed <= ?5"
+        " AND (kind IN ('capacity-available', 'capacity-unavailable') OR kind LIKE 'stock:%')"
+        " ORDER BY region, observed DESC";
+    if (sqlite3_prepare_v2(h->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    sqlite3_bind_text(s, 1, provider, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, instance_type, -1, SQLITE_STATIC);
+    if (region)
+        sqlite3_bind_text(s, 3, region, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, now_unix_s - (int64_t)(max_age_hours * 3600.0));
+    sqlite3_bind_int64(s, 5, now_unix_s);
+    /* Per region, the latest time decides (a positive signal at that time
+     * wins a tie); the instance type is available when any region is. */
+    char cur[128] = "";
+    int have = 0, any = 0, yes = 0;
+    int64_t latest = 0, cur_t = 0, best_yes = 0, best_any = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *reg = col_text(s, 0);
+        int pol = gp_history_signal_polarity(col_text(s, 1));
+        int64_t t = sqlite3_column_int64(s, 2);
+        if (!have || strcmp(reg, cur) != 0) {
+            snprintf(cur, sizeof(cur), "%s", reg);
+            have = 1;
+            cur_t = t;
+        }
+        if (t != cur_t)
+            continue; /* older than the region's latest signal */
+        if (!any || t > best_any)
+            best_any = t;
+        any = 1;
+        if (pol == 1 && (!yes || t > best_yes)) {
+            yes = 1;
+            best_yes = t;
+            latest = t;
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    if (yes) {
+        *out = GP_AVAIL_YES;
+        if (observed)
+            *observed = latest;
+    } else if (any) {
+        *out = GP_AVAIL_NO;
+        if (observed)
+            *observed = best_any;
+    }
+    return GP_OK;
+}
+
+gp_status gp_history_providers(gp_history *h, char ***out, size_t *n, gp_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (h->version == 0)
+        return GP_OK;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(h->db, "SELECT DISTINCT provider FROM series ORDER BY provider", -1,
+                           &s, NULL) != SQLITE_OK)
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    /* Two passes: the size, then one block of pointers and text. */
+    size_t count = 0, bytes = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        count++;
+        bytes += strlen(col_text(s, 0)) + 1;
+    }
+    if (rc != SQLITE_DONE) {
+        sqlite3_finalize(s);
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    }
+    char **v = malloc((count + 1) * sizeof(*v) + bytes + 1);
+    if (!v) {
+        sqlite3_finalize(s);
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    char *w = (char *)(v + count + 1);
+    sqlite3_reset(s);
+    size_t i = 0;
+    while (i < count && sqlite3_step(s) == SQLITE_ROW) {
+        const char *t = col_text(s, 0);
+        size_t len = strlen(t) + 1;
+        memcpy(w, t, len);
+        v[i++] = w;
+        w += len;
+    }
+    v[i] = NULL;
+    sqlite3_finalize(s);
+    *out = v;
+    *n = i;
+    return GP_OK;
+}
