@@ -95,11 +95,7 @@ static double term_usd(const inf_cli *ic, const gp_serve_offer *so, const gp_ter
     size_t nt = gp_terms_reserved(ic->terms, o->provider, o->instance_type, o->region, tt, 16);
     for (size_t k = 0; k < nt; k++) {
         const gp_term_offer *term = tt[k];
-        double per_instance = term->usd_per_instance_hour;
-        int has_length = term->kind != GP_TERM_KIND_COMMITTED || term->term_months > 0 ||
-                         term->min_days > 0;
-        if (isnan(per_instance) && !isnan(term->discount) && has_length)
-            per_instance = o->usd_per_hour * (1.0 - term->discount);
+        double per_instance = gp_term_rate(term, o->usd_per_hour);
         if (!(per_instance > 0))
             continue;
         double usd = so->usd_per_month * per_instance / o->usd_per_hour;

@@ -225,11 +225,7 @@ static int cloud_options(const gp_catalog *cat, const gp_terms *terms,
                            : 0;
         for (size_t k = 0; k < nt; k++) {
             const gp_term_offer *term = tt[k];
-            double per_instance = term->usd_per_instance_hour;
-            int has_length = term->kind != GP_TERM_KIND_COMMITTED || term->term_months > 0 ||
-                             term->min_days > 0;
-            if (isnan(per_instance) && !isnan(term->discount) && has_length)
-                per_instance = o->usd_per_hour * (1.0 - term->discount);
+            double per_instance = gp_term_rate(term, o->usd_per_hour);
             if (!(per_instance > 0) || !(o->gpu_count >= 1))
                 continue;
             double price = per_instance / o->gpu_count;

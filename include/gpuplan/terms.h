@@ -72,6 +72,11 @@ typedef struct gp_term_offer {
 size_t gp_terms_reserved(const gp_terms *t, const char *provider, const char *instance_type,
                          const char *region, const gp_term_offer **out, size_t max);
 
+/* A term's published rate per instance-hour: its price, or its discount
+ * off `od_usd_per_instance_hour` when it has a published length; NAN when
+ * the data gives neither (no rate, or a contract with no minimum). */
+double gp_term_rate(const gp_term_offer *o, double od_usd_per_instance_hour);
+
 /* What one term charges for a job of `hours` on `instances` instances
  * whose on-demand price is `od_usd_per_instance_hour`. */
 typedef struct gp_term_charge {

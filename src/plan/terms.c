@@ -450,6 +450,15 @@ size_t gp_terms_reserved(const gp_terms *t, const char *provider, const char *in
     return n < max ? n : max;
 }
 
+double gp_term_rate(const gp_term_offer *o, double od_usd_per_instance_hour)
+{
+    double rate = o->usd_per_instance_hour;
+    int has_length = o->kind != GP_TERM_KIND_COMMITTED || o->term_months > 0 || o->min_days > 0;
+    if (isnan(rate) && !isnan(o->discount) && has_length)
+        rate = od_usd_per_instance_hour * (1.0 - o->discount);
+    return rate > 0 ? rate : NAN;
+}
+
 int gp_term_price(const gp_term_offer *o, double od_usd_per_instance_hour, int instances,
                   double hours, double reuse, double assume_term_hours, gp_term_charge *out,
                   const char **why)

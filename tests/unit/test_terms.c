@@ -189,6 +189,14 @@ static void terms_without_length_or_rate(void **state)
                                       GP_TERM_KIND_SAVINGS_PLAN, 12);
     assert_false(gp_term_price(sp, 55.04, 8, three_weeks, 0, 8760, &q, &why));
     assert_string_equal(why, "no published rate");
+    /* The rate tco and inference show: none for either (a contract with no
+     * published minimum, a plan with no published rate); a block's is its
+     * published price ($39.33 per p5.48xlarge-hour, AWS's table). */
+    assert_true(isnan(gp_term_rate(cw, 49.24)));
+    assert_true(isnan(gp_term_rate(sp, 55.04)));
+    const gp_term_offer *cb = term_of(t, "aws", "p5.48xlarge", "us-east-1",
+                                      GP_TERM_KIND_CAPACITY_BLOCK, -1);
+    assert_close(gp_term_rate(cb, 55.04), 39.33, 1e-12);
     gp_terms_free(t);
 }
 
