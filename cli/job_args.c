@@ -87,10 +87,16 @@ static int finetune_options(const gp_args *args, gp_cli_job *cj)
         int rank = 0, rc;
         if ((rc = gp_arg_int(args, "lora-rank", 1, 1000000, &rank)))
             return rc;
-        if (rank > m->hidden)
-            return gp_usage_error(cmd, "--lora-rank %d is above %s's hidden size %d: a rank "
-                                       "cannot exceed the width it factors",
-                                  rank, m->name, m->hidden);
+        if (rank > m->hidden) {
+            /* A well-formed value the model cannot take: an impossible
+             * request (exit 1, issue 11), with what binds and the nearest. */
+            fprintf(stderr,
+                    "gpuplan %s: --lora-rank %d is above %s's hidden size %d: a rank cannot "
+                    "exceed the width it factors (the hidden size binds; the nearest possible "
+                    "is --lora-rank %d)\n",
+                    cmd, rank, m->name, m->hidden, m->hidden);
+            return GP_EXIT_FAIL;
+        }
         job->lora_rank = rank;
         if (gp_arg_set(args, "lora-alpha")) {
             job->lora_alpha = gp_arg(args, "lora-alpha")->number;
