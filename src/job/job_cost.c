@@ -235,13 +235,24 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
      * gradients (2 volumes per step; ZeRO-3 gathers parameters again for
      * every micro-batch's forward and backward: 2m + 1). Ranks in one node
      * first reduce over NVLink, so each node sends its model shard once
-     * over its NICs. Latency: one hop per ring step per collective. */
+     * over its NICs. Latency: one hop per ring step per collective.
+     * Routed experts are reduced only among the ranks that hold the same
+     * experts, the dp / ep ranks of the expert-data-parallel group
+     * (DeepSpeed-MoE, Rajbhandari et al. 2022, section 5.1; Megatron-Core's
+     * expert_data_parallel group). Expert parallelism is laid inside the
+     * node first (as the all-to-all above), so a node holding e distinct
+     * expert shards cannot pre-reduce them over NVLink: it sends e expert
+     * shards, not one, over its NICs, to the nodes of its own
+     * expert-data-parallel ring. */
     double dp = 0;
     if (l->dp > 1) {
-        double shard = 2.0 * (x->params_dense / (l->tp * l->pp) +
-                              x->params_expert / ((double)l->tp * l->pp * l->ep));
-        if (x->ft_dp_grad_params > 0 && l->zero < 3) /* adapters only (finetune.c) */
-            shard = 2.0 * x->ft_dp_grad_params / (l->tp * l->pp);
+        double dense_shard = 2.0 * x->params_dense / (l->tp * l->pp);
+        double expert_shard = 2.0 * x->params_expert / ((double)l->tp * l->pp * l->ep);
+        if (x->ft_dp_grad_params > 0 && l->zero < 3) { /* adapters only (finetune.c) */
+            dense_shard = 2.0 * x->ft_dp_grad_params / (l->tp * l->pp);
+            expert_shard = 0;
+        }
+        double shard = dense_shard + expert_shard;
         double volumes = l->zero >= 3 ? 2.0 * mb + 1.0 : 2.0;
         double group_per_node = (double)x->node / (l->tp * l->pp);
         if (group_per_node < 1)
@@ -249,15 +260,29 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
         if (group_per_node > l->dp)
             group_per_node = l->dp;
         double nodes = l->dp / group_per_node;
+        int epn = l->ep > 1 ? l->ep : 1;
+        /* distinct expert shards in one node, and the expert-DP ring */
+        double e_local = fmin((double)epn, group_per_node);
+        double xdp = (double)l->dp / epn;
+        double xdp_per_node = group_per_node / e_local;
+        double xnodes = xdp / xdp_per_node;
         if (nodes > 1) {
             double collectives = l->zero >= 3 ? 3.0 * layers_stage * mb
                                               : 2.0 * ceil(shard / 50e6);
-            dp = volumes * shard * (nodes - 1) / nodes /
+            double node_bytes = dense_shard * (nodes - 1) / nodes;
+            double nvlink_bytes = 0;
+            if (xnodes > 1)
+                node_bytes += e_local * expert_shard * (xnodes - 1) / xnodes;
+            else if (xdp > 1)
+                nvlink_bytes = expert_shard * (xdp - 1.0) / xdp;
+            dp = volumes * node_bytes /
                      (group_per_node * x->net_bw * k->network_efficiency) +
+                 volumes * nvlink_bytes / (x->scaleup_bw * k->network_efficiency) +
                  collectives * (nodes - 1) * k->hop_latency_s;
         } else {
-            dp = volumes * shard * (l->dp - 1.0) / l->dp /
-                 (x->scaleup_bw * k->network_efficiency);
+            double bytes = dense_shard * (l->dp - 1.0) / l->dp +
+                           (xdp > 1 ? expert_shard * (xdp - 1.0) / xdp : 0.0);
+            dp = volumes * bytes / (x->scaleup_bw * k->network_efficiency);
         }
         dp -= gp_job_dp_hidden(x, l, compute); /* comm.c */
         if (dp < 0)
