@@ -1647,6 +1647,38 @@ static size_t rank_by_capacity(ctx *x)
  * one chip, the same 8-GPU node with more CPUs) give the same plan at the
  * same size: keep the cheapest of each provider, accelerator, term and GPU
  * count, and name the others on it. */
+/* TPU slices of one generation are one offering in several sizes
+ * (tpu-v5p-2944, -3072, ...): among those that meet the deadline and the
+ * budget the cheapest stands for them all, so ten sizes of one slice do
+ * not fill the list (docs/plan.md, "How it decides"). A size that is
+ * late or over budget stays a plan of its own. */
+static int feasible(const ctx *x, const gp_plan *p)
+{
+    return p->hours <= x->deadline && p->hours_p90 <= x->deadline &&
+           (isnan(x->req->budget_usd) || p->cost_usd <= x->req->budget_usd);
+}
+
+static int slice_sizes(const ctx *x, const gp_plan *p, const gp_plan *q)
+{
+    return strncmp(p->offer->gpu, "TPU", 3) == 0 && feasible(x, p) && feasible(x, q);
+}
+
+/* q can stand for p: the same provider, accelerator, term and capacity
+ * status, at the same size (or another size of one TPU slice). */
+static int same_offering(const ctx *x, const gp_plan *p, const gp_plan *q)
+{
+    if (q->term != p->term || strcmp(q->offer->provider, p->offer->provider) != 0 ||
+        strcmp(q->offer->gpu, p->offer->gpu) != 0)
+        return 0;
+    /* Only shapes of the same capacity status are the same plan:
+     * lambda's 4x H100 (no published cluster size: unknown) once took
+     * the place of its 8x H100 (a 1-Click Cluster: ok) and then left the
+     * list, taking lambda's only ranked plan. */
+    if (q->capacity.status != p->capacity.status)
+        return 0;
+    return q->gpus == p->gpus || slice_sizes(x, p, q);
+}
+
 static void drop_alternative_shapes(ctx *x)
 {
     size_t kept = 0;
@@ -1655,15 +1687,7 @@ static void drop_alternative_shapes(ctx *x)
         gp_plan *better = NULL;
         for (size_t j = 0; j < x->nplans && !better; j++) {
             gp_plan *q = &x->plans[j];
-            if (j == i || q->term != p->term || q->gpus != p->gpus ||
-                strcmp(q->offer->provider, p->offer->provider) != 0 ||
-                strcmp(q->offer->gpu, p->offer->gpu) != 0)
-                continue;
-            /* Only shapes of the same capacity status are the same plan:
-             * lambda's 4x H100 (no published cluster size: unknown) once
-             * took the place of its 8x H100 (a 1-Click Cluster: ok) and
-             * then left the list, taking lambda's only ranked plan. */
-            if (q->capacity.status != p->capacity.status)
+            if (j == i || !same_offering(x, p, q))
                 continue;
             if (q->cost_usd < p->cost_usd || (q->cost_usd == p->cost_usd && j < i))
                 better = q;
@@ -1681,14 +1705,15 @@ static void drop_alternative_shapes(ctx *x)
             continue;
         for (size_t j = 0; j < x->nplans; j++) {
             gp_plan *q = &x->plans[j];
-            if (q->rank == -1 || q->term != p->term || q->gpus != p->gpus ||
-                q->capacity.status != p->capacity.status ||
-                strcmp(q->offer->provider, p->offer->provider) != 0 ||
-                strcmp(q->offer->gpu, p->offer->gpu) != 0)
+            if (q->rank == -1 || !same_offering(x, p, q))
                 continue;
             char a[32];
-            note(q, "same plan on %s: %s", p->offer->instance_type,
-                 usd(a, sizeof(a), p->cost_usd));
+            if (q->gpus == p->gpus)
+                note(q, "same plan on %s: %s", p->offer->instance_type,
+                     usd(a, sizeof(a), p->cost_usd));
+            else
+                note(q, "also as %s: %d chips, %.1f d, %s", p->offer->instance_type, p->gpus,
+                     p->hours / 24, usd(a, sizeof(a), p->cost_usd));
             break;
         }
     }

@@ -679,6 +679,38 @@ static void fewest_instances_when_hours_rise(void **state)
 /* Capacity decides what is ranked: 24 marketplace hosts exceed (never
  * ranked); 12 spot p5en are unknown (ranked only with --capacity any);
  * the on-demand p5en plan is ok and ranked by default. */
+/* Sizes of one TPU slice are one offering: among those that meet the
+ * deadline only the cheapest is ranked, and it names another size; a late
+ * size stays a plan of its own. On the whole catalog for the README's 70B
+ * job, no two feasible plans are GCP TPU slices of one generation, term
+ * and capacity status (before: six tpu-v5p sizes filled ranks 4-9). */
+static void tpu_slice_sizes_merge(void **state)
+{
+    fixture *f = *state;
+    gp_plan_request r = request(f, "llama-3-70b", 1.4e12);
+    r.capacity = GP_CAPACITY_RANK_KNOWN;
+    gp_plan_result res = run(f, f->embedded, &r);
+    int noted = 0;
+    for (size_t i = 0; i < res.nplans; i++) {
+        const gp_plan *p = &res.plans[i];
+        if (strncmp(p->offer->gpu, "TPU", 3) != 0 || !p->meets_deadline || !p->meets_budget)
+            continue;
+        for (size_t n = 0; n < p->nnotes; n++)
+            noted += strncmp(p->notes[n], "also as tpu-", 12) == 0;
+        for (size_t j = i + 1; j < res.nplans; j++) {
+            const gp_plan *q = &res.plans[j];
+            if (q->meets_deadline && q->meets_budget && q->term == p->term &&
+                q->capacity.status == p->capacity.status &&
+                strcmp(q->offer->gpu, p->offer->gpu) == 0 &&
+                strcmp(q->offer->provider, p->offer->provider) == 0)
+                fail_msg("%s and %s both ranked", p->offer->instance_type,
+                         q->offer->instance_type);
+        }
+    }
+    assert_true(noted > 0);
+    gp_plan_result_free(&res);
+}
+
 static void capacity_ranks(void **state)
 {
     fixture *f = *state;
@@ -732,6 +764,7 @@ int main(void)
         cmocka_unit_test(spot_without_data_is_an_assumption),
         cmocka_unit_test(tpu_slice_counts_hosts),
         cmocka_unit_test(capacity_ranks),
+        cmocka_unit_test(tpu_slice_sizes_merge),
         cmocka_unit_test(floors_rank_last),
         cmocka_unit_test(findings_reach_the_plan),
         cmocka_unit_test(reserved_terms),
