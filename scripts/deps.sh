@@ -9,7 +9,8 @@ set -eu
 # groff (the man page), locales (de_DE sources for the comma-locale test).
 # Bench: sqlite3 (the comparison baseline).
 PACKAGES="gcc make cmake pkg-config libjansson-dev libcsv-dev libcmocka-dev \
-clang libclang-rt-14-dev libxml2-utils groff-base locales sqlite3"
+clang libclang-rt-14-dev libxml2-utils groff-base locales sqlite3 \
+libcurl4-openssl-dev libcivetweb-dev"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -16,6 +16,8 @@ mkdir "$T/bin"
 ln -s "$BIN" "$T/bin/gpuplan"
 export PATH="$T/bin:$PATH" LC_ALL=C NO_COLOR=1 COLUMNS=80 TZ=UTC
 unset GPUPLAN_CATALOG TERM
+# No prices a `catalog refresh` stored on this machine: an empty data home.
+export GPUPLAN_HOME="$T/no-refresh"
 cd "$ROOT" || exit 1
 failed=0
 total=0

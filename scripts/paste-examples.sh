@@ -37,6 +37,8 @@ for f in "$ROOT"/* "$ROOT"/tests/cli/fixtures; do
 done
 export LC_ALL=C NO_COLOR=1 COLUMNS=80 TZ=UTC
 unset GPUPLAN_CATALOG TERM
+# No prices a `catalog refresh` stored on this machine: an empty data home.
+export GPUPLAN_HOME="$T/no-refresh"
 
 # Examples, one per line: "WHERE<TAB>EXPECT<TAB>COMMAND", EXPECT being
 # "ok" or "usage" (shown on purpose as a usage error).

@@ -11,6 +11,8 @@ mkdir "$T/bin"
 ln -s "$BIN" "$T/bin/gpuplan"
 export T PATH="$T/bin:$PATH" LC_ALL=C NO_COLOR=1 COLUMNS=200 TZ=UTC
 unset GPUPLAN_CATALOG TERM
+# No prices a `catalog refresh` stored on this machine: an empty data home.
+export GPUPLAN_HOME="$T/no-refresh"
 failed=0
 total=0
 while IFS='|' read -r name rc cmd; do
