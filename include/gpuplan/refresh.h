@@ -4,8 +4,9 @@
  * checks them and replaces that provider's stored data whole and
  * atomically in the data home ($GPUPLAN_HOME, else $XDG_CACHE_HOME/gpuplan,
  * else ~/.cache/gpuplan): <home>/refresh/<provider>.csv, a gpuplan catalog
- * CSV (docs/catalog-format.md) with three more columns (observed_utc,
- * endpoint, effective) that the catalog loader ignores, and
+ * CSV (docs/catalog-format.md) whose `source` is the URL fetched, `as_of`
+ * the fetch date (UTC), with two more columns the catalog loader ignores
+ * (observed_utc: the fetch time; effective: the source's own date), and
  * <home>/refresh/<provider>.refused, the rows the invariants refused.
  * A provider that fails keeps its previous files.
  *

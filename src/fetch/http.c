@@ -3,7 +3,9 @@
 #include "fetch/http.h"
 
 #include <ctype.h>
+#define CURL_DISABLE_TYPECHECK /* its macros would shadow the dlsym pointers */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -22,16 +24,78 @@ struct gp_http {
     size_t requests;
 };
 
-static int curl_ready;
+/* libcurl is opened on the first request, not linked: linking it (and
+ * the TLS, HTTP/2, SSH, LDAP and Kerberos libraries it pulls in) cost
+ * every gpuplan process a few milliseconds of dynamic linking at start,
+ * for a library only `catalog refresh` uses. */
+static struct {
+    int ready;
+    CURLcode (*global_init)(long);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_perform)(CURL *);
+    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+    void (*easy_cleanup)(CURL *);
+    void (*easy_reset)(CURL *);
+    const char *(*easy_strerror)(CURLcode);
+    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+    void (*slist_free_all)(struct curl_slist *);
+} cu;
+
+#define curl_easy_init cu.easy_init
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+#define curl_easy_setopt cu.easy_setopt
+#define curl_easy_perform cu.easy_perform
+#define curl_easy_getinfo cu.easy_getinfo
+#define curl_easy_cleanup cu.easy_cleanup
+#define curl_easy_reset cu.easy_reset
+#define curl_easy_strerror cu.easy_strerror
+#define curl_slist_append cu.slist_append
+#define curl_slist_free_all cu.slist_free_all
+
+static int sym(void *lib, const char *name, void *slot)
+{
+    void *p = dlsym(lib, name);
+    if (!p)
+        return -1;
+    memcpy(slot, &p, sizeof(p)); /* object to function pointer, as POSIX allows */
+    return 0;
+}
+
+static gp_status open_curl(gp_error *err)
+{
+    if (cu.ready)
+        return GP_OK;
+    void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib)
+        return gp_fail(err, GP_EIO, NULL, 0,
+                       "cannot load libcurl (libcurl.so.4; Debian package "
+                       "libcurl4): %s",
+                       dlerror());
+    if (sym(lib, "curl_global_init", &cu.global_init) ||
+        sym(lib, "curl_easy_init", &cu.easy_init) ||
+        sym(lib, "curl_easy_setopt", &cu.easy_setopt) ||
+        sym(lib, "curl_easy_perform", &cu.easy_perform) ||
+        sym(lib, "curl_easy_getinfo", &cu.easy_getinfo) ||
+        sym(lib, "curl_easy_cleanup", &cu.easy_cleanup) ||
+        sym(lib, "curl_easy_reset", &cu.easy_reset) ||
+        sym(lib, "curl_easy_strerror", &cu.easy_strerror) ||
+        sym(lib, "curl_slist_append", &cu.slist_append) ||
+        sym(lib, "curl_slist_free_all", &cu.slist_free_all))
+        return gp_fail(err, GP_EIO, NULL, 0, "libcurl.so.4 lacks %s", dlerror());
+    if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return gp_fail(err, GP_EIO, NULL, 0, "cannot start libcurl");
+    cu.ready = 1;
+    return GP_OK;
+}
 
 gp_status gp_http_new(gp_http **out, const gp_http_opts *opts, gp_error *err)
 {
     *out = NULL;
-    if (!curl_ready) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-            return gp_fail(err, GP_EIO, NULL, 0, "cannot start libcurl");
-        curl_ready = 1;
-    }
+    gp_status st = open_curl(err);
+    if (st != GP_OK)
+        return st;
     gp_http *h = calloc(1, sizeof(*h));
     if (!h)
         return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");

@@ -336,7 +336,7 @@ static const char *HEADER =
     "provider,kind,instance_type,region,zone,gpu,gpu_count,gpu_mem_gb,vcpus,"
     "ram_gb,usd_per_hour,usd_per_gpu_hour,spot_usd_per_hour,"
     "spot_usd_per_gpu_hour,fabric,fabric_gbps,source,as_of,notes,"
-    "observed_utc,endpoint,effective\n";
+    "observed_utc,effective\n";
 
 /* The invariants: every stored price is > 0 (the loader has left out rows
  * without one: refused), spot < on-demand (else the spot price is
@@ -387,9 +387,12 @@ static void check_and_write(const gp_catalog *cat, const gp_refresh_result *r,
             refuse(bad, refused, url, x->line, "spot-not-below-on-demand", m);
             spot = NAN;
         }
-        char notes[160];
-        snprintf(notes, sizeof(notes), "refreshed %s from %s%s%s", r->observed_utc,
-                 r->source, r->effective[0] ? "; effective " : "", r->effective);
+        /* The source's own notes (Azure's reserved and savings-plan rates)
+         * stay; where it gave a date, the notes say so. */
+        char notes[600];
+        snprintf(notes, sizeof(notes), "%s%s%s%s", x->notes,
+                 x->notes[0] && r->effective[0] ? "; " : "",
+                 r->effective[0] ? "source effective " : "", r->effective);
         cell(csv, x->provider, 1);
         cell(csv, x->kind ? gp_kind_name(x->kind) : "", 0);
         cell(csv, x->instance_type, 0);
@@ -410,7 +413,6 @@ static void check_and_write(const gp_catalog *cat, const gp_refresh_result *r,
         cell(csv, date, 0);
         cell(csv, notes, 0);
         cell(csv, r->observed_utc, 0);
-        cell(csv, url, 0);
         cell(csv, r->effective, 0);
         put(csv, "\n", 1);
         (*offers)++;
