@@ -125,6 +125,21 @@ grep -q '"usd_per_hour": 3.673' "$T/az.json"; check "truncated JSON: old azure d
 "$BIN" offers --provider azure --all-regions --format json 2>/dev/null | grep -q 'centralus'
 check "truncated JSON: old azure data still offered" $?
 
+# ---- a keyed source: Lambda ----
+start lambda
+LAM=http://127.0.0.1:$PORT
+env -u LAMBDA_API_KEY "$BIN" catalog refresh --source lambda --endpoint "lambda=$LAM" --quiet >"$T/out" 2>"$T/err"
+rc=$?
+check "missing key: exit 1 (got $rc)" $([ $rc = 1 ]; echo $?)
+grep -q 'lambda failed: .*set LAMBDA_API_KEY in the environment' "$T/err"; check "missing key: names the variable" $?
+LAMBDA_API_KEY=test-key-not-real "$BIN" catalog refresh --source lambda --endpoint "lambda=$LAM" --force --quiet >"$T/out" 2>"$T/err"
+check "lambda with a key: stored ($(cat "$T/err"))" $?
+grep -q 'test-key-not-real' "$GPUPLAN_HOME"/refresh/*; check "the key is never stored" $([ $? = 1 ]; echo $?)
+"$BIN" offers --provider lambda --all-regions --format json >"$T/lam.json" 2>/dev/null
+grep -q '"usd_per_hour": 23.92' "$T/lam.json"; check "lambda: the H100 node at 2392 cents" $?
+grep -q '"region": "us-east-1"' "$T/lam.json"; check "lambda: region with capacity" $?
+grep -q 'no region had capacity' "$T/lam.json"; check "lambda: A10 without capacity noted" $?
+
 # ---- bad options ----
 "$BIN" catalog refresh --endpoint 'skypilot=ftp://x' >/dev/null 2>"$T/err"
 check "ftp endpoint refused with exit 2" $([ $? = 2 ]; echo $?)

@@ -24,7 +24,7 @@
 
 #include "core/arena.h"
 #include "core/fail.h"
-#include "fetch/azure.h"
+#include "fetch/parsers.h"
 #include "fetch/fetcher.h"
 
 #define HOURS_PER_YEAR 8760.0   /* 365 days x 24 h, the 1-year term */
@@ -345,5 +345,6 @@ const gp_fetcher gp_fetcher_azure = {
     NULL,
     PROVIDERS,
     "Microsoft Azure Retail Prices API, public and unauthenticated",
+    1,
     fetch,
 };

@@ -43,5 +43,6 @@ const gp_fetcher gp_fetcher_skypilot = {
     NULL,
     CLOUDS,
     "Apache-2.0 (skypilot-org/skypilot-catalog)",
+    0,
     fetch,
 };

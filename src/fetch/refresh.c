@@ -24,6 +24,7 @@
 /* Direct sources first: a provider comes from the first selected source
  * that gives it. */
 static const gp_fetcher *const FETCHERS[] = {&gp_fetcher_azure,
+                                             &gp_fetcher_lambda,
                                              &gp_fetcher_skypilot};
 #define NFETCHERS (sizeof(FETCHERS) / sizeof(FETCHERS[0]))
 
@@ -463,7 +464,7 @@ static gp_status refresh_one(const gp_refresh_opts *o, const char *home,
     strftime(r->observed_utc, sizeof(r->observed_utc), "%Y-%m-%dT%H:%M:%SZ", &tm);
     strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 
-    if (!*specs && f == &gp_fetcher_azure) {
+    if (!*specs && f->needs_specs) {
         gp_status st = gp_catalog_new(specs_own, err);
         if (st == GP_OK)
             st = gp_catalog_add_embedded(*specs_own, err);
@@ -536,7 +537,7 @@ gp_status gp_refresh_run(const gp_refresh_opts *o, gp_refresh_result **results,
             k++;
         if (k == NFETCHERS)
             return gp_fail(err, GP_EINVAL, NULL, 0,
-                           "unknown source '%s' (skypilot, azure)", o->sources[i]);
+                           "unknown source '%s' (skypilot, azure, lambda)", o->sources[i]);
     }
     for (size_t i = 0; i < o->nproviders; i++)
         if (!source_of(o, o->providers[i]))

@@ -1,7 +1,8 @@
-/* Internal: the Azure Retail Prices API parser, apart from HTTP so that
- * tests and the fuzzer drive it with pages (fetch_azure.c). */
-#ifndef GP_FETCH_AZURE_H
-#define GP_FETCH_AZURE_H
+/* Internal: the response parsers of the JSON sources, apart from HTTP so
+ * that tests and the fuzzers drive them with recorded responses
+ * (fetch_azure.c, fetch_lambda.c). */
+#ifndef GP_FETCH_PARSERS_H
+#define GP_FETCH_PARSERS_H
 
 #include <stddef.h>
 
@@ -28,5 +29,15 @@ gp_status gp_azure_page(gp_azure *a, const char *url, const char *body,
 gp_status gp_azure_csv(gp_azure *a, const char *source, char **out,
                        size_t *len, char *effective, size_t ecap,
                        gp_error *err);
+
+/* Lambda's GET /api/v1/instance-types answer (JSON text) as gpuplan
+ * catalog CSV (malloc'd *out): one row per instance type and region with
+ * capacity (one row without a region when none has). GPU model and memory
+ * come from `specs`'s Lambda offers of the same instance type, else from
+ * gpu_description. GP_EDATA when the text is not whole JSON with a data
+ * object, or a price is negative or missing. */
+gp_status gp_lambda_csv(const char *url, const char *body, size_t len,
+                        const gp_catalog *specs, char **out, size_t *outlen,
+                        gp_error *err);
 
 #endif
