@@ -3,7 +3,9 @@
 # snapshot (data/catalog/skypilot/<cloud>/) as the hosted catalog from the
 # replay server on 127.0.0.1, refreshes all providers into a scratch data
 # home, then times `gpuplan offers --gpu H100` (whole process) with and
-# without that data. Usage: bench/refresh-bench.sh BUILD_DIR
+# without that data; then refreshes AWS from two synthetic region files of
+# AWS_MB megabytes (default 300) streamed by the same server, reporting
+# time and peak RSS. Usage: bench/refresh-bench.sh BUILD_DIR
 set -eu
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,3 +40,15 @@ echo "== gpuplan offers --gpu H100, refreshed data (200 runs)"
 "$build/bench/bench_cli" 200 "$build/gpuplan" offers --gpu H100
 echo "== the same, embedded data only (200 runs)"
 GPUPLAN_HOME="$T/none" "$build/bench/bench_cli" 200 "$build/gpuplan" offers --gpu H100
+
+echo "== AWS bulk fetcher: two replayed region files of ${AWS_MB:-300} MB each (bench/gen-aws-region.sh)"
+"$root/bench/gen-aws-region.sh" "$T/aws" "${AWS_MB:-300}"
+echo "region_file_bytes $(wc -c <"$T/aws/big.http")"
+kill "$pid" 2>/dev/null || true
+"$build/tests/replay_server" "$T/aws" </dev/null >"$T/port2" &
+pid=$!
+i=0
+while [ ! -s "$T/port2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+GPUPLAN_HOME="$T/awshome" /usr/bin/time -f "refresh_seconds %e peak_rss_kb %M" \
+    "$build/gpuplan" catalog refresh --source aws --force --retries 0 --quiet \
+    --endpoint "aws=http://127.0.0.1:$(cat "$T/port2")" | tail -1 || true

@@ -27,7 +27,8 @@ static const gp_opt OPTS[] = {
     {"provider", 'p', OPT_STRING, OPT_REPEAT, "NAME", NULL,
      "check/export/refresh: only this provider (repeatable, or a comma list)"},
     {"source", 0, OPT_STRING, OPT_REPEAT, "NAME", NULL,
-     "refresh: only these sources (skypilot, azure; default: both)"},
+     "refresh: only these sources (skypilot, azure, aws, lambda; default: "
+     "skypilot,azure)"},
     {"endpoint", 0, OPT_STRING, OPT_REPEAT, "NAME=URL", NULL,
      "refresh: base URL of a source or provider (repeatable; default: "
      "$GPUPLAN_ENDPOINT_<NAME>, else the source's own)"},
@@ -561,7 +562,8 @@ const gp_cmd gp_cmd_catalog = {
     "export: every offer, normalised, as gpuplan CSV (loads back with "
     "--catalog), JSON, or gpuhunt's catalog CSV.\n"
     "refresh: fetch current prices (SkyPilot's hosted catalog, the Azure "
-    "Retail Prices API), check them and store each provider whole in "
+    "Retail Prices API; with --source, AWS's Price List bulk files and, with "
+    "LAMBDA_API_KEY set, Lambda's API), check them and store each provider whole in "
     "$GPUPLAN_HOME (else $XDG_CACHE_HOME/gpuplan, else ~/.cache/gpuplan); "
     "every command then uses them over the embedded data. A provider that "
     "fails keeps its previous data; exit 1 when any failed.",

@@ -34,7 +34,7 @@ start() {
     "$SERVER" "$FIX/$1" </dev/null >"$T/port.$1" &
     pids="$pids $!"
     i=0
-    while [ ! -s "$T/port.$1" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    while [ ! -s "$T/port.$1" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
     PORT=$(cat "$T/port.$1")
 }
 
@@ -124,6 +124,20 @@ grep -q 'azure failed: .*not a whole JSON document' "$T/err"; check "truncated J
 grep -q '"usd_per_hour": 3.673' "$T/az.json"; check "truncated JSON: old azure data kept" $?
 "$BIN" offers --provider azure --all-regions --format json 2>/dev/null | grep -q 'centralus'
 check "truncated JSON: old azure data still offered" $?
+
+# ---- AWS Price List bulk files: index -> region index -> region CSVs ----
+start aws
+"$BIN" catalog refresh --source aws --endpoint "aws=http://127.0.0.1:$PORT/aws" --force --quiet >"$T/out" 2>"$T/err"
+rc=$?
+check "aws bulk: exit 0 (got $rc: $(cat "$T/err"))" $rc
+"$BIN" offers --provider aws --all-regions --format json >"$T/aws.json" 2>/dev/null
+c=$(grep -c '"instance_type"' "$T/aws.json")
+check "aws bulk: 4 offers (2 types x 2 regions through rebased relative URLs), got $c" $([ "$c" = 4 ]; echo $?)
+grep -q '"usd_per_hour": 1.006' "$T/aws.json"; check "aws bulk: g5.xlarge on-demand" $?
+grep -q '"usd_per_hour": 5.672' "$T/aws.json"; check "aws bulk: g5.12xlarge on-demand" $?
+grep -q '"region": "us-west-2"' "$T/aws.json"; check "aws bulk: second region file" $?
+grep -q 'reserved 1y no-upfront \$0.1110/h' "$T/aws.json"; check "aws bulk: reserved rate in notes" $?
+grep -q '999' "$T/aws.json"; check "aws bulk: Windows, Dedicated, upfront, non-GPU rows left out" $([ $? = 1 ]; echo $?)
 
 # ---- a keyed source: Lambda ----
 start lambda

@@ -79,30 +79,6 @@ static int load_routes(void)
     return 0;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 65536, n = 0;
-    char *b = malloc(cap);
-    size_t got;
-    while (b && (got = fread(b + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *nb = realloc(b, cap *= 2);
-            if (!nb) {
-                free(b);
-                b = NULL;
-            }
-            b = nb;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
-
 static int handler(struct mg_connection *conn, void *data)
 {
     (void)data;
@@ -130,37 +106,48 @@ static int handler(struct mg_connection *conn, void *data)
     r->hits++;
     char file[1400];
     snprintf(file, sizeof(file), "%s/%s", root, r->files[idx]);
-    size_t len = 0;
-    char *resp = slurp(file, &len);
-    if (!resp) {
+    /* Status line and headers are read line by line; the body is streamed
+     * (bench files are hundreds of megabytes). */
+    FILE *f = fopen(file, "rb");
+    if (!f) {
         mg_printf(conn, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0"
                         "\r\nConnection: close\r\n\r\n");
         return 500;
     }
-    /* Split status line, headers and body. */
-    char *body = strstr(resp, "\n\n");
-    size_t head_len = body ? (size_t)(body - resp) : len;
-    body = body ? body + 2 : resp + len;
-    size_t body_len = len - (size_t)(body - resp);
-    char head[8192];
-    snprintf(head, sizeof(head), "%.*s", (int)(head_len < sizeof(head) - 1 ? head_len : sizeof(head) - 1), resp);
-    char *save = NULL;
-    char *status = strtok_r(head, "\n", &save);
-    int code = status ? atoi(status) : 200;
-    const char *reason = status && strchr(status, ' ') ? strchr(status, ' ') + 1 : "OK";
+    char line[4096];
+    int code = 200;
     long truncate = -1;
-    mg_printf(conn, "HTTP/1.1 %d %s\r\n", code, reason);
-    for (char *h = strtok_r(NULL, "\n", &save); h; h = strtok_r(NULL, "\n", &save)) {
-        if (strncasecmp(h, "X-Replay-Truncate:", 18) == 0) {
-            truncate = atol(h + 18);
-            continue;
+    int first = 1;
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0])
+            break;
+        if (first) {
+            code = atoi(line);
+            const char *reason = strchr(line, ' ') ? strchr(line, ' ') + 1 : "OK";
+            mg_printf(conn, "HTTP/1.1 %d %s\r\n", code, reason);
+            first = 0;
+        } else if (strncasecmp(line, "X-Replay-Truncate:", 18) == 0) {
+            truncate = atol(line + 18);
+        } else {
+            mg_printf(conn, "%s\r\n", line);
         }
-        mg_printf(conn, "%s\r\n", h);
     }
-    mg_printf(conn, "Content-Length: %zu\r\nConnection: close\r\n\r\n", body_len);
-    size_t send = truncate >= 0 && (size_t)truncate < body_len ? (size_t)truncate : body_len;
-    mg_write(conn, body, send);
-    free(resp);
+    long body_at = ftell(f);
+    fseek(f, 0, SEEK_END);
+    long body_len = ftell(f) - body_at;
+    fseek(f, body_at, SEEK_SET);
+    mg_printf(conn, "Content-Length: %ld\r\nConnection: close\r\n\r\n", body_len);
+    long left = truncate >= 0 && truncate < body_len ? truncate : body_len;
+    static char buf[65536]; /* one worker thread; its stack is small */
+    while (left > 0) {
+        size_t want = left < (long)sizeof(buf) ? (size_t)left : sizeof(buf);
+        size_t got = fread(buf, 1, want, f);
+        if (got == 0 || mg_write(conn, buf, got) <= 0)
+            break;
+        left -= (long)got;
+    }
+    fclose(f);
     return code;
 }
 

@@ -346,5 +346,6 @@ const gp_fetcher gp_fetcher_azure = {
     PROVIDERS,
     "Microsoft Azure Retail Prices API, public and unauthenticated",
     1,
+    0,
     fetch,
 };

@@ -214,5 +214,6 @@ const gp_fetcher gp_fetcher_lambda = {
     PROVIDERS,
     "Lambda Cloud API, with the user's own key (Lambda's terms of service)",
     1,
+    0,
     fetch,
 };

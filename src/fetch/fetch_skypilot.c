@@ -44,5 +44,6 @@ const gp_fetcher gp_fetcher_skypilot = {
     CLOUDS,
     "Apache-2.0 (skypilot-org/skypilot-catalog)",
     0,
+    0,
     fetch,
 };

@@ -32,12 +32,15 @@ typedef struct gp_fetcher {
     const char *const *providers;    /* NULL-terminated */
     const char *licence;             /* what docs/refresh.md says, short */
     int needs_specs;                 /* reads instance specs from ctx->specs */
+    int opt_in;                      /* runs only when named in --source
+                                        (AWS: gigabytes of region files) */
     gp_status (*fetch)(gp_fetch_ctx *ctx, gp_error *err);
 } gp_fetcher;
 
 extern const gp_fetcher gp_fetcher_skypilot;
 extern const gp_fetcher gp_fetcher_azure;
 extern const gp_fetcher gp_fetcher_lambda;
+extern const gp_fetcher gp_fetcher_aws;
 
 /* "YYYY-MM-DD" from an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT") or an
  * ISO time ("2024-01-01T00:00:00Z"); "" when unreadable. */

@@ -40,4 +40,22 @@ gp_status gp_lambda_csv(const char *url, const char *body, size_t len,
                         const gp_catalog *specs, char **out, size_t *outlen,
                         gp_error *err);
 
+/* AWS Price List region files, CSV form, streamed: gp_aws_begin() for
+ * each file (its region code names rows without a "Region Code"), then
+ * its bytes in any chunks, then gp_aws_end(). Memory is bounded by one
+ * record (at most 1 MiB) and one aggregate per instance type and region.
+ * Instance specs come from `specs`'s AWS offers; others are left out. */
+typedef struct gp_aws gp_aws;
+gp_status gp_aws_new(gp_aws **out, const gp_catalog *specs, gp_error *err);
+void gp_aws_free(gp_aws *a);
+gp_status gp_aws_begin(gp_aws *a, const char *region);
+gp_status gp_aws_feed(gp_aws *a, const char *name, const char *data,
+                      size_t len, gp_error *err);
+gp_status gp_aws_end(gp_aws *a, const char *name, gp_error *err);
+/* The files read so far as gpuplan catalog CSV: on-demand per instance
+ * type and region, the standard no-upfront reserved rates in notes;
+ * *effective gets the latest "Publication Date". */
+gp_status gp_aws_csv(gp_aws *a, const char *source, char **out, size_t *len,
+                     char *effective, size_t ecap, gp_error *err);
+
 #endif

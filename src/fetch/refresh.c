@@ -24,6 +24,7 @@
 /* Direct sources first: a provider comes from the first selected source
  * that gives it. */
 static const gp_fetcher *const FETCHERS[] = {&gp_fetcher_azure,
+                                             &gp_fetcher_aws,
                                              &gp_fetcher_lambda,
                                              &gp_fetcher_skypilot};
 #define NFETCHERS (sizeof(FETCHERS) / sizeof(FETCHERS[0]))
@@ -141,7 +142,7 @@ static int gives(const gp_fetcher *f, const char *provider)
 static int selected(const gp_refresh_opts *o, const gp_fetcher *f)
 {
     if (!o->nsources)
-        return !f->key_env;
+        return !f->key_env && !f->opt_in;
     for (size_t i = 0; i < o->nsources; i++)
         if (strcasecmp(o->sources[i], f->name) == 0)
             return 1;
@@ -537,7 +538,7 @@ gp_status gp_refresh_run(const gp_refresh_opts *o, gp_refresh_result **results,
             k++;
         if (k == NFETCHERS)
             return gp_fail(err, GP_EINVAL, NULL, 0,
-                           "unknown source '%s' (skypilot, azure, lambda)", o->sources[i]);
+                           "unknown source '%s' (skypilot, azure, aws, lambda)", o->sources[i]);
     }
     for (size_t i = 0; i < o->nproviders; i++)
         if (!source_of(o, o->providers[i]))
