@@ -105,13 +105,21 @@ static const char *option_endpoint(const gp_refresh_opts *o, const char *name)
     return found;
 }
 
-static const char *env_endpoint(const char *name)
+/* GPUPLAN_ENDPOINT_<NAME>, NAME upper-case, other than letters and
+ * digits as '_'. */
+static void env_name(const char *name, char *var, size_t cap)
 {
-    char var[96] = "GPUPLAN_ENDPOINT_";
+    snprintf(var, cap, "GPUPLAN_ENDPOINT_");
     size_t n = strlen(var);
-    for (const char *c = name; *c && n + 1 < sizeof(var); c++)
+    for (const char *c = name; *c && n + 1 < cap; c++)
         var[n++] = isalnum((unsigned char)*c) ? (char)toupper((unsigned char)*c) : '_';
     var[n] = '\0';
+}
+
+static const char *env_endpoint(const char *name)
+{
+    char var[96];
+    env_name(name, var, sizeof(var));
     const char *v = getenv(var);
     return v && *v ? v : NULL;
 }
@@ -572,10 +580,12 @@ gp_status gp_refresh_run(const gp_refresh_opts *o, gp_refresh_result **results,
     for (size_t i = 0; i < n; i++) {
         const char *e = env_endpoint(names[i]);
         const char *es = env_endpoint(from[i]->name);
-        if ((e && !valid_base(e)) || (es && !valid_base(es)))
+        if ((e && !valid_base(e)) || (es && !valid_base(es))) {
+            char var[96];
+            env_name(e && !valid_base(e) ? names[i] : from[i]->name, var, sizeof(var));
             return gp_fail(err, GP_EINVAL, NULL, 0,
-                           "GPUPLAN_ENDPOINT_%s is not an http(s):// URL",
-                           e && !valid_base(e) ? names[i] : from[i]->name);
+                           "%s must be an http(s)://HOST[/PATH] URL", var);
+        }
     }
     char home[4096];
     const char *h = o->home;

@@ -173,6 +173,61 @@ static void test_lambda(void **state)
     gp_catalog_free(specs);
 }
 
+/* The AWS region file of the replay fixture, fed whole and byte by byte:
+ * the same offers (a record or a quoted field split anywhere). */
+static char *aws_csv(const gp_catalog *specs, const char *text, size_t len, size_t chunk)
+{
+    gp_aws *a = NULL;
+    gp_error err;
+    char *csv = NULL, eff[32];
+    size_t n = 0;
+    assert_int_equal(gp_aws_new(&a, specs, &err), GP_OK);
+    gp_aws_begin(a, "us-east-1");
+    for (size_t off = 0; off < len; off += chunk)
+        assert_int_equal(gp_aws_feed(a, "f", text + off, len - off < chunk ? len - off : chunk,
+                                     &err),
+                         GP_OK);
+    assert_int_equal(gp_aws_end(a, "f", &err), GP_OK);
+    assert_int_equal(gp_aws_csv(a, "src", &csv, &n, eff, sizeof(eff), &err), GP_OK);
+    assert_string_equal(eff, "2024-12-01");
+    gp_aws_free(a);
+    return csv;
+}
+
+static void test_aws_stream(void **state)
+{
+    (void)state;
+    gp_catalog *specs = embedded();
+    FILE *f = fopen(src_path("tests/fixtures/http/aws/us-east-1.http"), "rb");
+    assert_non_null(f);
+    static char buf[65536];
+    size_t len = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[len] = '\0';
+    char *body = strstr(buf, "\n\n") + 2;
+    size_t blen = len - (size_t)(body - buf);
+    char *whole = aws_csv(specs, body, blen, blen);
+    char *bytes = aws_csv(specs, body, blen, 1);
+    assert_string_equal(whole, bytes);
+    /* Linux shared on-demand only; the no-upfront reserved rate in notes */
+    assert_non_null(strstr(whole, "aws,g5.xlarge,us-east-1,A10G,1,"));
+    assert_non_null(strstr(whole, ",1.006,"));
+    assert_non_null(strstr(whole, ",5.672,"));
+    assert_non_null(strstr(whole, "reserved 1y no-upfront $0.1110/h"));
+    assert_null(strstr(whole, "999"));
+    free(whole);
+    free(bytes);
+    /* A file cut inside a quoted field is truncated, never data. */
+    gp_aws *a = NULL;
+    gp_error err;
+    assert_int_equal(gp_aws_new(&a, specs, &err), GP_OK);
+    gp_aws_begin(a, "us-east-1");
+    assert_int_equal(gp_aws_feed(a, "f", body, blen - 10, &err), GP_OK);
+    assert_int_equal(gp_aws_end(a, "f", &err), GP_EDATA);
+    gp_aws_free(a);
+    gp_catalog_free(specs);
+}
+
 static void test_bad_options(void **state)
 {
     (void)state;
@@ -202,7 +257,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rebase),      cmocka_unit_test(test_retry_after),
         cmocka_unit_test(test_home),        cmocka_unit_test(test_azure),
-        cmocka_unit_test(test_lambda),      cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_lambda),      cmocka_unit_test(test_aws_stream),
+        cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
