@@ -131,6 +131,7 @@ void gp_http_set_progress(gp_http *h, gp_http_progress_fn fn, void *ctx)
 }
 
 size_t gp_http_requests(const gp_http *h) { return h->requests; }
+size_t gp_http_bytes(const gp_http *h) { return h->total_bytes; }
 
 void gp_http_response_free(gp_http_response *resp)
 {

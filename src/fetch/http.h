@@ -61,8 +61,9 @@ gp_status gp_http_get_stream(gp_http *h, const char *url,
 
 void gp_http_response_free(gp_http_response *resp);
 
-/* Requests made so far (each retry counts). */
+/* Requests made so far (each retry counts), and body bytes received. */
 size_t gp_http_requests(const gp_http *h);
+size_t gp_http_bytes(const gp_http *h);
 
 /* Seconds to wait from a Retry-After value (delta-seconds or an HTTP
  * date, relative to `now`); -1 when unreadable. */

@@ -492,6 +492,7 @@ static gp_status refresh_one(const gp_refresh_opts *o, const char *home,
     ctx.key = key;
     ctx.cat = cat;
     ctx.specs = *specs;
+    *bytes_seen = gp_http_bytes(http);
     run_ctx pc = {o, r->provider, *bytes_seen};
     gp_http_set_progress(http, on_bytes, &pc);
     size_t req0 = gp_http_requests(http);
@@ -499,6 +500,7 @@ static gp_status refresh_one(const gp_refresh_opts *o, const char *home,
     snprintf(r->endpoint, sizeof(r->endpoint), "%s", ctx.first_url);
     snprintf(r->effective, sizeof(r->effective), "%s", ctx.effective);
     r->requests = gp_http_requests(http) - req0;
+    r->bytes = gp_http_bytes(http) - *bytes_seen;
     text csv = {0}, bad = {0};
     if (st == GP_OK) {
         check_and_write(cat, r, date, &csv, &bad, &r->offers, &r->refused);
@@ -616,7 +618,6 @@ gp_status gp_refresh_run(const gp_refresh_opts *o, gp_refresh_result **results,
         gp_error_clear(&r->err);
         r->status = refresh_one(o, h, from[i], http, &specs, &specs_own,
                                 &bytes_seen, r);
-        r->bytes = 0;
         if (r->status != GP_OK) {
             gp_catalog_free(r->catalog);
             r->catalog = NULL;
