@@ -1,5 +1,6 @@
-/* gpuplan catalog info|check|export: what the catalog holds, what is odd in
- * it, and all of it in a format other tools read. */
+/* gpuplan catalog info|check|export|refresh: what the catalog holds, what
+ * is odd in it, all of it in a format other tools read, and fresh prices
+ * (refresh: cmd_refresh.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "main.h"
 #include "offer_out.h"
 #include "out.h"
+#include "refresh_cmd.h"
 
 static const gp_opt OPTS[] = {
     {"format", 'f', OPT_CHOICE, 0, "FMT", "table|csv|json|md|gpuhunt",
@@ -20,9 +22,26 @@ static const gp_opt OPTS[] = {
     {"kind", 'k', OPT_STRING, OPT_REPEAT, "KIND", NULL,
      "check: only these anomalies (no-price, spot-placeholder, "
      "spot-above-on-demand, spot-equals-on-demand, no-specs, memory-mismatch, "
-     "no-host, bad-row, bad-gpuinfo, count-mismatch, price-outlier)"},
+     "no-host, bad-row, bad-gpuinfo, count-mismatch, price-outlier, "
+     "refused)"},
     {"provider", 'p', OPT_STRING, OPT_REPEAT, "NAME", NULL,
-     "check/export: only this provider (repeatable)"},
+     "check/export/refresh: only this provider (repeatable, or a comma list)"},
+    {"source", 0, OPT_STRING, OPT_REPEAT, "NAME", NULL,
+     "refresh: only these sources (skypilot, azure, aws, lambda; default: "
+     "skypilot,azure)"},
+    {"endpoint", 0, OPT_STRING, OPT_REPEAT, "NAME=URL", NULL,
+     "refresh: base URL of a source or provider (repeatable; default: "
+     "$GPUPLAN_ENDPOINT_<NAME>, else the source's own)"},
+    {"force", 0, OPT_FLAG, 0, NULL, NULL,
+     "refresh: store a provider even when it has fewer than half the offers "
+     "stored before"},
+    {"retries", 0, OPT_NUMBER, 0, "N", NULL,
+     "refresh: extra attempts on HTTP 429, 5xx and dropped connections "
+     "(default 4)"},
+    {"timeout", 0, OPT_NUMBER, 0, "SECONDS", NULL,
+     "refresh: the most one request may take (default 60)"},
+    {"quiet", 'q', OPT_FLAG, 0, NULL, NULL,
+     "refresh: no progress on stderr (shown only on a terminal anyway)"},
     {"wide", 'w', OPT_FLAG, 0, NULL, NULL,
      "do not shorten or drop columns to fit the terminal"},
     GP_CATALOG_OPTIONS,
@@ -458,23 +477,25 @@ static int export(const gp_catalog *cat, const gp_args *args)
 
 static int run(const gp_cmd *cmd, gp_args *args)
 {
-    static const char *const ACTIONS[] = {"info", "check", "export"};
+    static const char *const ACTIONS[] = {"info", "check", "export", "refresh"};
     if (args->npositional != 1) {
-        return gp_usage_error("catalog", "expected one action: info, check or "
-                              "export (see 'gpuplan catalog --help')");
+        return gp_usage_error("catalog", "expected one action: info, check, "
+                              "export or refresh (see 'gpuplan catalog --help')");
     }
     const char *action = args->positional[0];
     int which = -1;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         if (strcmp(action, ACTIONS[i]) == 0)
             which = i;
     if (which < 0) {
         char hint[64];
-        gp_suggest(action, ACTIONS, 3, hint, sizeof(hint));
+        gp_suggest(action, ACTIONS, 4, hint, sizeof(hint));
         return gp_usage_error(cmd->name, "unknown action '%s'%s%s%s", action,
                               hint[0] ? "; did you mean " : "", hint,
                               hint[0] ? "?" : "");
     }
+    if (which == 3)
+        return gp_cli_catalog_refresh(args);
     const char *fmt_name = gp_arg_text(args, "format", which == 2 ? "csv" : "table");
     if (which != 2 && strcmp(fmt_name, "gpuhunt") == 0)
         return gp_usage_error("catalog", "--format gpuhunt is for export only");
@@ -530,7 +551,7 @@ void gp_print_data_version(void)
 const gp_cmd gp_cmd_catalog = {
     "catalog",
     "Inspect the offer catalog: sources and dates, anomalies, export.",
-    "catalog info|check|export [OPTIONS]",
+    "catalog info|check|export|refresh [OPTIONS]",
     "info: every source (file, date, rows read, offers, offers replaced by "
     "fresher data, rows without a price) and every provider (kind, offers, "
     "regions, accelerators, dates).\n"
@@ -539,7 +560,13 @@ const gp_cmd gp_cmd_catalog = {
     "outliers within an accelerator, counts that contradict the instance "
     "name, accelerators without specs, GCP accelerators without a host VM.\n"
     "export: every offer, normalised, as gpuplan CSV (loads back with "
-    "--catalog), JSON, or gpuhunt's catalog CSV.",
+    "--catalog), JSON, or gpuhunt's catalog CSV.\n"
+    "refresh: fetch current prices (SkyPilot's hosted catalog, the Azure "
+    "Retail Prices API; with --source, AWS's Price List bulk files and, with "
+    "LAMBDA_API_KEY set, Lambda's API), check them and store each provider whole in "
+    "$GPUPLAN_HOME (else $XDG_CACHE_HOME/gpuplan, else ~/.cache/gpuplan); "
+    "every command then uses them over the embedded data. A provider that "
+    "fails keeps its previous data; exit 1 when any failed.",
     OPTS,
     sizeof(OPTS) / sizeof(OPTS[0]),
     "gpuplan catalog info\n"

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#include "gpuplan/refresh.h"
 
 /* "lambda=path/vms.csv" names the provider of a lone vms.csv; an argument
  * that exists as a path is always a path. */
@@ -45,6 +48,54 @@ static int add_one(gp_catalog *cat, const char *arg, int skip_bad,
     return 0;
 }
 
+/* The prices `catalog refresh` stored, over the embedded ones, and one
+ * line on stderr when those in use are older than --max-age. */
+static int add_refreshed(gp_catalog *cat, const gp_args *args)
+{
+    char home[4096];
+    if (gp_refresh_home(home, sizeof(home), NULL) != GP_OK)
+        return 0;
+    gp_refresh_stored *stored = NULL;
+    size_t n = 0;
+    gp_error err;
+    gp_error_clear(&err);
+    gp_status st = gp_refresh_add_stored(cat, home, &stored, &n, &err);
+    if (st != GP_OK)
+        return gp_report(args->cmd_name, st, &err);
+    const gp_opt_value *age = gp_arg(args, "max-age");
+    double max_hours = age->set ? age->number : 7 * 24;
+    time_t now = time(NULL), oldest = 0;
+    char names[512] = "";
+    size_t stale = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (difftime(now, stored[i].observed) <= max_hours * 3600)
+            continue;
+        size_t l = strlen(names);
+        snprintf(names + l, sizeof(names) - l, "%s%s", stale ? ", " : "",
+                 stored[i].provider);
+        if (!stale++ || stored[i].observed < oldest)
+            oldest = stored[i].observed;
+    }
+    if (stale) {
+        char when[32] = "";
+        struct tm tm;
+        if (gmtime_r(&oldest, &tm))
+            strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+        char limit[32];
+        if (max_hours >= 24 && max_hours == (double)(long)(max_hours / 24) * 24)
+            snprintf(limit, sizeof(limit), "%ld day%s", (long)(max_hours / 24),
+                     max_hours == 24 ? "" : "s");
+        else
+            snprintf(limit, sizeof(limit), "%g hours", max_hours);
+        fprintf(stderr,
+                "gpuplan: refreshed prices of %s are older than %s (oldest "
+                "fetched %s); update them with `gpuplan catalog refresh`\n",
+                names, limit, when);
+    }
+    free(stored);
+    return 0;
+}
+
 int gp_cli_load_catalog(const gp_args *args, gp_catalog **out)
 {
     *out = NULL;
@@ -57,6 +108,13 @@ int gp_cli_load_catalog(const gp_args *args, gp_catalog **out)
     if (st != GP_OK) {
         gp_catalog_free(cat);
         return gp_report(args->cmd_name, st, &err);
+    }
+    if (!gp_arg_set(args, "no-embedded")) {
+        int rc = add_refreshed(cat, args);
+        if (rc) {
+            gp_catalog_free(cat);
+            return rc;
+        }
     }
     int skip = gp_arg_set(args, "skip-bad-rows");
     const gp_opt_value *v = gp_arg(args, "catalog");

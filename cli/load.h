@@ -1,5 +1,8 @@
 /* Loading the catalog the way every command does: the embedded catalog
- * (unless --no-embedded), then each --catalog PATH (or GPUPLAN_CATALOG). */
+ * and the prices `catalog refresh` stored (unless --no-embedded; each
+ * refreshed provider replaces its embedded offers), then each --catalog
+ * PATH (or GPUPLAN_CATALOG). One line on stderr names refreshed providers
+ * older than --max-age (default 7 days). */
 #ifndef GP_CLI_LOAD_H
 #define GP_CLI_LOAD_H
 
@@ -15,7 +18,10 @@
      "Repeatable; PROVIDER=FILE names a lone vms.csv's provider. Default: "   \
      "$GPUPLAN_CATALOG (paths separated by ':')"},                            \
     {"no-embedded", 0, OPT_FLAG, 0, NULL, NULL,                               \
-     "leave out the catalog compiled into gpuplan"},                          \
+     "leave out the catalog compiled into gpuplan and the prices `catalog "   \
+     "refresh` stored"},                                                      \
+    {"max-age", 0, OPT_HOURS, 0, "AGE", NULL,                                 \
+     "warn when refreshed prices in use are older than this (default 7d)"},   \
     {"skip-bad-rows", 0, OPT_FLAG, 0, NULL, NULL,                             \
      "warn about malformed catalog rows and go on (default: stop, exit 3)"}
 

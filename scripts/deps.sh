@@ -5,13 +5,15 @@
 set -eu
 
 # Build: compiler, CMake, pkg-config and the libraries we link (jansson, libcsv,
-# SQLite for the price history).
+# SQLite for the price history, libcurl for catalog refresh, loaded at run time).
+# civetweb (MIT): the replay server the refresh tests fetch from (tests/replay_server.c).
 # Test: cmocka, clang + its runtime (libFuzzer, sanitizers), xmllint for SVG,
 # groff (the man page), locales (de_DE sources for the comma-locale test).
 # libyaml-dev (MIT): parses the launch files in tests/unit/test_launch.c only.
 # Bench: sqlite3 (the comparison baseline).
 PACKAGES="gcc make cmake pkg-config libjansson-dev libcsv-dev libcmocka-dev libsqlite3-dev \
-clang libclang-rt-14-dev libxml2-utils groff-base locales sqlite3 libyaml-dev"
+clang libclang-rt-14-dev libxml2-utils groff-base locales sqlite3 libyaml-dev \
+libcurl4-openssl-dev libcivetweb-dev"
 
 missing=""
 for pkg in $PACKAGES; do

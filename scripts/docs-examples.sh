@@ -14,7 +14,8 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 mkdir "$T/bin"
 ln -s "$BIN" "$T/bin/gpuplan"
-# GPUPLAN_HOME: the history and refreshed data of examples stay in $T.
+# GPUPLAN_HOME: an empty data home in $T: no refreshed prices of this machine are
+# read, and the history and refreshed data of examples stay in $T.
 export PATH="$T/bin:$PATH" LC_ALL=C NO_COLOR=1 COLUMNS=80 TZ=UTC GPUPLAN_HOME="$T/home"
 unset GPUPLAN_CATALOG TERM
 cd "$ROOT" || exit 1

@@ -35,7 +35,8 @@ chmod +x "$T/fake/gpuplan"
 for f in "$ROOT"/* "$ROOT"/tests/cli/fixtures; do
     ln -s "$f" "$T/run/$(basename "$f")"
 done
-# GPUPLAN_HOME: examples that write (history import) write in $T.
+# GPUPLAN_HOME: an empty data home in $T: no refreshed prices of this machine are
+# read, and examples that write (history import) write in $T.
 export LC_ALL=C NO_COLOR=1 COLUMNS=80 TZ=UTC GPUPLAN_HOME="$T/home"
 unset GPUPLAN_CATALOG TERM
 

@@ -97,7 +97,7 @@ expect "--gpu" gpuplan offers --g
 expect "table csv json md" gpuplan offers --format ''
 expect "table csv json md" gpuplan offers -f ''
 expect "json" gpuplan offers --format = j
-expect "info check export" gpuplan catalog ''
+expect "info check export refresh" gpuplan catalog ''
 expect "check" gpuplan catalog --format json ch
 expect "" gpuplan catalog info ''
 expect "share forecast prices claims neoclouds providers" gpuplan market ''

@@ -61,12 +61,15 @@ typedef enum gp_diag_kind {
     GP_DIAG_BAD_GPUINFO,       /* GpuInfo unreadable; the row is kept */
     GP_DIAG_COUNT_MISMATCH,    /* instance name states another GPU count */
     GP_DIAG_PRICE_OUTLIER,     /* $/GPU-h far from the model's median */
+    GP_DIAG_REFUSED,           /* a fetched row `catalog refresh` refused
+                                  (gpuplan/refresh.h) */
     GP_DIAG_KIND_COUNT
 } gp_diag_kind;
 
 /* Short stable identifier: "no-price", "spot-placeholder", "spot-above-
  * on-demand", "spot-equals-on-demand", "no-specs", "memory-mismatch",
- * "no-host", "bad-row", "bad-gpuinfo", "count-mismatch", "price-outlier". */
+ * "no-host", "bad-row", "bad-gpuinfo", "count-mismatch", "price-outlier",
+ * "refused". */
 const char *gp_diag_kind_name(gp_diag_kind kind);
 
 typedef struct gp_diag {

@@ -28,7 +28,7 @@
 static const char *const DIAG_NAMES[GP_DIAG_KIND_COUNT] = {
     "no-price", "spot-placeholder", "spot-above-on-demand",
     "spot-equals-on-demand", "no-specs", "memory-mismatch", "no-host",
-    "bad-row", "bad-gpuinfo", "count-mismatch", "price-outlier"};
+    "bad-row", "bad-gpuinfo", "count-mismatch", "price-outlier", "refused"};
 
 const char *gp_diag_kind_name(gp_diag_kind kind)
 {

@@ -9,7 +9,8 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 mkdir "$T/bin"
 ln -s "$BIN" "$T/bin/gpuplan"
-# GPUPLAN_HOME: a case that does not set its own writes nothing outside $T.
+# GPUPLAN_HOME: an empty data home in $T: no prices a `catalog refresh` stored on
+# this machine are read, and a case that does not set its own writes nothing outside $T.
 export T PATH="$T/bin:$PATH" LC_ALL=C NO_COLOR=1 COLUMNS=200 TZ=UTC GPUPLAN_HOME="$T/home"
 unset GPUPLAN_CATALOG TERM
 failed=0

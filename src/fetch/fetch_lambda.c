@@ -1,0 +1,219 @@
+/* Lambda's instance types (GET <base>/api/v1/instance-types, with a key:
+ * "Authorization: Bearer $LAMBDA_API_KEY"; read from the environment only,
+ * never from the command line, never stored). The answer, as SkyPilot's
+ * and gpuhunt's Lambda fetchers read it: {"data": {NAME: {"instance_type":
+ * {"name", "description", "gpu_description", "price_cents_per_hour",
+ * "specs": {"vcpus", "memory_gib", "storage_gib", "gpus"}},
+ * "regions_with_capacity_available": [{"name", "description"}]}}}.
+ * The price is in US cents per instance-hour, the same in every region;
+ * the regions listed are those with capacity when fetched. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/fail.h"
+#include "fetch/fetcher.h"
+#include "fetch/parsers.h"
+
+static const gp_offer *spec_of(const gp_catalog *specs, const char *name)
+{
+    if (!specs)
+        return NULL;
+    const gp_offer *o = gp_catalog_offers(specs);
+    for (size_t i = 0; i < gp_catalog_offer_count(specs); i++)
+        if (strcmp(o[i].provider, "lambda") == 0 &&
+            strcmp(o[i].instance_type, name) == 0)
+            return &o[i];
+    return NULL;
+}
+
+static double num(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void quoted(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc((*s == '\n' || *s == '\r') ? ' ' : *s, f);
+    }
+    fputc('"', f);
+}
+
+static void cell_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputc(',', f);
+    else
+        fprintf(f, ",%.10g", v);
+}
+
+/* The accelerator name of a gpu_description ("H100 (80 GB SXM5)" ->
+ * "H100"), or "" when it has none. */
+static void gpu_name(const char *desc, char *out, size_t cap)
+{
+    size_t n = strcspn(desc, " (");
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, desc, n);
+    out[n] = '\0';
+}
+
+static void row(FILE *f, const char *name, const char *region, const char *gpu,
+                double count, double mem, double vcpus, double ram, double usd,
+                const char *url, const char *notes)
+{
+    fputs("lambda,", f);
+    quoted(f, name);
+    fputc(',', f);
+    quoted(f, region);
+    fputc(',', f);
+    quoted(f, gpu);
+    cell_num(f, count);
+    cell_num(f, mem);
+    cell_num(f, vcpus);
+    cell_num(f, ram);
+    cell_num(f, usd);
+    fputc(',', f);
+    quoted(f, url);
+    fputc(',', f);
+    quoted(f, notes);
+    fputc('\n', f);
+}
+
+gp_status gp_lambda_csv(const char *url, const char *body, size_t len,
+                        const gp_catalog *specs, char **out, size_t *outlen,
+                        gp_error *err)
+{
+    *out = NULL;
+    *outlen = 0;
+    json_error_t je;
+    json_t *root = json_loadb(body, len, 0, &je);
+    if (!root)
+        return gp_fail(err, GP_EDATA, url, je.line,
+                       "not a whole JSON document (%s): truncated, or not "
+                       "Lambda's instance-types answer",
+                       je.text);
+    json_t *data = json_object_get(root, "data");
+    if (!json_is_object(data)) {
+        json_decref(root);
+        return gp_fail(err, GP_EDATA, url, 0, "no \"data\" object");
+    }
+    FILE *f = open_memstream(out, outlen);
+    if (!f) {
+        json_decref(root);
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    fputs("provider,instance_type,region,gpu,gpu_count,gpu_mem_gb,vcpus,ram_gb,"
+          "usd_per_hour,source,notes\n", f);
+    gp_status st = GP_OK;
+    const char *key;
+    json_t *v;
+    json_object_foreach(data, key, v)
+    {
+        json_t *it = json_object_get(v, "instance_type");
+        if (!json_is_object(it)) {
+            st = gp_fail(err, GP_EDATA, url, 0, "%s: no instance_type object", key);
+            break;
+        }
+        json_t *nm = json_object_get(it, "name");
+        const char *name = json_is_string(nm) ? json_string_value(nm) : key;
+        double cents = num(it, "price_cents_per_hour");
+        if (isnan(cents) || cents < 0) {
+            st = gp_fail(err, GP_EDATA, url, 0,
+                         "%s: price_cents_per_hour missing or negative", name);
+            break;
+        }
+        json_t *sp = json_object_get(it, "specs");
+        double gpus = num(sp, "gpus"), vcpus = num(sp, "vcpus"),
+               ram = num(sp, "memory_gib");
+        if (!(gpus > 0))
+            continue; /* CPU-only instance types */
+        const gp_offer *spec = spec_of(specs, name);
+        char gpu[64];
+        double mem = NAN;
+        if (spec) {
+            snprintf(gpu, sizeof(gpu), "%s", spec->gpu);
+            mem = spec->gpu_mem_gb;
+        } else {
+            json_t *gd = json_object_get(it, "gpu_description");
+            gpu_name(json_is_string(gd) ? json_string_value(gd) : "", gpu,
+                     sizeof(gpu));
+        }
+        if (!gpu[0])
+            continue;
+        json_t *regions = json_object_get(v, "regions_with_capacity_available");
+        size_t nreg = json_is_array(regions) ? json_array_size(regions) : 0;
+        double usd = cents / 100.0;
+        if (nreg == 0)
+            row(f, name, "", gpu, gpus, mem, vcpus, ram, usd, url,
+                "no region had capacity when fetched");
+        for (size_t i = 0; i < nreg; i++) {
+            json_t *rn = json_object_get(json_array_get(regions, i), "name");
+            if (!json_is_string(rn))
+                continue;
+            row(f, name, json_string_value(rn), gpu, gpus, mem, vcpus, ram, usd,
+                url, "capacity available when fetched");
+        }
+    }
+    json_decref(root);
+    if (fclose(f) != 0 && st == GP_OK)
+        st = gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    if (st != GP_OK) {
+        free(*out);
+        *out = NULL;
+        *outlen = 0;
+    }
+    return st;
+}
+
+static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
+{
+    if (gp_url_rebase(ctx->base, "", "/api/v1/instance-types", ctx->first_url,
+                      sizeof(ctx->first_url)) != 0)
+        return gp_fail(err, GP_EINVAL, NULL, 0, "endpoint too long: %s", ctx->base);
+    char auth[600];
+    if (snprintf(auth, sizeof(auth), "Authorization: Bearer %s", ctx->key) >=
+            (int)sizeof(auth) ||
+        strpbrk(ctx->key, "\r\n"))
+        return gp_fail(err, GP_EINVAL, NULL, 0,
+                       "LAMBDA_API_KEY is not a usable key (too long or "
+                       "several lines)");
+    const char *headers[] = {auth, "Accept: application/json", NULL};
+    gp_http_response r;
+    gp_status st = gp_http_get(ctx->http, ctx->first_url, headers, &r, err);
+    memset(auth, 0, sizeof(auth));
+    if (st != GP_OK)
+        return st;
+    char *csv = NULL;
+    size_t len = 0;
+    st = gp_lambda_csv(ctx->first_url, r.body, r.len, ctx->specs, &csv, &len, err);
+    gp_http_response_free(&r);
+    if (st == GP_OK) {
+        gp_load_opts lo = {1, NULL};
+        st = gp_catalog_add_gpuplan_buffer(ctx->cat, ctx->first_url, csv, len,
+                                           &lo, err);
+    }
+    free(csv);
+    return st;
+}
+
+static const char *const PROVIDERS[] = {"lambda", NULL};
+
+const gp_fetcher gp_fetcher_lambda = {
+    "lambda",
+    "https://cloud.lambdalabs.com",
+    "LAMBDA_API_KEY",
+    PROVIDERS,
+    "Lambda Cloud API, with the user's own key (Lambda's terms of service)",
+    1,
+    0,
+    fetch,
+};

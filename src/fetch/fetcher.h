@@ -1,0 +1,49 @@
+/* Internal: the one small interface every source implements.
+ *
+ * A fetcher knows one source: its default base URL, the providers it
+ * gives, the environment variable holding its key (NULL for a public
+ * source), and how to turn that source's responses into offers. It adds
+ * the offers of one provider to `ctx->cat` (an empty catalog, no embedded
+ * data) through the catalog's public loaders, and never writes a file:
+ * checking, storing and replacing are refresh.c's. */
+#ifndef GP_FETCH_FETCHER_H
+#define GP_FETCH_FETCHER_H
+
+#include <stddef.h>
+
+#include "fetch/http.h"
+#include "gpuplan/catalog.h"
+
+typedef struct gp_fetch_ctx {
+    gp_http *http;
+    const char *base;        /* the endpoint: configured or default */
+    const char *provider;    /* the provider to fetch */
+    const char *key;         /* the key from the environment, or NULL */
+    gp_catalog *cat;         /* add the provider's offers here */
+    const gp_catalog *specs; /* the embedded catalog (instance-type specs) */
+    char first_url[1024];    /* set by the fetcher: its first request */
+    char effective[32];      /* set by the fetcher: the source's own date */
+} gp_fetch_ctx;
+
+typedef struct gp_fetcher {
+    const char *name;                /* "skypilot", "azure" */
+    const char *default_base;
+    const char *key_env;             /* NULL: public */
+    const char *const *providers;    /* NULL-terminated */
+    const char *licence;             /* what docs/refresh.md says, short */
+    int needs_specs;                 /* reads instance specs from ctx->specs */
+    int opt_in;                      /* runs only when named in --source
+                                        (AWS: gigabytes of region files) */
+    gp_status (*fetch)(gp_fetch_ctx *ctx, gp_error *err);
+} gp_fetcher;
+
+extern const gp_fetcher gp_fetcher_skypilot;
+extern const gp_fetcher gp_fetcher_azure;
+extern const gp_fetcher gp_fetcher_lambda;
+extern const gp_fetcher gp_fetcher_aws;
+
+/* "YYYY-MM-DD" from an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT") or an
+ * ISO time ("2024-01-01T00:00:00Z"); "" when unreadable. */
+void gp_fetch_date(const char *text, char *out, size_t cap);
+
+#endif
