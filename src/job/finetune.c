@@ -331,7 +331,7 @@ void gp_ft_finish(const gp_job *job, const gp_job_constants *k, gp_estimate *e)
                 "%.2f%% of the base; base frozen: 4 FLOPs per parameter and token instead "
                 "of 6 (no weight gradients), 2 more with full recomputation",
              e->lora_rank, e->lora_alpha, t,
-             job->lora_rank || job->lora_targets || job->lora_alpha
+             job->lora_rank || job->lora_targets || job->lora_alpha > 0
                  ? "as given, the rest the QLoRA paper's recipe"
                  : "the QLoRA paper's recipe",
              e->adapter_params, 100.0 * e->adapter_params / m->params_total);
