@@ -100,6 +100,8 @@ code=$(get '/api/v1/offers?catalog=/etc')
 if [ "$code" = 400 ] && grep -q '"parameter": "catalog"' "$T/body"; then ok; else bad "?catalog= is $code, want 400"; fi
 code=$(get '/api/v1/plan?model=llama-3-8b&svg=/tmp/x.svg')
 if [ "$code" = 400 ] && grep -q '"parameter": "svg"' "$T/body"; then ok; else bad "?svg= is $code, want 400"; fi
+code=$(get '/api/v1/offers?help')
+if [ "$code" = 400 ] && grep -q '"parameter": "help"' "$T/body"; then ok; else bad "?help is $code, want 400"; fi
 code=$(get '/api/v1/offers?format=md')
 if [ "$code" = 400 ] && grep -q '"parameter": "format"' "$T/body"; then ok; else bad "?format=md is $code, want 400"; fi
 code=$(get '/api/v1/offers?spot=yes')

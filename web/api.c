@@ -33,9 +33,7 @@
 extern char **environ;
 
 enum {
-    GP_WEB_TIMEOUT_MS = 10000,  /* a request's time limit */
-    GP_WEB_MAX_PARAMS = 64,     /* query parameters per request */
-    GP_WEB_MAX_VALUE = 1024,    /* bytes of one decoded value */
+    GP_WEB_TIMEOUT_MS = 10000,   /* a request's time limit */
     GP_WEB_MAX_OUTPUT = 64 << 20 /* bytes of one answer */
 };
 
@@ -52,43 +50,6 @@ static const endpoint ENDPOINTS[] = {
     {"estimate", "estimate", 0},
     {"inference", "inference", 1},
 };
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-long gp_web_decode(const char *s, size_t n, char *out, size_t cap)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)s[i];
-        if (c == '+') {
-            c = ' ';
-        } else if (c == '%') {
-            if (i + 2 >= n)
-                return -1;
-            int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0)
-                return -1;
-            c = hi * 16 + lo;
-            i += 2;
-        }
-        if (c < 0x20 || c == 0x7f)
-            return -1; /* NUL, newline, escape: never an option value */
-        if (o + 1 >= cap)
-            return -1;
-        out[o++] = (char)c;
-    }
-    out[o] = '\0';
-    return (long)o;
-}
 
 static void reply_json(gp_web_reply *r, int status, json_t *j)
 {
@@ -121,38 +82,6 @@ static void reply_error(gp_web_reply *r, int status, const char *param, const ch
     json_object_set_new(j, "error", json_string(msg));
     json_object_set_new(j, "parameter", param ? json_string(param) : json_null());
     reply_json(r, status, j);
-}
-
-static const gp_opt *find_opt(const gp_cmd *cmd, const char *name)
-{
-    for (size_t i = 0; i < cmd->nopts; i++)
-        if (strcmp(cmd->opts[i].name, name) == 0)
-            return &cmd->opts[i];
-    return NULL;
-}
-
-/* Options the web may not pass: they read or write files on the server, or
- * are the server's own (format, help). */
-static int refused(const gp_opt *o)
-{
-    static const char *const NAMES[] = {"catalog", "no-embedded", "skip-bad-rows", "help"};
-    for (size_t i = 0; i < sizeof(NAMES) / sizeof(NAMES[0]); i++)
-        if (strcmp(o->name, NAMES[i]) == 0)
-            return 1;
-    if (o->flags & OPT_TWO)
-        return 1;
-    const char *m = o->metavar ? o->metavar : "";
-    return strstr(m, "FILE") || strstr(m, "PATH") || strstr(m, "DIR");
-}
-
-static int name_ok(const char *s)
-{
-    if (!(*s >= 'a' && *s <= 'z') || strlen(s) > 40)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-            return 0;
-    return 1;
 }
 
 /* Reads a memory file whole into a NUL-terminated malloc'd buffer. */
@@ -213,38 +142,6 @@ static int wait_child(pid_t pid, int timeout_ms)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* The parameter a CLI message is about: the first "--NAME" in it that the
- * request passed, else the one whose value it quotes ("unknown GPU
- * 'H10O'"). */
-static const char *param_of(const char *msg, char names[][48], char **values, size_t n)
-{
-    const char *best = NULL, *at = NULL;
-    for (size_t i = 0; i < n; i++) {
-        char flag[56];
-        snprintf(flag, sizeof(flag), "--%.47s", names[i]);
-        for (const char *p = strstr(msg, flag); p; p = strstr(p + 1, flag)) {
-            char next = p[strlen(flag)];
-            if ((next >= 'a' && next <= 'z') || next == '-')
-                continue; /* --gpu inside --gpus */
-            if (!at || p < at) {
-                at = p;
-                best = names[i];
-            }
-            break;
-        }
-    }
-    for (size_t i = 0; !best && i < n; i++) {
-        const char *v = values[i] ? strchr(values[i], '=') : NULL;
-        char quoted[GP_WEB_MAX_VALUE + 2];
-        if (v && v[1]) {
-            snprintf(quoted, sizeof(quoted), "'%s'", v + 1);
-            if (strstr(msg, quoted))
-                best = names[i];
-        }
-    }
-    return best;
-}
-
 int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
                gp_web_reply *reply)
 {
@@ -258,108 +155,22 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
     if (!cmd)
         return -1;
 
-    /* argv: gpuplan CMD, two words a parameter at most, --format, the
-     * server's catalog options, NULL. */
+    gp_web_query q;
+    if (gp_web_query_parse(cmd->opts, cmd->nopts, ep->csv, query, &q) != 0) {
+        reply_error(reply, q.status, q.param, q.message);
+        gp_web_query_free(&q);
+        return 0;
+    }
+    /* argv: gpuplan CMD, the query's options, --format, the server's
+     * catalog options, NULL. */
     enum { MAXARGV = 2 + GP_WEB_MAX_PARAMS + 1 + 64 + 1 };
     char *argv[MAXARGV];
-    char *owned[GP_WEB_MAX_PARAMS + 1];
-    char names[GP_WEB_MAX_PARAMS][48];
-    char *values[GP_WEB_MAX_PARAMS] = {NULL}; /* "--NAME=VALUE", parallel to names */
-    size_t argc = 0, nowned = 0, nnames = 0;
-    const char *format = "json";
+    size_t argc = 0;
+    const char *format = q.format;
     argv[argc++] = (char *)"gpuplan";
     argv[argc++] = (char *)cmd->name;
-    int rc = 0;
-
-    const char *q = query ? query : "";
-    while (*q) {
-        size_t len = strcspn(q, "&");
-        const char *eq = memchr(q, '=', len);
-        size_t nlen = eq ? (size_t)(eq - q) : len;
-        char key[48], val[GP_WEB_MAX_VALUE];
-        if (len == 0)
-            goto next;
-        if (nnames == GP_WEB_MAX_PARAMS) {
-            reply_error(reply, 400, NULL, "too many parameters (at most 64)");
-            rc = 1;
-            goto out;
-        }
-        if (gp_web_decode(q, nlen, key, sizeof(key)) < 0 || !name_ok(key)) {
-            reply_error(reply, 400, NULL,
-                        "bad parameter name: names are option names such as gpu or "
-                        "max-price");
-            rc = 1;
-            goto out;
-        }
-        long vlen = eq ? gp_web_decode(eq + 1, len - nlen - 1, val, sizeof(val)) : 0;
-        if (!eq)
-            val[0] = '\0';
-        if (vlen < 0) {
-            char msg[128];
-            snprintf(msg, sizeof(msg), "bad value for %s: too long, a bad %%XX escape "
-                     "or a control character", key);
-            reply_error(reply, 400, key, msg);
-            rc = 1;
-            goto out;
-        }
-        snprintf(names[nnames++], sizeof(names[0]), "%s", key);
-        if (strcmp(key, "format") == 0) {
-            if (strcmp(val, "json") == 0 || (ep->csv && strcmp(val, "csv") == 0)) {
-                format = strcmp(val, "csv") == 0 ? "csv" : "json";
-            } else {
-                char msg[128];
-                snprintf(msg, sizeof(msg), "format must be json%s, not '%.40s'",
-                         ep->csv ? " or csv" : "", val);
-                reply_error(reply, 400, "format", msg);
-                rc = 1;
-                goto out;
-            }
-            goto next;
-        }
-        const gp_opt *o = find_opt(cmd, key);
-        if (o && refused(o)) {
-            char msg[160];
-            snprintf(msg, sizeof(msg), "parameter '%s' is not available over the web "
-                     "(it names files on the server or is the server's own)", key);
-            reply_error(reply, 400, key, msg);
-            rc = 1;
-            goto out;
-        }
-        char *arg;
-        if (o && o->kind == OPT_FLAG) {
-            if (strcmp(val, "0") == 0 || strcmp(val, "false") == 0)
-                goto next;
-            if (val[0] && strcmp(val, "1") != 0 && strcmp(val, "true") != 0) {
-                char msg[160];
-                snprintf(msg, sizeof(msg), "%s is a flag: 1 (or true, or no value) "
-                         "sets it, 0 leaves it out; not '%.40s'", key, val);
-                reply_error(reply, 400, key, msg);
-                rc = 1;
-                goto out;
-            }
-            arg = malloc(strlen(key) + 3);
-            if (arg)
-                sprintf(arg, "--%s", key);
-        } else {
-            /* "--NAME=VALUE": a value starting with '-' stays a value. An
-             * unknown NAME reaches the CLI, which names it and suggests. */
-            arg = malloc(strlen(key) + strlen(val) + 4);
-            if (arg)
-                sprintf(arg, eq ? "--%s=%s" : "--%s", key, val);
-        }
-        if (!arg) {
-            reply_error(reply, 500, NULL, "out of memory");
-            rc = 1;
-            goto out;
-        }
-        owned[nowned++] = arg;
-        values[nnames - 1] = arg;
-        argv[argc++] = arg;
-    next:
-        q += len;
-        if (*q == '&')
-            q++;
-    }
+    for (size_t i = 0; i < q.argc; i++)
+        argv[argc++] = q.argv[i];
     argv[argc++] = (char *)(strcmp(format, "csv") == 0 ? "--format=csv" : "--format=json");
     for (size_t i = 0; i < cfg->nextra && argc + 1 < MAXARGV; i++)
         argv[argc++] = (char *)cfg->extra[i];
@@ -396,7 +207,6 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
             close(out_fd);
         if (err_fd >= 0)
             close(err_fd);
-        rc = 1;
         goto out;
     }
     int code = wait_child(pid, GP_WEB_TIMEOUT_MS);
@@ -420,13 +230,11 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
     } else {
         const char *msg = ebuf && ebuf[0] ? ebuf : "the command failed";
         reply_error(reply, code == GP_EXIT_USAGE ? 400 : 500,
-                    code == GP_EXIT_USAGE ? param_of(msg, names, values, nnames) : NULL, msg);
+                    code == GP_EXIT_USAGE ? gp_web_param_of(&q, msg) : NULL, msg);
     }
     free(obuf);
     free(ebuf);
 out:
-    for (size_t i = 0; i < nowned; i++)
-        free(owned[i]);
-    (void)rc;
+    gp_web_query_free(&q);
     return 0;
 }

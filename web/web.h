@@ -38,10 +38,46 @@ typedef struct gp_web_reply {
 int gp_web_api(const char *endpoint, const char *query, const gp_web_config *cfg,
                gp_web_reply *reply);
 
+/* --- a query as a command's options (web/query.c) ----------------------- */
+
+enum {
+    GP_WEB_MAX_PARAMS = 64, /* query parameters per request */
+    GP_WEB_MAX_VALUE = 1024 /* bytes of one decoded value */
+};
+
+/* `gpu=H100&spot=1&format=csv` for a command whose option table is opts:
+ * argv {"--gpu=H100", "--spot"} and format "csv". Names the CLI does not
+ * know pass through (the CLI names them and suggests); options that name
+ * files on the server, --help, and bad values of flags and format are
+ * refused here. */
+typedef struct gp_web_query {
+    char *argv[GP_WEB_MAX_PARAMS];          /* malloc'd, argc of them */
+    size_t argc;
+    char names[GP_WEB_MAX_PARAMS][48];      /* every parameter's name */
+    const char *values[GP_WEB_MAX_PARAMS];  /* its argv word, or NULL */
+    size_t nnames;
+    const char *format;                     /* "json" (default) or "csv" */
+    /* On error: the HTTP status, the parameter (NULL: none) and why. */
+    int status;
+    const char *param;
+    char message[256];
+} gp_web_query;
+
+struct gp_opt;
+/* Returns 0, or -1 with status, param and message set. Free with
+ * gp_web_query_free either way. */
+int gp_web_query_parse(const struct gp_opt *opts, size_t nopts, int csv_ok,
+                       const char *query, gp_web_query *q);
+void gp_web_query_free(gp_web_query *q);
+
 /* Decodes one URL-encoded query component ('+' is a space) into out (cap
  * bytes). Returns its length, or -1 when it does not fit, is malformed
  * (a bad %XX) or decodes to a NUL byte or another control character. */
 long gp_web_decode(const char *s, size_t n, char *out, size_t cap);
+
+/* The parameter a CLI message is about: the first "--NAME" in it that the
+ * query passed, else the one whose value it quotes; NULL when none. */
+const char *gp_web_param_of(const gp_web_query *q, const char *msg);
 
 /* --- the embedded assets (generated from web/assets/) ------------------ */
 
