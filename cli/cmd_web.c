@@ -10,8 +10,8 @@
 
 static const gp_opt OPTS[] = {
     {"bind", 0, OPT_STRING, 0, "ADDR", NULL,
-     "listen on this address (default 127.0.0.1, loopback only; any other "
-     "address prints a warning: the server has no authentication)"},
+     "listen on this IPv4 address (default 127.0.0.1, loopback only; any "
+     "other address prints a warning: the server has no authentication)"},
     {"open", 0, OPT_FLAG, 0, NULL, NULL, "open the page in a browser (xdg-open)"},
     {"port", 0, OPT_NUMBER, 0, "N", NULL,
      "listen on this port (default 8080; 0: any free port, printed on start)"},
@@ -27,8 +27,8 @@ static int run(const gp_cmd *cmd, gp_args *args)
     cfg.bind = gp_arg_text(args, "bind", "127.0.0.1");
     if (!cfg.bind[0] || strlen(cfg.bind) > 64 ||
         strspn(cfg.bind, "0123456789abcdefABCDEF.:") != strlen(cfg.bind))
-        return gp_usage_error(cmd->name, "--bind '%s': an IPv4 or IPv6 address such as "
-                              "127.0.0.1 or ::1", cfg.bind);
+        return gp_usage_error(cmd->name, "--bind '%s': an IPv4 address such as "
+                              "127.0.0.1 or 0.0.0.0", cfg.bind);
     cfg.open_browser = gp_arg_set(args, "open");
     /* The catalog options go to every command the API runs. */
     const char *extra[64];

@@ -195,6 +195,12 @@ int gp_web_serve(const gp_web_config *cfg)
     signal(SIGPIPE, SIG_IGN);
 
     mg_init_library(0);
+    if (v6 && !mg_check_feature(8)) { /* 8: IPv6 */
+        fprintf(stderr, "gpuplan web: --bind %s: this civetweb was built without IPv6; "
+                "use an IPv4 address such as 127.0.0.1\n", cfg->bind);
+        mg_exit_library();
+        return 2;
+    }
     char etext[256] = "";
     struct mg_error_data err = {NULL, etext, sizeof(etext)};
     struct mg_init_data init = {&cb, &sv, options};

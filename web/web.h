@@ -20,7 +20,8 @@ typedef struct gp_web_config {
 
 /* Serves until SIGINT or SIGTERM. Prints the URL on stdout once listening.
  * Returns an exit code: 0 after a clean stop, 1 when it cannot listen
- * (port in use: said on stderr). */
+ * (port in use: said on stderr), 2 for an IPv6 address when civetweb was
+ * built without IPv6. */
 int gp_web_serve(const gp_web_config *cfg);
 
 /* --- the API (web/api.c) ------------------------------------------------ */
