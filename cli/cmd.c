@@ -20,6 +20,7 @@ extern const gp_cmd gp_cmd_plan;
 extern const gp_cmd gp_cmd_market;
 extern const gp_cmd gp_cmd_tco;
 extern const gp_cmd gp_cmd_history;
+extern const gp_cmd gp_cmd_web;
 extern const gp_cmd gp_cmd_help_cmd;
 
 const gp_cmd *const gp_commands[] = {
@@ -33,6 +34,7 @@ const gp_cmd *const gp_commands[] = {
     &gp_cmd_market,
     &gp_cmd_tco,
     &gp_cmd_history,
+    &gp_cmd_web,
     &gp_cmd_help_cmd,
 };
 const size_t gp_command_count = sizeof(gp_commands) / sizeof(gp_commands[0]);

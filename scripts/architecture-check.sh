@@ -1,7 +1,7 @@
 #!/bin/sh
 # Checks docs/ARCHITECTURE.md against the tree: every path it names in
 # backticks exists, and every source file of the library, the public
-# headers, the CLI, scripts/ and bench/ is named there (one line per file).
+# headers, the CLI, the web server, scripts/ and bench/ is named there (one line per file).
 # Usage: architecture-check.sh SOURCE_ROOT
 set -u
 ROOT=$1
@@ -20,7 +20,7 @@ while read -r p; do
         fail=1
     fi
 done <"$T.named"
-find src include/gpuplan cli scripts bench -maxdepth 2 -type f \
+find src include/gpuplan cli web scripts bench -maxdepth 2 -type f \
     \( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.py' \) | sort >"$T"
 find tests -maxdepth 1 -type f -name '*.sh' | sort >>"$T"
 n=0

@@ -11,9 +11,11 @@ set -eu
 # groff (the man page), locales (de_DE sources for the comma-locale test).
 # libyaml-dev (MIT): parses the launch files in tests/unit/test_launch.c only.
 # Bench: sqlite3 (the comparison baseline).
+# gpuplan web: libcivetweb-dev (MIT, the HTTP server); curl and chromium
+# (tests/web.sh: the API over loopback, the page in a headless browser).
 PACKAGES="gcc make cmake pkg-config libjansson-dev libcsv-dev libcmocka-dev libsqlite3-dev \
 clang libclang-rt-14-dev libxml2-utils groff-base locales sqlite3 libyaml-dev \
-libcurl4-openssl-dev libcivetweb-dev"
+libcurl4-openssl-dev libcivetweb-dev curl chromium"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -94,5 +94,21 @@ if ! tsort "$edges" >/dev/null 2>"$edges.err"; then
     fail=1
 fi
 rm -f "$edges.err"
+# web/ sits beside the CLI (not a layer of src/): like cli/ it sees the
+# library only through its public headers, never a layer's insides.
+for f in $(find web -name '*.[ch]' 2>/dev/null | sort); do
+    grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$f" |
+        sed 's/^\([0-9]*\):[^"]*"\([^"]*\)".*/\1 \2/' |
+        while read -r line inc; do
+            if [ -f "src/$inc" ]; then
+                echo "FAIL $f:$line: web/ includes the library's inside \"$inc\"; use include/gpuplan/"
+            fi
+        done >"$edges.web"
+    if [ -s "$edges.web" ]; then
+        cat "$edges.web"
+        fail=1
+    fi
+done
+rm -f "$edges.web"
 [ $fail = 0 ] || exit 1
 echo "layer rule holds: $(echo "$files" | wc -l) files, $(wc -l <"$edges") includes"

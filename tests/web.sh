@@ -1,0 +1,176 @@
+#!/bin/sh
+# gpuplan web, end to end on 127.0.0.1: starts `gpuplan web --port 0`,
+# reads the port it prints, checks that /api/v1/* answers exactly what the
+# CLI's --format json (or csv) prints for the same options, that bad
+# parameters get 400 with the CLI's message, that no path outside the
+# embedded assets is served (.., %2e%2e, absolute paths, %00), the
+# security headers, then stops it with SIGTERM and checks it exits 0.
+# Also: --port out of range exits 2, a port in use exits 1.
+# Usage: web.sh GPUPLAN_BINARY [BUILD_DIR]. Every wait is bounded; nothing
+# reaches beyond 127.0.0.1.
+set -u
+BIN=$1
+OUTDIR=${2:-${TMPDIR:-/tmp}}
+command -v curl >/dev/null 2>&1 || { echo "web.sh: curl not found (scripts/deps.sh installs it)"; exit 1; }
+T=$(mktemp -d)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+export NO_COLOR=1 LC_ALL=C
+unset GPUPLAN_CATALOG http_proxy https_proxy HTTP_PROXY HTTPS_PROXY
+fail=0
+n=0
+ok() { n=$((n + 1)); }
+bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL $*"; }
+
+# --- bad command lines ---------------------------------------------------
+"$BIN" web --port 70000 >"$T/o" 2>"$T/e"
+rc=$?
+if [ $rc = 2 ] && grep -q -- '--port must be' "$T/e" && [ ! -s "$T/o" ]; then ok; else bad "--port 70000: exit $rc, want 2"; fi
+"$BIN" web --bind 'not an address' >"$T/o" 2>"$T/e"
+rc=$?
+if [ $rc = 2 ] && [ ! -s "$T/o" ]; then ok; else bad "--bind 'not an address': exit $rc, want 2"; fi
+
+# --- start ---------------------------------------------------------------
+"$BIN" web --port 0 >"$T/out" 2>"$T/err" &
+PID=$!
+PORT=
+i=0
+while [ $i -lt 100 ]; do # at most 10 s
+    PORT=$(sed -n 's/^gpuplan web: serving http:\/\/127\.0\.0\.1:\([0-9]*\)\/ on port \([0-9]*\) .*/\1/p' "$T/out")
+    [ -n "$PORT" ] && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+done
+if [ -z "$PORT" ]; then
+    echo "FAIL gpuplan web --port 0 printed no port"; cat "$T/out" "$T/err"; exit 1
+fi
+URL=http://127.0.0.1:$PORT
+get() { # get PATH -> body in $T/body, status echoed, headers in $T/head
+    curl -s --noproxy '*' --max-time 15 --path-as-is -D "$T/head" -o "$T/body" -w '%{http_code}' "$URL$1"
+}
+
+# --- a second server on the same port: exit 1 ------------------------------
+"$BIN" web --port "$PORT" >"$T/o" 2>"$T/e"
+rc=$?
+if [ $rc = 1 ] && grep -q "cannot listen on 127.0.0.1:$PORT" "$T/e"; then ok; else bad "port in use: exit $rc, want 1: $(cat "$T/e")"; fi
+
+# --- the API prints what the CLI prints ------------------------------------
+same() { # same 'QUERY-PATH' CLI-ARGS...
+    path=$1
+    shift
+    code=$(get "$path")
+    "$BIN" "$@" >"$T/cli" 2>/dev/null
+    if [ "$code" = 200 ] && cmp -s "$T/body" "$T/cli"; then ok; else bad "$path ($code) differs from gpuplan $*"; fi
+}
+same '/api/v1/offers' offers --format json
+same '/api/v1/offers?gpu=H100&spot=1' offers --gpu H100 --spot --format json
+same '/api/v1/offers?gpu=A100-80GB&kind=neocloud&max-price=2' offers --gpu A100-80GB --kind neocloud --max-price 2 --format json
+same '/api/v1/offers?gpu=H100:8&per-provider=1&spot=0' offers --gpu H100:8 --per-provider --format json
+same '/api/v1/offers?provider=aws&provider=lambda&limit=5' offers --provider aws --provider lambda --limit 5 --format json
+same '/api/v1/offers?gpu=H100&format=csv' offers --gpu H100 --format csv
+same '/api/v1/gpus?offered=1' gpus --offered --format json
+same '/api/v1/estimate?model=llama-3-8b&gpu=H100' estimate --model llama-3-8b --gpu H100 --format json
+grep -q '^Content-Type: text/csv' "$T/head" 2>/dev/null || true
+
+# --- bad parameters: 400, the CLI's message, the parameter named ----------
+err400() { # err400 PATH PARAM CLI-ARGS...
+    path=$1
+    param=$2
+    shift 2
+    code=$(get "$path")
+    "$BIN" "$@" >/dev/null 2>"$T/cli"
+    msg=$(head -1 "$T/cli")
+    if [ "$code" = 400 ] && grep -qF "\"parameter\": \"$param\"" "$T/body" &&
+        grep -qF "$(printf '%s' "$msg" | sed 's/\\/\\\\/g; s/"/\\"/g')" "$T/body"; then
+        ok
+    else
+        bad "$path: $code, want 400 naming $param with '$msg'"; sed 's/^/    /' "$T/body"
+    fi
+}
+err400 '/api/v1/offers?gpu=H10O' gpu offers --gpu H10O --format json
+err400 '/api/v1/offers?max-price=cheap' max-price offers --max-price cheap --format json
+err400 '/api/v1/offers?sortt=price' sortt offers --sortt=price --format json
+err400 '/api/v1/offers?limit=-3' limit offers --limit=-3 --format json
+code=$(get '/api/v1/offers?catalog=/etc')
+if [ "$code" = 400 ] && grep -q '"parameter": "catalog"' "$T/body"; then ok; else bad "?catalog= is $code, want 400"; fi
+code=$(get '/api/v1/plan?model=llama-3-8b&svg=/tmp/x.svg')
+if [ "$code" = 400 ] && grep -q '"parameter": "svg"' "$T/body"; then ok; else bad "?svg= is $code, want 400"; fi
+code=$(get '/api/v1/offers?help')
+if [ "$code" = 400 ] && grep -q '"parameter": "help"' "$T/body"; then ok; else bad "?help is $code, want 400"; fi
+code=$(get '/api/v1/offers?format=md')
+if [ "$code" = 400 ] && grep -q '"parameter": "format"' "$T/body"; then ok; else bad "?format=md is $code, want 400"; fi
+code=$(get '/api/v1/offers?spot=yes')
+if [ "$code" = 400 ] && grep -q '"parameter": "spot"' "$T/body"; then ok; else bad "?spot=yes is $code, want 400"; fi
+code=$(get '/api/v1/offers?gpu=H100%00x')
+if [ "$code" = 400 ]; then ok; else bad "?gpu=H100%00x is $code, want 400"; fi
+code=$(get '/api/v1/nothing')
+if [ "$code" = 404 ]; then ok; else bad "/api/v1/nothing is $code, want 404"; fi
+
+# --- paths: only the embedded assets --------------------------------------
+for p in '/../../etc/passwd' '/assets/../../etc/passwd' '/%2e%2e/%2e%2e/etc/passwd' \
+    '/assets/%2e%2e%2fCMakeLists.txt' '/assets/offers.js%00.html' '/%00' \
+    '/assets/..%5c..%5cetc%5cpasswd'; do
+    code=$(get "$p")
+    case $code in 400 | 404) ok ;; *) bad "$p is $code, want 400 or 404" ;; esac
+    grep -q 'root:' "$T/body" && bad "$p served a file of the disk"
+done
+for p in '/etc/passwd' '/CMakeLists.txt' '/web/assets/offers.html' '/assets/' '/assets' '/assets/nothing.js'; do
+    code=$(get "$p")
+    if [ "$code" = 404 ]; then ok; else bad "$p is $code, want 404"; fi
+done
+code=$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code}' -X POST "$URL/api/v1/offers")
+if [ "$code" = 405 ]; then ok; else bad "POST is $code, want 405"; fi
+code=$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code}' -H 'Host: evil.example' "$URL/")
+if [ "$code" = 403 ]; then ok; else bad "Host: evil.example is $code, want 403"; fi
+big=$(head -c 20000 /dev/zero | tr '\0' a)
+code=$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code}' "$URL/api/v1/offers?gpu=$big")
+case $code in 200) bad "a 20 kB request line is $code" ;; *) ok ;; esac
+
+# --- the pages and their headers ------------------------------------------
+for p in / /offers /assets/offers.css /assets/offers.js; do
+    code=$(get "$p")
+    if [ "$code" = 200 ] && grep -qi "^Content-Security-Policy: default-src 'self'" "$T/head" &&
+        grep -qi '^X-Content-Type-Options: nosniff' "$T/head"; then ok; else bad "$p: $code or headers missing"; fi
+done
+get / >/dev/null
+grep -q '<table id="offers">' "$T/body" && grep -q 'src="/assets/offers.js"' "$T/body" && ok || bad "/ is not the offers page"
+grep -q '<script>' "$T/body" && bad "/ has an inline script (the CSP forbids it)"
+
+# --- a headless browser renders the table (when chromium is here) ----------
+CHROME=$(command -v chromium || true)
+if [ -n "$CHROME" ]; then
+    mkdir -p "$T/profile"
+    timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+        --disable-component-update --disable-sync --no-first-run --user-data-dir="$T/profile" \
+        --virtual-time-budget=5000 --dump-dom "$URL/?gpu=H100&per-provider=1" >"$T/dom" 2>/dev/null
+    rows=$(grep -o '<tr><td>' "$T/dom" | wc -l)
+    want=$("$BIN" offers --gpu H100 --per-provider --format csv | tail -n +2 | wc -l)
+    if [ "$rows" -gt 0 ] && [ "$rows" = "$want" ]; then ok; else bad "chromium drew $rows rows, the CLI has $want"; fi
+    timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+        --disable-component-update --disable-sync --no-first-run --user-data-dir="$T/profile" \
+        --virtual-time-budget=5000 --window-size=1280,900 --screenshot="$OUTDIR/web-offers.png" \
+        "$URL/?gpu=H100&per-provider=1" >/dev/null 2>&1
+    if [ -s "$OUTDIR/web-offers.png" ]; then ok; else bad "no screenshot at $OUTDIR/web-offers.png"; fi
+else
+    echo "web.sh: chromium not found; browser checks skipped (scripts/deps.sh installs it)"
+fi
+
+# --- stop -----------------------------------------------------------------
+kill -TERM "$PID"
+i=0
+while [ $i -lt 100 ] && kill -0 "$PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+if kill -0 "$PID" 2>/dev/null; then
+    bad "still running 10 s after SIGTERM"
+else
+    wait "$PID"
+    rc=$?
+    PID=
+    if [ $rc = 0 ] && grep -q 'stopped (SIGTERM)' "$T/out"; then ok; else bad "exit $rc after SIGTERM, want 0"; fi
+fi
+[ $fail = 0 ] || { echo "$fail of $n web checks failed"; exit 1; }
+echo "$n web checks pass"

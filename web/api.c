@@ -1,0 +1,240 @@
+/* The JSON API: /api/v1/<endpoint>?query runs the CLI command of the same
+ * name with the query as its options, in a child process of this very
+ * binary (/proc/self/exe), its stdout and stderr captured in memory files.
+ *
+ * One code path: `?gpu=H100&spot=1` becomes `gpuplan offers --gpu=H100
+ * --spot --format=json`, parsed by the command's own option table and
+ * printed by its own renderers, so the answer is byte for byte what the
+ * CLI prints, and a bad parameter gets the CLI's own message. A child per
+ * request also bounds each request in time (killed after GP_WEB_TIMEOUT_MS)
+ * and keeps one request's state from reaching another. Options that name
+ * a file on the server (--catalog, --svg, --export) are refused. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "web.h"
+
+extern char **environ;
+
+enum {
+    GP_WEB_TIMEOUT_MS = 10000,   /* a request's time limit */
+    GP_WEB_MAX_OUTPUT = 64 << 20 /* bytes of one answer */
+};
+
+typedef struct endpoint {
+    const char *name;    /* /api/v1/NAME */
+    const char *command; /* the CLI command run */
+    int csv;             /* ?format=csv allowed */
+} endpoint;
+
+static const endpoint ENDPOINTS[] = {
+    {"offers", "offers", 1},
+    {"gpus", "gpus", 1},
+    {"plan", "plan", 0},
+    {"estimate", "estimate", 0},
+    {"inference", "inference", 1},
+};
+
+static void reply_json(gp_web_reply *r, int status, json_t *j)
+{
+    r->status = status;
+    r->type = "application/json";
+    r->filename = NULL;
+    char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+    json_decref(j);
+    if (!s) {
+        r->status = 500;
+        s = strdup("{\"error\": \"out of memory\"}");
+    }
+    size_t len = s ? strlen(s) : 0;
+    r->body = malloc(len + 2);
+    if (r->body) {
+        memcpy(r->body, s, len);
+        r->body[len] = '\n';
+        r->body[len + 1] = '\0';
+        r->len = len + 1;
+    } else {
+        r->len = 0;
+    }
+    free(s);
+}
+
+static void reply_error(gp_web_reply *r, int status, const char *param, const char *msg)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "status", json_integer(status));
+    json_object_set_new(j, "error", json_string(msg));
+    json_object_set_new(j, "parameter", param ? json_string(param) : json_null());
+    reply_json(r, status, j);
+}
+
+/* Reads a memory file whole into a NUL-terminated malloc'd buffer. */
+static char *slurp(int fd, size_t *len)
+{
+    struct stat st;
+    *len = 0;
+    if (fstat(fd, &st) != 0 || st.st_size < 0 || st.st_size > GP_WEB_MAX_OUTPUT)
+        return NULL;
+    size_t n = (size_t)st.st_size;
+    char *buf = malloc(n + 1);
+    if (!buf)
+        return NULL;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(fd, buf + got, n - got, (off_t)got);
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    buf[got] = '\0';
+    *len = got;
+    return buf;
+}
+
+/* Waits for the child at most timeout_ms; kills it after. Returns its exit
+ * code, or -1 when it timed out or died of a signal. */
+static int wait_child(pid_t pid, int timeout_ms)
+{
+    int status = 0;
+    int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pfd >= 0) {
+        struct pollfd p = {pfd, POLLIN, 0};
+        int k;
+        do
+            k = poll(&p, 1, timeout_ms);
+        while (k < 0 && errno == EINTR);
+        close(pfd);
+        if (k == 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+    } else {
+        /* No pidfd: poll the child every millisecond, a bounded number of times. */
+        for (int waited = 0; waited < timeout_ms; waited++) {
+            if (waitpid(pid, &status, WNOHANG) == pid)
+                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            struct timespec ms = {0, 1000000};
+            nanosleep(&ms, NULL);
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        return -1;
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
+               gp_web_reply *reply)
+{
+    const endpoint *ep = NULL;
+    for (size_t i = 0; i < sizeof(ENDPOINTS) / sizeof(ENDPOINTS[0]); i++)
+        if (strcmp(ENDPOINTS[i].name, name) == 0)
+            ep = &ENDPOINTS[i];
+    if (!ep)
+        return -1;
+    const gp_cmd *cmd = gp_command_find(ep->command);
+    if (!cmd)
+        return -1;
+
+    gp_web_query q;
+    if (gp_web_query_parse(cmd->opts, cmd->nopts, ep->csv, query, &q) != 0) {
+        reply_error(reply, q.status, q.param, q.message);
+        gp_web_query_free(&q);
+        return 0;
+    }
+    /* argv: gpuplan CMD, the query's options, --format, the server's
+     * catalog options, NULL. */
+    enum { MAXARGV = 2 + GP_WEB_MAX_PARAMS + 1 + 64 + 1 };
+    char *argv[MAXARGV];
+    size_t argc = 0;
+    const char *format = q.format;
+    argv[argc++] = (char *)"gpuplan";
+    argv[argc++] = (char *)cmd->name;
+    for (size_t i = 0; i < q.argc; i++)
+        argv[argc++] = q.argv[i];
+    argv[argc++] = (char *)(strcmp(format, "csv") == 0 ? "--format=csv" : "--format=json");
+    for (size_t i = 0; i < cfg->nextra && argc + 1 < MAXARGV; i++)
+        argv[argc++] = (char *)cfg->extra[i];
+    argv[argc] = NULL;
+
+    int out_fd = memfd_create("gpuplan-out", MFD_CLOEXEC);
+    int err_fd = memfd_create("gpuplan-err", MFD_CLOEXEC);
+    pid_t pid = -1;
+    int spawned = -1;
+    if (out_fd >= 0 && err_fd >= 0) {
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+        posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+        posix_spawnattr_t at;
+        posix_spawnattr_init(&at);
+        sigset_t none, dfl;
+        sigemptyset(&none);
+        sigemptyset(&dfl);
+        sigaddset(&dfl, SIGINT);
+        sigaddset(&dfl, SIGTERM);
+        sigaddset(&dfl, SIGPIPE);
+        posix_spawnattr_setsigmask(&at, &none);
+        posix_spawnattr_setsigdefault(&at, &dfl);
+        posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+        spawned = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, environ);
+        posix_spawnattr_destroy(&at);
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    if (spawned != 0) {
+        reply_error(reply, 500, NULL, "cannot run the command");
+        if (out_fd >= 0)
+            close(out_fd);
+        if (err_fd >= 0)
+            close(err_fd);
+        goto out;
+    }
+    int code = wait_child(pid, GP_WEB_TIMEOUT_MS);
+    size_t olen = 0, elen = 0;
+    char *obuf = slurp(out_fd, &olen), *ebuf = slurp(err_fd, &elen);
+    close(out_fd);
+    close(err_fd);
+    if (ebuf)
+        while (elen > 0 && (ebuf[elen - 1] == '\n' || ebuf[elen - 1] == ' '))
+            ebuf[--elen] = '\0';
+    if (code == GP_EXIT_OK && obuf) {
+        reply->status = 200;
+        reply->type = strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8"
+                                                 : "application/json";
+        reply->filename = strcmp(format, "csv") == 0 ? "gpuplan.csv" : NULL;
+        reply->body = obuf;
+        reply->len = olen;
+        obuf = NULL;
+    } else if (code < 0) {
+        reply_error(reply, 503, NULL, "the request took longer than its time limit (10 s)");
+    } else {
+        const char *msg = ebuf && ebuf[0] ? ebuf : "the command failed";
+        reply_error(reply, code == GP_EXIT_USAGE ? 400 : 500,
+                    code == GP_EXIT_USAGE ? gp_web_param_of(&q, msg) : NULL, msg);
+    }
+    free(obuf);
+    free(ebuf);
+out:
+    gp_web_query_free(&q);
+    return 0;
+}
