@@ -6,7 +6,8 @@
 #       70B, 1.4T tokens); fails on any error or on server RSS growth above
 #       8 MiB; timings are printed, never asserted.
 #   web-load.sh GPUPLAN WEB_LOAD SECONDS bench    bench/run.sh: 8 connections,
-#       offers and plan requests alternating, p50/p99 per endpoint.
+#       offers and plan requests alternating, p50/p99 per endpoint; then
+#       offers alone (8 connections) and plan alone (2 connections).
 # Every wait is bounded; nothing reaches beyond 127.0.0.1.
 set -u
 BIN=$1
@@ -39,7 +40,12 @@ done
 PLAN='/api/v1/plan?model=llama-3-70b&tokens=1.4T'
 if [ "$MODE" = bench ]; then
     "$LOAD" --seconds "$SECONDS_" --conns 8 --pid "$PID" "http://127.0.0.1:$PORT" \
-        /api/v1/offers '/api/v1/offers?gpu=H100&spot=1' "$PLAN"
+        /api/v1/offers '/api/v1/offers?gpu=H100&spot=1' "$PLAN" && \
+    echo "-- the same without plan requests" && \
+    "$LOAD" --seconds "$SECONDS_" --conns 8 --pid "$PID" "http://127.0.0.1:$PORT" \
+        /api/v1/offers '/api/v1/offers?gpu=H100&spot=1' && \
+    echo "-- plan alone, 2 connections" && \
+    "$LOAD" --seconds "$SECONDS_" --conns 2 --pid "$PID" "http://127.0.0.1:$PORT" "$PLAN"
 else
     # The bound: 8 MiB. The server keeps no state between requests (each
     # runs in a child process), so its RSS should not move; 8 MiB is far
