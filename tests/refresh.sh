@@ -160,6 +160,46 @@ grep -q '"usd_per_hour": 23.92' "$T/lam.json"; check "lambda: the H100 node at 2
 grep -q '"region": "us-east-1"' "$T/lam.json"; check "lambda: region with capacity" $?
 grep -q 'no region had capacity' "$T/lam.json"; check "lambda: A10 without capacity noted" $?
 
+# Lambda's regions with capacity became availability signals.
+grep -q '^availability: [1-9][0-9]* signals recorded' "$T/out"; check "lambda: signals recorded" $?
+
+# ---- a keyed GraphQL source: RunPod ----
+start runpod
+RP=http://127.0.0.1:$PORT
+env -u RUNPOD_API_KEY "$BIN" catalog refresh --source runpod --endpoint "runpod=$RP" --quiet >"$T/out" 2>"$T/err"
+rc=$?
+check "runpod missing key: exit 1 (got $rc)" $([ $rc = 1 ]; echo $?)
+grep -q 'runpod failed: .*set RUNPOD_API_KEY in the environment' "$T/err"; check "runpod missing key: names the variable" $?
+RUNPOD_API_KEY=test-key-not-real "$BIN" catalog refresh --source runpod --endpoint "runpod=$RP" --force --quiet >"$T/out" 2>"$T/err"
+check "runpod with a key: stored ($(cat "$T/err"))" $?
+grep -q '^runpod .* 3 ' "$T/out"; check "runpod: 3 offers (the all-zero placeholder left out)" $?
+grep -q '^availability: 3 signals recorded' "$T/out"; check "runpod: 3 stock signals" $?
+grep -q 'test-key-not-real' "$GPUPLAN_HOME"/refresh/*; check "the runpod key is never stored" $([ $? = 1 ]; echo $?)
+"$BIN" offers --provider runpod --format json >"$T/rp.json" 2>/dev/null
+grep -q '"usd_per_hour": 2.99' "$T/rp.json"; check "runpod: H100 SXM secure price" $?
+grep -q '"spot_usd_per_hour": 2.69' "$T/rp.json"; check "runpod: H100 SXM spot price" $?
+grep -q '"status": "high"' "$T/rp.json"; check "runpod: stock high in JSON availability" $?
+
+# ---- offers --available and the STOCK column ----
+"$BIN" offers --available --provider lambda --format json >"$T/av.json" 2>"$T/av.err"
+check "offers --available: exit 0 ($(cat "$T/av.err"))" $?
+grep -q '"instance_type": "gpu_8x_h100_sxm5"' "$T/av.json"; check "--available: the Lambda type with capacity" $?
+grep -q 'gpu_1x_a10' "$T/av.json"; check "--available: not the A10 without capacity" $([ $? = 1 ]; echo $?)
+"$BIN" offers --provider lambda,runpod >"$T/tab" 2>&1
+grep -q 'STOCK' "$T/tab"; check "offers: STOCK column when signals exist" $?
+grep 'gpu_1x_a10' "$T/tab" | grep -q ' no '; check "offers: A10 stock no" $?
+grep '1x_RTX4090_SECURE' "$T/tab" | grep -q ' low '; check "offers: RTX 4090 stock low" $?
+"$BIN" offers --available --provider runpod --format json >"$T/av2.json" 2>/dev/null
+grep -q '1x_A100-80GB_SECURE' "$T/av2.json"; check "--available: RunPod A100 with null stock left out" $([ $? = 1 ]; echo $?)
+grep -q '1x_RTX4090_SECURE' "$T/av2.json"; check "--available: RunPod low stock is positive" $?
+"$BIN" offers --available --signal-age 1m --provider lambda >"$T/out" 2>"$T/err"
+check "--available --signal-age 1m: exit 0" $?
+GPUPLAN_HOME="$T/empty" "$BIN" offers --available >"$T/out" 2>"$T/err"
+rc=$?
+check "--available without signals: exit 1 (got $rc)" $([ $rc = 1 ]; echo $?)
+grep -q 'gpuplan catalog refresh' "$T/err"; check "--available without signals: names the refresh" $?
+[ ! -s "$T/out" ]; check "--available without signals: nothing on stdout" $?
+
 # ---- bad options ----
 "$BIN" catalog refresh --endpoint 'skypilot=ftp://x' >/dev/null 2>"$T/err"
 check "ftp endpoint refused with exit 2" $([ $? = 2 ]; echo $?)

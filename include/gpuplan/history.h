@@ -168,6 +168,24 @@ gp_status gp_history_availability(gp_history *h, const char *provider,
                                   gp_availability *out, int64_t *observed,
                                   gp_error *err);
 
+/* What gp_history_availability() decided, with the signal behind it:
+ * its kind ("capacity-available", "stock:low", ...), time and source.
+ * kind is "" and observed 0 when status is GP_AVAIL_UNKNOWN. */
+typedef struct gp_history_latest {
+    gp_availability status;
+    char kind[32];
+    char region[64];
+    char source[512];
+    int64_t observed_unix_s;
+} gp_history_latest;
+
+/* gp_history_availability() plus the deciding signal's row (for a positive
+ * status the latest positive one; for a negative the latest one). */
+gp_status gp_history_latest_signal(gp_history *h, const char *provider,
+                                   const char *instance_type, const char *region,
+                                   int64_t now_unix_s, double max_age_hours,
+                                   gp_history_latest *out, gp_error *err);
+
 /* ---- queries ------------------------------------------------------------ */
 
 typedef enum gp_history_by {
