@@ -12,7 +12,7 @@ T=$(mktemp -d)
 pids=""
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null; done
-    rm -rf "$T"
+    [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
 export LC_ALL=C NO_COLOR=1 COLUMNS=200 TZ=UTC
@@ -194,6 +194,11 @@ grep -q '1x_A100-80GB_SECURE' "$T/av2.json"; check "--available: RunPod A100 wit
 grep -q '1x_RTX4090_SECURE' "$T/av2.json"; check "--available: RunPod low stock is positive" $?
 "$BIN" offers --available --signal-age 1m --provider lambda >"$T/out" 2>"$T/err"
 check "--available --signal-age 1m: exit 0" $?
+# the planner notes a negative signal (Lambda's A10: no capacity)
+"$BIN" plan --model llama-3-8b --tokens 1B --provider lambda --gpu A10 --capacity any --finetune qlora --format json >"$T/plan.json" 2>"$T/plan.err"
+grep -q 'no capacity seen at lambda on 20[0-9-]* (capacity-unavailable' "$T/plan.json"; check "plan: no-capacity note ($(head -c 300 "$T/plan.err"))" $?
+"$BIN" plan --model llama-3-8b --tokens 1B --provider lambda --gpu H100 --capacity any --finetune qlora --format json >"$T/plan2.json" 2>/dev/null
+grep -q 'no capacity seen' "$T/plan2.json"; check "plan: no note for the H100 node with capacity" $([ $? = 1 ]; echo $?)
 GPUPLAN_HOME="$T/empty" "$BIN" offers --available >"$T/out" 2>"$T/err"
 rc=$?
 check "--available without signals: exit 1 (got $rc)" $([ $rc = 1 ]; echo $?)
