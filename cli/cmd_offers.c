@@ -95,7 +95,7 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
         {"GPUS", 0, 16, 8, 0},      {"MEM/GPU", 1, 0, 0, 3},
         {"$/HOUR", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, 0},
         {"SPOT/GPU-H", 1, 0, 0, 0}, {"$/PFLOP-H", 1, 0, 0, 1},
-        {"PRICING", 0, 0, 0, -1},       {"STOCK", 0, 0, 0, 1},
+        {"PRICING", 0, 0, 0, -1},       {"STOCK", 0, 0, 0, 0},
     };
     size_t ncols = pflop ? 10 : 9;
     /* The PRICING column appears when some row's price is not what its
