@@ -2,6 +2,7 @@
 #include "avail.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -25,12 +26,28 @@ void gp_cli_avail_open(gp_cli_avail *a)
     }
     a->h = h;
     a->signals = c.signals;
+    /* One query for the pairs that have signals at all, so the lookups
+     * per offer (a thousand rows) are only made for those. Windows up to
+     * 30 days are served from this list; longer ones query every row. */
+    if (gp_history_signal_keys(h, a->now_unix_s - 30 * 86400, &a->keys, &a->nkeys, NULL) !=
+        GP_OK) {
+        a->keys = NULL;
+        a->nkeys = 0;
+    }
+}
+
+static int cmp_key(const void *k, const void *e)
+{
+    return strcmp(k, *(char *const *)e);
 }
 
 void gp_cli_avail_close(gp_cli_avail *a)
 {
     gp_history_close(a->h);
+    gp_history_keys_free(a->keys, a->nkeys);
     a->h = NULL;
+    a->keys = NULL;
+    a->nkeys = 0;
 }
 
 void gp_cli_avail_get(const gp_cli_avail *a, const char *provider,
@@ -38,6 +55,12 @@ void gp_cli_avail_get(const gp_cli_avail *a, const char *provider,
                       gp_history_latest *out)
 {
     memset(out, 0, sizeof(*out));
+    if (a->h && max_age_hours <= 30 * 24) {
+        char key[320];
+        snprintf(key, sizeof(key), "%s\x1f%s", provider, instance_type);
+        if (!a->keys || !bsearch(key, a->keys, a->nkeys, sizeof(*a->keys), cmp_key))
+            return;
+    }
     if (!a->h ||
         gp_history_latest_signal(a->h, provider, instance_type, NULL, a->now_unix_s,
                                  max_age_hours, out, NULL) != GP_OK)

@@ -14,6 +14,8 @@ typedef struct gp_cli_avail {
     gp_history *h;   /* NULL: no history file, or one without signals */
     size_t signals;  /* signals in the file */
     int64_t now_unix_s;
+    char **keys;     /* "provider\x1ftype" with a signal in the last 30 days */
+    size_t nkeys;
 } gp_cli_avail;
 
 /* Opens the default history read-only when it exists. Never fails: an

@@ -186,6 +186,15 @@ gp_status gp_history_latest_signal(gp_history *h, const char *provider,
                                    int64_t now_unix_s, double max_age_hours,
                                    gp_history_latest *out, gp_error *err);
 
+/* The (provider, instance type) pairs with an availability signal
+ * observed at or after since_unix_s, as "provider\x1finstance_type"
+ * strings in byte order (one query, so a caller asks
+ * gp_history_latest_signal() only for those). *out is malloc'd, each
+ * string too: free them with gp_history_keys_free(). */
+gp_status gp_history_signal_keys(gp_history *h, int64_t since_unix_s, char ***out, size_t *n,
+                                 gp_error *err);
+void gp_history_keys_free(char **keys, size_t n);
+
 /* ---- queries ------------------------------------------------------------ */
 
 typedef enum gp_history_by {

@@ -324,6 +324,60 @@ gp_status gp_history_latest_signal(gp_history *h, const char *provider,
     return GP_OK;
 }
 
+gp_status gp_history_signal_keys(gp_history *h, int64_t since_unix_s, char ***out, size_t *n,
+                                 gp_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (h->version < 2)
+        return GP_OK;
+    sqlite3_stmt *s = NULL;
+    const char *sql = "SELECT DISTINCT provider || char(31) || instance_type AS k FROM signals"
+                      " WHERE observed >= ?1 AND (kind IN ('capacity-available',"
+                      " 'capacity-unavailable') OR kind LIKE 'stock:%') ORDER BY k";
+    if (sqlite3_prepare_v2(h->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    sqlite3_bind_int64(s, 1, since_unix_s);
+    char **v = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc, oom = 0;
+    while (!oom && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            char **nv = realloc(v, nc * sizeof(*nv));
+            if (!nv) {
+                oom = 1;
+                break;
+            }
+            v = nv;
+            cap = nc;
+        }
+        if (!(v[cnt] = strdup(col_text(s, 0))))
+            oom = 1;
+        else
+            cnt++;
+    }
+    sqlite3_finalize(s);
+    if (oom) {
+        gp_history_keys_free(v, cnt);
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    if (rc != SQLITE_DONE) {
+        gp_history_keys_free(v, cnt);
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    }
+    *out = v;
+    *n = cnt;
+    return GP_OK;
+}
+
+void gp_history_keys_free(char **keys, size_t n)
+{
+    for (size_t i = 0; keys && i < n; i++)
+        free(keys[i]);
+    free(keys);
+}
+
 gp_status gp_history_providers(gp_history *h, char ***out, size_t *n, gp_error *err)
 {
     *out = NULL;

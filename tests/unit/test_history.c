@@ -430,6 +430,19 @@ static void availability(void **state)
     assert_int_equal(gp_history_latest_signal(h, "none", "x", NULL, now, 48, &l, &err), GP_OK);
     assert_int_equal(l.status, GP_AVAIL_UNKNOWN);
     assert_string_equal(l.kind, "");
+    /* The pairs with availability signals (not the spot band), in byte
+     * order; from a later time only the recent ones. */
+    char **keys = NULL;
+    size_t nk = 0;
+    assert_int_equal(gp_history_signal_keys(h, 0, &keys, &nk, &err), GP_OK);
+    assert_int_equal(nk, 2);
+    assert_string_equal(keys[0], "lambda\x1fgpu_8x_h100_sxm5");
+    assert_string_equal(keys[1], "runpod\x1fH100 SXM");
+    gp_history_keys_free(keys, nk);
+    assert_int_equal(gp_history_signal_keys(h, now - 1800, &keys, &nk, &err), GP_OK);
+    assert_int_equal(nk, 1);
+    assert_string_equal(keys[0], "runpod\x1fH100 SXM");
+    gp_history_keys_free(keys, nk);
     gp_history_signal bad = {"x", "y", "", "stock:plenty", now, "t"};
     assert_int_equal(gp_history_record_signals(h, &bad, 1, &s, &err), GP_EINVAL);
     assert_int_equal(gp_history_signal_polarity("spot-band:>20%"), -1);
