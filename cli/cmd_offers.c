@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "avail.h"
 #include "cmd.h"
 #include "gpuplan/query.h"
 #include "gpuplan/units.h"
@@ -16,6 +17,9 @@ static const gp_opt OPTS[] = {
     {"all-regions", 0, OPT_FLAG, 0, NULL, NULL,
      "list every region and zone (default: the cheapest region of each "
      "instance type, as `sky show-gpus` does)"},
+    {"available", 0, OPT_FLAG, 0, NULL, NULL,
+     "only offers whose instance type has a positive availability signal "
+     "(capacity or stock, from `catalog refresh`) within --signal-age"},
     {"exclude", 0, OPT_STRING, OPT_REPEAT, "LIST", NULL,
      "leave out these providers (comma-separated, repeatable)"},
     {"format", 'f', OPT_CHOICE, 0, "FMT", "table|csv|json|md",
@@ -38,6 +42,9 @@ static const gp_opt OPTS[] = {
      "only these providers (comma-separated, repeatable), e.g. aws,lambda"},
     {"region", 'r', OPT_STRING, 0, "GLOB", NULL,
      "only regions or zones matching this pattern, e.g. 'us-*'"},
+    {"signal-age", 0, OPT_HOURS, 0, "AGE", NULL,
+     "how old an availability signal may be for --available and STOCK "
+     "(default 24h)"},
     {"sort", 's', OPT_CHOICE, 0, "KEY", "gpu-price|price|spot-price|pflop-price",
      "order by on-demand $/GPU-hour (default), $/instance-hour, spot "
      "$/GPU-hour, or $ per PFLOP-hour of peak bf16"},
@@ -75,16 +82,20 @@ static size_t hidden_per_gpu(const gp_catalog *cat, const gp_offer_filter *f)
 
 static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t n,
                         const gp_args *args, gp_format fmt, int spot_sort,
-                        int pflop, size_t hidden)
+                        int pflop, size_t hidden, const gp_history_latest *stock,
+                        double signal_age_hours, int64_t now)
 {
     (void)cat;
+    int any_stock = 0;
+    for (size_t i = 0; stock && i < n; i++)
+        any_stock |= stock[i].status != GP_AVAIL_UNKNOWN;
     gp_col cols[] = {
         {"PROVIDER", 0, 12, 8, 0},  {"KIND", 0, 0, 0, 4},
         {"INSTANCE", 0, 24, 12, 0}, {"REGION", 0, 14, 8, 2},
         {"GPUS", 0, 16, 8, 0},      {"MEM/GPU", 1, 0, 0, 3},
         {"$/HOUR", 1, 0, 0, 0},     {"$/GPU-H", 1, 0, 0, 0},
         {"SPOT/GPU-H", 1, 0, 0, 0}, {"$/PFLOP-H", 1, 0, 0, 1},
-        {"PRICING", 0, 0, 0, -1},
+        {"PRICING", 0, 0, 0, -1},       {"STOCK", 0, 0, 0, 0},
     };
     size_t ncols = pflop ? 10 : 9;
     /* The PRICING column appears when some row's price is not what its
@@ -96,6 +107,8 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
         cols[9] = cols[10];
     if (any_floor)
         ncols++;
+    if (any_stock)
+        cols[ncols++] = cols[11];
     if (gp_arg_set(args, "all-regions")) {
         cols[3].comfort = 24; /* region and zone: the point of the listing */
         cols[3].drop = -1;
@@ -141,7 +154,15 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
                               : isnan(o->usd_per_hour)             ? "spot"
                                                                    : "on-demand";
         const char *cells[] = {o->provider, kind, o->instance_type, region, gpus,
-                               mem, hour, gpuh, spot, pflop ? pf : pricing, pricing};
+                               mem, hour, gpuh, spot, pflop ? pf : pricing, pricing, ""};
+        char st[48] = "-";
+        if (any_stock && stock[i].status != GP_AVAIL_UNKNOWN) {
+            char age[16];
+            gp_cli_avail_age(now - stock[i].observed_unix_s, age, sizeof(age));
+            snprintf(st, sizeof(st), "%s %s", gp_cli_avail_word(&stock[i]), age);
+        }
+        if (any_stock)
+            cells[ncols - 1] = st;
         if (gp_table_add(t, cells) != 0) {
             gp_table_free(t);
             return GP_EXIT_FAIL;
@@ -174,6 +195,10 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
     if (any_floor)
         gp_note("floor: an auction floor (the lowest bid), not an on-demand or spot price; "
                 "listed after every real price (docs/offers.md).");
+    if (any_stock)
+        gp_note("STOCK: the latest availability signal of the instance type (any region) "
+                "within %g h, and its age; - none (docs/offers.md).",
+                signal_age_hours);
     if (pflop)
         gp_note("$/PFLOP-H = $/GPU-h / peak dense bf16 PFLOPS (fp16 where there is "
                 "no bf16).");
@@ -194,6 +219,8 @@ static int run(const gp_cmd *cmd, gp_args *args)
     gp_cli_providers prov = {0};
     gp_offer_row *rows = NULL;
     size_t nrows = 0;
+    gp_cli_avail avail = {0};
+    gp_history_latest *stock = NULL;
     gp_error err;
     gp_error_clear(&err);
 
@@ -251,6 +278,38 @@ static int run(const gp_cmd *cmd, gp_args *args)
         rc = gp_report("offers", st, &err);
         goto out;
     }
+    /* Availability signals (docs/offers.md): the latest per instance
+     * type within --signal-age, for --available and the STOCK column. */
+    double signal_age = 24.0;
+    if (gp_arg_set(args, "signal-age"))
+        signal_age = gp_arg(args, "signal-age")->number;
+    gp_cli_avail_open(&avail);
+    if (gp_arg_set(args, "available") && !avail.h) {
+        fprintf(stderr,
+                "gpuplan offers: --available: no availability signals recorded yet; "
+                "run `gpuplan catalog refresh --source lambda,runpod` (keyed sources "
+                "that report capacity or stock) first\n");
+        rc = GP_EXIT_FAIL;
+        goto out;
+    }
+    if (avail.h && nrows) {
+        stock = calloc(nrows, sizeof(*stock));
+        if (!stock) {
+            rc = GP_EXIT_FAIL;
+            goto out;
+        }
+        size_t kept = 0;
+        for (size_t i = 0; i < nrows; i++) {
+            gp_history_latest l;
+            gp_cli_avail_get(&avail, rows[i].offer->provider, rows[i].offer->instance_type,
+                             signal_age, &l);
+            if (gp_arg_set(args, "available") && l.status != GP_AVAIL_YES)
+                continue;
+            rows[kept] = rows[i];
+            stock[kept++] = l;
+        }
+        nrows = kept;
+    }
     if (gp_arg_set(args, "limit")) {
         double lim = gp_arg(args, "limit")->number;
         if (lim < (double)nrows)
@@ -259,8 +318,24 @@ static int run(const gp_cmd *cmd, gp_args *args)
     gp_format fmt = (gp_format)gp_format_parse(gp_arg_text(args, "format", "table"));
     if (fmt == FMT_JSON) {
         json_t *arr = json_array();
-        for (size_t i = 0; i < nrows; i++)
-            json_array_append_new(arr, gp_offer_json(cat, rows[i].offer, rows[i].rows));
+        for (size_t i = 0; i < nrows; i++) {
+            json_t *j = gp_offer_json(cat, rows[i].offer, rows[i].rows);
+            /* Only when the history holds signals: the field is then on
+             * every offer, null where none is recent. */
+            if (j && stock) {
+                json_t *a = json_null();
+                if (stock[i].status != GP_AVAIL_UNKNOWN) {
+                    char t[21];
+                    gp_history_format_time(stock[i].observed_unix_s, t);
+                    a = json_pack("{s:s, s:s, s:s, s:s, s:s}", "status",
+                                  gp_cli_avail_word(&stock[i]), "kind", stock[i].kind,
+                                  "region", stock[i].region, "observed", t, "source",
+                                  stock[i].source);
+                }
+                json_object_set_new(j, "availability", a);
+            }
+            json_array_append_new(arr, j);
+        }
         rc = gp_json_print(arr) == 0 ? GP_EXIT_OK : GP_EXIT_FAIL;
     } else if (fmt == FMT_CSV) {
         gp_offer_csv_header(stdout);
@@ -269,9 +344,12 @@ static int run(const gp_cmd *cmd, gp_args *args)
         rc = GP_EXIT_OK;
     } else {
         rc = render_table(cat, rows, nrows, args, fmt, sort == GP_SORT_SPOT_PRICE,
-                          sort == GP_SORT_PFLOP_PRICE, hidden_per_gpu(cat, &f));
+                          sort == GP_SORT_PFLOP_PRICE, hidden_per_gpu(cat, &f), stock,
+                          signal_age, avail.now_unix_s);
     }
 out:
+    free(stock);
+    gp_cli_avail_close(&avail);
     free(rows);
     gp_cli_providers_free(&prov);
     gp_catalog_free(cat);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "avail.h"
 #include "cmd.h"
 #include "gpuplan/plan.h"
 #include "gpuplan/units.h"
@@ -144,6 +145,26 @@ static const char *term_text(char *buf, size_t cap, const gp_plan *p)
     return buf;
 }
 
+/* Availability signals from the price history (cli/avail.h): a plan on an
+ * instance type whose latest signal within a day says no capacity gets a
+ * note; ranking is unchanged (docs/plan.md). */
+static gp_cli_avail plan_avail;
+
+static int capacity_note(const gp_plan *p, char *buf, size_t cap)
+{
+    if (!plan_avail.h)
+        return 0;
+    gp_history_latest l;
+    gp_cli_avail_get(&plan_avail, p->offer->provider, p->offer->instance_type, 24.0, &l);
+    if (l.status != GP_AVAIL_NO)
+        return 0;
+    char t[21];
+    gp_history_format_time(l.observed_unix_s, t);
+    snprintf(buf, cap, "no capacity seen at %s on %.10s (%s, %s%s%s)", p->offer->provider, t,
+             l.kind, l.source, l.region[0] ? ", region " : "", l.region);
+    return 1;
+}
+
 static json_t *plan_json(const gp_plan *p)
 {
     char term[32];
@@ -263,6 +284,9 @@ static json_t *plan_json(const gp_plan *p)
     json_t *notes = json_array();
     for (size_t i = 0; i < p->nnotes; i++)
         json_array_append_new(notes, gp_json_str(p->notes[i]));
+    char cn[900];
+    if (capacity_note(p, cn, sizeof(cn)))
+        json_array_append_new(notes, json_string(cn));
     json_object_set_new(j, "notes", notes);
     return j;
 }
@@ -639,6 +663,9 @@ static void print_breakdown(const plan_cli *pc, gp_format fmt)
     }
     for (size_t i = 0; i < b->nnotes; i++)
         printf("%snote: %s\n", bullet, b->notes[i]);
+    char cn[900];
+    if (capacity_note(b, cn, sizeof(cn)))
+        printf("%snote: %s\n", bullet, cn);
 }
 
 static int text_out(const plan_cli *pc, gp_format fmt, int wide)
@@ -1052,11 +1079,13 @@ static int run(const gp_cmd *cmd, gp_args *args)
     if (svg && (rc = gp_svg_plans(svg, &pc->res, &pc->req)))
         goto out;
     gp_format fmt = (gp_format)gp_format_parse(gp_arg_text(args, "format", "table"));
+    gp_cli_avail_open(&plan_avail);
     if (fmt == FMT_JSON)
         rc = gp_json_print(result_json(pc)) ? GP_EXIT_FAIL : GP_EXIT_OK;
     else
         rc = text_out(pc, fmt, gp_arg_set(args, "wide"));
 out:
+    gp_cli_avail_close(&plan_avail);
     gp_plan_result_free(&pc->res);
     gp_launch_names_free(pc->names);
     gp_terms_free(pc->terms);

@@ -62,6 +62,29 @@ static int record_history(const char *cmd, const gp_refresh_result *res, size_t 
         memset(&one, 0, sizeof(one));
         st = gp_history_append_catalog(h, r->catalog, r->provider, r->endpoint,
                                        r->observed_unix_s, &one, &err);
+        /* The availability the source gave with these prices, at the
+         * same time and from the same endpoint. */
+        if (st == GP_OK && r->nsignals) {
+            gp_history_signal *sig = calloc(r->nsignals, sizeof(*sig));
+            if (!sig) {
+                err.status = st = GP_ENOMEM;
+                snprintf(err.message, sizeof(err.message), "out of memory");
+                break;
+            }
+            for (size_t k = 0; k < r->nsignals; k++) {
+                sig[k].provider = r->provider;
+                sig[k].instance_type = r->signals[k].instance_type;
+                sig[k].region = r->signals[k].region;
+                sig[k].kind = r->signals[k].kind;
+                sig[k].observed_unix_s = r->observed_unix_s;
+                sig[k].source = r->endpoint;
+            }
+            gp_history_stats ss;
+            memset(&ss, 0, sizeof(ss));
+            st = gp_history_record_signals(h, sig, r->nsignals, &ss, &err);
+            free(sig);
+            all.signals += ss.signals;
+        }
         all.observations += one.observations;
         all.new_runs += one.new_runs;
         all.extended_runs += one.extended_runs;
@@ -80,6 +103,9 @@ static int record_history(const char *cmd, const gp_refresh_result *res, size_t 
     }
     printf("history: %zu prices recorded in %s (%zu new runs, %zu extended)\n",
            all.observations, path, all.new_runs, all.extended_runs);
+    if (all.signals)
+        printf("availability: %zu signals recorded (gpuplan offers --available)\n",
+               all.signals);
     return 0;
 }
 

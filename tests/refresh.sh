@@ -12,7 +12,7 @@ T=$(mktemp -d)
 pids=""
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null; done
-    rm -rf "$T"
+    [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
 export LC_ALL=C NO_COLOR=1 COLUMNS=200 TZ=UTC
@@ -159,6 +159,51 @@ grep -q 'test-key-not-real' "$GPUPLAN_HOME"/refresh/*; check "the key is never s
 grep -q '"usd_per_hour": 23.92' "$T/lam.json"; check "lambda: the H100 node at 2392 cents" $?
 grep -q '"region": "us-east-1"' "$T/lam.json"; check "lambda: region with capacity" $?
 grep -q 'no region had capacity' "$T/lam.json"; check "lambda: A10 without capacity noted" $?
+
+# Lambda's regions with capacity became availability signals.
+grep -q '^availability: [1-9][0-9]* signals recorded' "$T/out"; check "lambda: signals recorded" $?
+
+# ---- a keyed GraphQL source: RunPod ----
+start runpod
+RP=http://127.0.0.1:$PORT
+env -u RUNPOD_API_KEY "$BIN" catalog refresh --source runpod --endpoint "runpod=$RP" --quiet >"$T/out" 2>"$T/err"
+rc=$?
+check "runpod missing key: exit 1 (got $rc)" $([ $rc = 1 ]; echo $?)
+grep -q 'runpod failed: .*set RUNPOD_API_KEY in the environment' "$T/err"; check "runpod missing key: names the variable" $?
+RUNPOD_API_KEY=test-key-not-real "$BIN" catalog refresh --source runpod --endpoint "runpod=$RP" --force --quiet >"$T/out" 2>"$T/err"
+check "runpod with a key: stored ($(cat "$T/err"))" $?
+grep -q '^runpod .* 3 ' "$T/out"; check "runpod: 3 offers (the all-zero placeholder left out)" $?
+grep -q '^availability: 3 signals recorded' "$T/out"; check "runpod: 3 stock signals" $?
+grep -q 'test-key-not-real' "$GPUPLAN_HOME"/refresh/*; check "the runpod key is never stored" $([ $? = 1 ]; echo $?)
+"$BIN" offers --provider runpod --format json >"$T/rp.json" 2>/dev/null
+grep -q '"usd_per_hour": 2.99' "$T/rp.json"; check "runpod: H100 SXM secure price" $?
+grep -q '"spot_usd_per_hour": 2.69' "$T/rp.json"; check "runpod: H100 SXM spot price" $?
+grep -q '"status": "high"' "$T/rp.json"; check "runpod: stock high in JSON availability" $?
+
+# ---- offers --available and the STOCK column ----
+"$BIN" offers --available --provider lambda --format json >"$T/av.json" 2>"$T/av.err"
+check "offers --available: exit 0 ($(cat "$T/av.err"))" $?
+grep -q '"instance_type": "gpu_8x_h100_sxm5"' "$T/av.json"; check "--available: the Lambda type with capacity" $?
+grep -q 'gpu_1x_a10' "$T/av.json"; check "--available: not the A10 without capacity" $([ $? = 1 ]; echo $?)
+"$BIN" offers --provider lambda,runpod >"$T/tab" 2>&1
+grep -q 'STOCK' "$T/tab"; check "offers: STOCK column when signals exist" $?
+grep 'gpu_1x_a10' "$T/tab" | grep -q ' no '; check "offers: A10 stock no" $?
+grep '1x_RTX4090_SECURE' "$T/tab" | grep -q ' low '; check "offers: RTX 4090 stock low" $?
+"$BIN" offers --available --provider runpod --format json >"$T/av2.json" 2>/dev/null
+grep -q '1x_A100-80GB_SECURE' "$T/av2.json"; check "--available: RunPod A100 with null stock left out" $([ $? = 1 ]; echo $?)
+grep -q '1x_RTX4090_SECURE' "$T/av2.json"; check "--available: RunPod low stock is positive" $?
+"$BIN" offers --available --signal-age 1m --provider lambda >"$T/out" 2>"$T/err"
+check "--available --signal-age 1m: exit 0" $?
+# the planner notes a negative signal (Lambda's A10: no capacity)
+"$BIN" plan --model llama-3-8b --tokens 1B --provider lambda --gpu A10 --capacity any --finetune qlora --format json >"$T/plan.json" 2>"$T/plan.err"
+grep -q 'no capacity seen at lambda on 20[0-9-]* (capacity-unavailable' "$T/plan.json"; check "plan: no-capacity note ($(head -c 300 "$T/plan.err"))" $?
+"$BIN" plan --model llama-3-8b --tokens 1B --provider lambda --gpu H100 --capacity any --finetune qlora --format json >"$T/plan2.json" 2>/dev/null
+grep -q 'no capacity seen' "$T/plan2.json"; check "plan: no note for the H100 node with capacity" $([ $? = 1 ]; echo $?)
+GPUPLAN_HOME="$T/empty" "$BIN" offers --available >"$T/out" 2>"$T/err"
+rc=$?
+check "--available without signals: exit 1 (got $rc)" $([ $rc = 1 ]; echo $?)
+grep -q 'gpuplan catalog refresh' "$T/err"; check "--available without signals: names the refresh" $?
+[ ! -s "$T/out" ]; check "--available without signals: nothing on stdout" $?
 
 # ---- bad options ----
 "$BIN" catalog refresh --endpoint 'skypilot=ftp://x' >/dev/null 2>"$T/err"

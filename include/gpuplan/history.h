@@ -168,6 +168,33 @@ gp_status gp_history_availability(gp_history *h, const char *provider,
                                   gp_availability *out, int64_t *observed,
                                   gp_error *err);
 
+/* What gp_history_availability() decided, with the signal behind it:
+ * its kind ("capacity-available", "stock:low", ...), time and source.
+ * kind is "" and observed 0 when status is GP_AVAIL_UNKNOWN. */
+typedef struct gp_history_latest {
+    gp_availability status;
+    char kind[32];
+    char region[64];
+    char source[512];
+    int64_t observed_unix_s;
+} gp_history_latest;
+
+/* gp_history_availability() plus the deciding signal's row (for a positive
+ * status the latest positive one; for a negative the latest one). */
+gp_status gp_history_latest_signal(gp_history *h, const char *provider,
+                                   const char *instance_type, const char *region,
+                                   int64_t now_unix_s, double max_age_hours,
+                                   gp_history_latest *out, gp_error *err);
+
+/* The (provider, instance type) pairs with an availability signal
+ * observed at or after since_unix_s, as "provider\x1finstance_type"
+ * strings in byte order (one query, so a caller asks
+ * gp_history_latest_signal() only for those). *out is malloc'd, each
+ * string too: free them with gp_history_keys_free(). */
+gp_status gp_history_signal_keys(gp_history *h, int64_t since_unix_s, char ***out, size_t *n,
+                                 gp_error *err);
+void gp_history_keys_free(char **keys, size_t n);
+
 /* ---- queries ------------------------------------------------------------ */
 
 typedef enum gp_history_by {

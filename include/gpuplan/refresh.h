@@ -53,6 +53,17 @@ typedef struct gp_refresh_opts {
     void *progress_ctx;
 } gp_refresh_opts;
 
+/* One availability signal a source gave with its prices (docs/refresh.md):
+ * the instance type, the region ("" when the source gives none) and the
+ * kind, as gpuplan/history.h names kinds ("capacity-available",
+ * "capacity-unavailable", "stock:high|medium|low|none"). The provider,
+ * observed time and source (the endpoint) are the result's. */
+typedef struct gp_refresh_signal {
+    char instance_type[128];
+    char region[64];
+    char kind[32];
+} gp_refresh_signal;
+
 /* What a refresh did for one provider: the offers it stored (a normal
  * catalog, loaded back from the stored file), where they came from and
  * when, or why it failed. History appends from these. */
@@ -64,6 +75,9 @@ typedef struct gp_refresh_result {
     int64_t observed_unix_s;       /* the same, in seconds since 1970 (UTC) */
     char effective[32];            /* the source's own date, "" none */
     gp_catalog *catalog;           /* stored offers; NULL on failure */
+    gp_refresh_signal *signals;    /* availability seen (stored providers
+                                      only; NULL when none) */
+    size_t nsignals;
     size_t offers;                 /* offers stored */
     size_t refused;                /* rows or prices refused */
     size_t previous;               /* offers stored before, 0 none */

@@ -174,6 +174,130 @@ gp_status gp_lambda_csv(const char *url, const char *body, size_t len,
     return st;
 }
 
+/* ---- availability ------------------------------------------------------ */
+
+typedef struct sigs {
+    gp_refresh_signal *v;
+    size_t n, cap;
+} sigs;
+
+static int sig_add(sigs *s, const char *type, const char *region, const char *kind)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i].instance_type, type) && !strcmp(s->v[i].region, region))
+            return 0; /* one signal per type and region */
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        gp_refresh_signal *v = realloc(s->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    gp_refresh_signal *g = &s->v[s->n++];
+    snprintf(g->instance_type, sizeof(g->instance_type), "%s", type);
+    snprintf(g->region, sizeof(g->region), "%s", region);
+    snprintf(g->kind, sizeof(g->kind), "%s", kind);
+    return 0;
+}
+
+static int listed(json_t *regions, const char *name)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(regions, i, r)
+    {
+        json_t *n = json_object_get(r, "name");
+        if (json_is_string(n) && !strcmp(json_string_value(n), name))
+            return 1;
+    }
+    return 0;
+}
+
+gp_status gp_lambda_signals(const char *url, const char *body, size_t len,
+                            const gp_catalog *specs, gp_refresh_signal **out,
+                            size_t *n, gp_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    json_error_t je;
+    json_t *root = json_loadb(body, len, 0, &je);
+    if (!root)
+        return gp_fail(err, GP_EDATA, url, je.line,
+                       "not a whole JSON document (%s): truncated, or not "
+                       "Lambda's instance-types answer",
+                       je.text);
+    json_t *data = json_object_get(root, "data");
+    if (!json_is_object(data)) {
+        json_decref(root);
+        return gp_fail(err, GP_EDATA, url, 0, "no \"data\" object");
+    }
+    /* Every region the answer names, for any type. */
+    json_t *all = json_array();
+    const char *key;
+    json_t *v;
+    json_object_foreach(data, key, v)
+    {
+        size_t i;
+        json_t *r;
+        json_t *regions = json_object_get(v, "regions_with_capacity_available");
+        json_array_foreach(regions, i, r)
+        {
+            json_t *nm = json_object_get(r, "name");
+            if (json_is_string(nm) && !listed(all, json_string_value(nm)))
+                json_array_append_new(all, json_pack("{sO}", "name", nm));
+        }
+    }
+    sigs s = {0};
+    int oom = !all;
+    json_object_foreach(data, key, v)
+    {
+        if (oom)
+            break;
+        json_t *it = json_object_get(v, "instance_type");
+        if (!json_is_object(it))
+            continue;
+        json_t *nm = json_object_get(it, "name");
+        const char *name = json_is_string(nm) ? json_string_value(nm) : key;
+        if (!(num(json_object_get(it, "specs"), "gpus") > 0))
+            continue;
+        json_t *regions = json_object_get(v, "regions_with_capacity_available");
+        size_t before = s.n, i;
+        json_t *r;
+        json_array_foreach(regions, i, r)
+        {
+            json_t *rn = json_object_get(r, "name");
+            if (json_is_string(rn) &&
+                sig_add(&s, name, json_string_value(rn), "capacity-available") != 0)
+                oom = 1;
+        }
+        json_array_foreach(all, i, r)
+        {
+            const char *rn = json_string_value(json_object_get(r, "name"));
+            if (!listed(regions, rn) &&
+                sig_add(&s, name, rn, "capacity-unavailable") != 0)
+                oom = 1;
+        }
+        const gp_offer *o = specs ? gp_catalog_offers(specs) : NULL;
+        for (size_t k = 0; o && k < gp_catalog_offer_count(specs); k++)
+            if (!strcmp(o[k].provider, "lambda") && !strcmp(o[k].instance_type, name) &&
+                o[k].region[0] && !listed(regions, o[k].region) &&
+                sig_add(&s, name, o[k].region, "capacity-unavailable") != 0)
+                oom = 1;
+        if (s.n == before && sig_add(&s, name, "", "capacity-unavailable") != 0)
+            oom = 1;
+    }
+    json_decref(all);
+    json_decref(root);
+    if (oom) {
+        free(s.v);
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    *out = s.v;
+    *n = s.n;
+    return GP_OK;
+}
+
 static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
 {
     if (gp_url_rebase(ctx->base, "", "/api/v1/instance-types", ctx->first_url,
@@ -195,13 +319,20 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
     char *csv = NULL;
     size_t len = 0;
     st = gp_lambda_csv(ctx->first_url, r.body, r.len, ctx->specs, &csv, &len, err);
-    gp_http_response_free(&r);
     if (st == GP_OK) {
         gp_load_opts lo = {1, NULL};
         st = gp_catalog_add_gpuplan_buffer(ctx->cat, ctx->first_url, csv, len,
                                            &lo, err);
     }
     free(csv);
+    gp_refresh_signal *sig = NULL;
+    size_t nsig = 0;
+    if (st == GP_OK)
+        st = gp_lambda_signals(ctx->first_url, r.body, r.len, ctx->specs, &sig, &nsig, err);
+    for (size_t i = 0; st == GP_OK && i < nsig; i++)
+        st = gp_fetch_signal(ctx, sig[i].instance_type, sig[i].region, sig[i].kind, err);
+    free(sig);
+    gp_http_response_free(&r);
     return st;
 }
 

@@ -13,6 +13,7 @@
 
 #include "fetch/http.h"
 #include "gpuplan/catalog.h"
+#include "gpuplan/refresh.h"
 
 typedef struct gp_fetch_ctx {
     gp_http *http;
@@ -23,7 +24,13 @@ typedef struct gp_fetch_ctx {
     const gp_catalog *specs; /* the embedded catalog (instance-type specs) */
     char first_url[1024];    /* set by the fetcher: its first request */
     char effective[32];      /* set by the fetcher: the source's own date */
+    gp_refresh_signal *signals; /* added by gp_fetch_signal() */
+    size_t nsignals, signals_cap;
 } gp_fetch_ctx;
+
+/* Adds an availability signal (gpuplan/refresh.h) to ctx; GP_ENOMEM. */
+gp_status gp_fetch_signal(gp_fetch_ctx *ctx, const char *instance_type,
+                          const char *region, const char *kind, gp_error *err);
 
 typedef struct gp_fetcher {
     const char *name;                /* "skypilot", "azure" */
@@ -41,6 +48,7 @@ extern const gp_fetcher gp_fetcher_skypilot;
 extern const gp_fetcher gp_fetcher_azure;
 extern const gp_fetcher gp_fetcher_lambda;
 extern const gp_fetcher gp_fetcher_aws;
+extern const gp_fetcher gp_fetcher_runpod;
 
 /* "YYYY-MM-DD" from an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT") or an
  * ISO time ("2024-01-01T00:00:00Z"); "" when unreadable. */

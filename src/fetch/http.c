@@ -357,8 +357,8 @@ static int transient(CURLcode c)
 }
 
 static gp_status get(gp_http *h, const char *url, const char *const *headers,
-                     gp_http_chunk_fn fn, void *ctx, gp_http_response *resp,
-                     gp_error *err)
+                     const char *post, gp_http_chunk_fn fn, void *ctx,
+                     gp_http_response *resp, gp_error *err)
 {
     memset(resp, 0, sizeof(*resp));
     struct curl_slist *hl = NULL;
@@ -377,6 +377,8 @@ static gp_status get(gp_http *h, const char *url, const char *const *headers,
         CURL *c = h->curl;
         curl_easy_reset(c);
         curl_easy_setopt(c, CURLOPT_URL, url);
+        if (post)
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
         curl_easy_setopt(c, CURLOPT_USERAGENT, "gpuplan/" GP_VERSION);
         curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -460,12 +462,18 @@ static gp_status get(gp_http *h, const char *url, const char *const *headers,
 gp_status gp_http_get(gp_http *h, const char *url, const char *const *headers,
                       gp_http_response *resp, gp_error *err)
 {
-    return get(h, url, headers, NULL, NULL, resp, err);
+    return get(h, url, headers, NULL, NULL, NULL, resp, err);
+}
+
+gp_status gp_http_post(gp_http *h, const char *url, const char *const *headers,
+                       const char *body, gp_http_response *resp, gp_error *err)
+{
+    return get(h, url, headers, body, NULL, NULL, resp, err);
 }
 
 gp_status gp_http_get_stream(gp_http *h, const char *url,
                              const char *const *headers, gp_http_chunk_fn fn,
                              void *ctx, gp_http_response *resp, gp_error *err)
 {
-    return get(h, url, headers, fn, ctx, resp, err);
+    return get(h, url, headers, NULL, fn, ctx, resp, err);
 }

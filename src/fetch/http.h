@@ -52,6 +52,12 @@ void gp_http_set_progress(gp_http *h, gp_http_progress_fn fn, void *ctx);
 gp_status gp_http_get(gp_http *h, const char *url, const char *const *headers,
                       gp_http_response *resp, gp_error *err);
 
+/* POSTs `body` (NUL-terminated; the caller names its Content-Type in
+ * `headers`) to url, with gp_http_get's retries and errors (a GraphQL
+ * query is safe to repeat). */
+gp_status gp_http_post(gp_http *h, const char *url, const char *const *headers,
+                       const char *body, gp_http_response *resp, gp_error *err);
+
 /* Like gp_http_get, but hands the body to `fn` chunk by chunk instead of
  * holding it (resp->body stays NULL). Retries only before the first byte
  * was handed on. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "gpuplan/catalog.h"
+#include "gpuplan/refresh.h"
 
 typedef struct gp_azure gp_azure;
 
@@ -39,6 +40,31 @@ gp_status gp_azure_csv(gp_azure *a, const char *source, char **out,
 gp_status gp_lambda_csv(const char *url, const char *body, size_t len,
                         const gp_catalog *specs, char **out, size_t *outlen,
                         gp_error *err);
+
+/* The availability signals of the same answer (*out malloc'd, *n of
+ * them; NULL/0 when none). Lambda lists, per instance type, the regions
+ * with capacity when asked: each is "capacity-available" there. Every
+ * other Lambda region known for that type (named anywhere in the answer,
+ * or an embedded Lambda offer of the type in `specs`) gets
+ * "capacity-unavailable"; a GPU type with no capacity anywhere and no
+ * known region gets one "capacity-unavailable" without a region.
+ * CPU-only types are left out. GP_EDATA as gp_lambda_csv(). */
+gp_status gp_lambda_signals(const char *url, const char *body, size_t len,
+                            const gp_catalog *specs, gp_refresh_signal **out,
+                            size_t *n, gp_error *err);
+
+/* RunPod's GraphQL answer to the gpuTypes query (fetch_runpod.c) as
+ * gpuplan catalog CSV (malloc'd *csv): per GPU type one 1-GPU row for the
+ * secure cloud (securePrice, secureSpotPrice as spot) and one for the
+ * community cloud (communityPrice, communitySpotPrice), no region
+ * (RunPod prices are global); the 1/3/6-month committed prices, where
+ * given, in notes. *sig gets one "stock:<level>" signal per row from
+ * lowestPrice.stockStatus ("High", "Medium", "Low"; null: "stock:none").
+ * GP_EDATA: not whole JSON, a GraphQL "errors" answer, no data.gpuTypes
+ * array, or a negative price. */
+gp_status gp_runpod_csv(const char *url, const char *body, size_t len,
+                        char **csv, size_t *csvlen, gp_refresh_signal **sig,
+                        size_t *nsig, gp_error *err);
 
 /* AWS Price List region files, CSV form, streamed: gp_aws_begin() for
  * each file (its region code names rows without a "Region Code"), then

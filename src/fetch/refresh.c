@@ -26,6 +26,7 @@
 static const gp_fetcher *const FETCHERS[] = {&gp_fetcher_azure,
                                              &gp_fetcher_aws,
                                              &gp_fetcher_lambda,
+                                             &gp_fetcher_runpod,
                                              &gp_fetcher_skypilot};
 #define NFETCHERS (sizeof(FETCHERS) / sizeof(FETCHERS[0]))
 
@@ -79,6 +80,24 @@ void gp_fetch_date(const char *text, char *out, size_t cap)
         if (gmtime_r(&t, &tm))
             strftime(out, cap, "%Y-%m-%d", &tm);
     }
+}
+
+gp_status gp_fetch_signal(gp_fetch_ctx *ctx, const char *instance_type,
+                          const char *region, const char *kind, gp_error *err)
+{
+    if (ctx->nsignals == ctx->signals_cap) {
+        size_t cap = ctx->signals_cap ? ctx->signals_cap * 2 : 32;
+        gp_refresh_signal *v = realloc(ctx->signals, cap * sizeof(*v));
+        if (!v)
+            return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+        ctx->signals = v;
+        ctx->signals_cap = cap;
+    }
+    gp_refresh_signal *g = &ctx->signals[ctx->nsignals++];
+    snprintf(g->instance_type, sizeof(g->instance_type), "%s", instance_type);
+    snprintf(g->region, sizeof(g->region), "%s", region ? region : "");
+    snprintf(g->kind, sizeof(g->kind), "%s", kind);
+    return GP_OK;
 }
 
 /* ---- endpoints --------------------------------------------------------- */
@@ -529,8 +548,13 @@ static gp_status refresh_one(const gp_refresh_opts *o, const char *home,
         st = write_atomic(dir, path, csv.p, csv.len, err);
     free(csv.p);
     free(bad.p);
-    if (st != GP_OK)
+    if (st != GP_OK) {
+        free(ctx.signals);
         return st;
+    }
+    /* Signals are kept with the prices they came with. */
+    r->signals = ctx.signals;
+    r->nsignals = ctx.nsignals;
     /* What was stored, loaded back as every command will load it. */
     st = gp_catalog_new(&r->catalog, err);
     if (st == GP_OK)
@@ -549,7 +573,7 @@ gp_status gp_refresh_run(const gp_refresh_opts *o, gp_refresh_result **results,
             k++;
         if (k == NFETCHERS)
             return gp_fail(err, GP_EINVAL, NULL, 0,
-                           "unknown source '%s' (skypilot, azure, aws, lambda)", o->sources[i]);
+                           "unknown source '%s' (skypilot, azure, aws, lambda, runpod)", o->sources[i]);
     }
     for (size_t i = 0; i < o->nproviders; i++)
         if (!source_of(o, o->providers[i]))
@@ -633,8 +657,10 @@ gp_status gp_refresh_run(const gp_refresh_opts *o, gp_refresh_result **results,
 
 void gp_refresh_results_free(gp_refresh_result *results, size_t n)
 {
-    for (size_t i = 0; results && i < n; i++)
+    for (size_t i = 0; results && i < n; i++) {
         gp_catalog_free(results[i].catalog);
+        free(results[i].signals);
+    }
     free(results);
 }
 

@@ -285,6 +285,99 @@ gp_status gp_history_availability(gp_history *h, const char *provider,
     return GP_OK;
 }
 
+gp_status gp_history_latest_signal(gp_history *h, const char *provider,
+                                   const char *instance_type, const char *region,
+                                   int64_t now_unix_s, double max_age_hours,
+                                   gp_history_latest *out, gp_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    int64_t t = 0;
+    gp_status st = gp_history_availability(h, provider, instance_type, region, now_unix_s,
+                                           max_age_hours, &out->status, &t, err);
+    if (st != GP_OK || out->status == GP_AVAIL_UNKNOWN)
+        return st;
+    out->observed_unix_s = t;
+    sqlite3_stmt *s = NULL;
+    const char *sql = "SELECT kind, region, source FROM signals WHERE provider = ?1"
+                      " AND instance_type = ?2 AND (?3 IS NULL OR region = ?3)"
+                      " AND observed = ?4 ORDER BY id";
+    if (sqlite3_prepare_v2(h->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    sqlite3_bind_text(s, 1, provider, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, instance_type, -1, SQLITE_STATIC);
+    if (region)
+        sqlite3_bind_text(s, 3, region, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, t);
+    int want = out->status == GP_AVAIL_YES ? 1 : 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *kind = col_text(s, 0);
+        if (gp_history_signal_polarity(kind) != want)
+            continue;
+        snprintf(out->kind, sizeof(out->kind), "%s", kind);
+        snprintf(out->region, sizeof(out->region), "%s", col_text(s, 1));
+        snprintf(out->source, sizeof(out->source), "%s", col_text(s, 2));
+        break;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    return GP_OK;
+}
+
+gp_status gp_history_signal_keys(gp_history *h, int64_t since_unix_s, char ***out, size_t *n,
+                                 gp_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (h->version < 2)
+        return GP_OK;
+    sqlite3_stmt *s = NULL;
+    const char *sql = "SELECT DISTINCT provider || char(31) || instance_type AS k FROM signals"
+                      " WHERE observed >= ?1 AND (kind IN ('capacity-available',"
+                      " 'capacity-unavailable') OR kind LIKE 'stock:%') ORDER BY k";
+    if (sqlite3_prepare_v2(h->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    sqlite3_bind_int64(s, 1, since_unix_s);
+    char **v = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc, oom = 0;
+    while (!oom && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            char **nv = realloc(v, nc * sizeof(*nv));
+            if (!nv) {
+                oom = 1;
+                break;
+            }
+            v = nv;
+            cap = nc;
+        }
+        if (!(v[cnt] = strdup(col_text(s, 0))))
+            oom = 1;
+        else
+            cnt++;
+    }
+    sqlite3_finalize(s);
+    if (oom) {
+        gp_history_keys_free(v, cnt);
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    if (rc != SQLITE_DONE) {
+        gp_history_keys_free(v, cnt);
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    }
+    *out = v;
+    *n = cnt;
+    return GP_OK;
+}
+
+void gp_history_keys_free(char **keys, size_t n)
+{
+    for (size_t i = 0; keys && i < n; i++)
+        free(keys[i]);
+    free(keys);
+}
+
 gp_status gp_history_providers(gp_history *h, char ***out, size_t *n, gp_error *err)
 {
     *out = NULL;

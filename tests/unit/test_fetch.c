@@ -173,6 +173,85 @@ static void test_lambda(void **state)
     gp_catalog_free(specs);
 }
 
+/* Lambda's capacity lists as signals: listed regions positive, the other
+ * regions named in the answer negative, a type with none anywhere one
+ * negative without a region (test inputs, not prices). */
+static void test_lambda_signals(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"data\":{\"a\":{\"instance_type\":{\"name\":\"a\",\"specs\":{\"gpus\":8}},"
+        "\"regions_with_capacity_available\":[{\"name\":\"r1\"}]},"
+        "\"b\":{\"instance_type\":{\"name\":\"b\",\"specs\":{\"gpus\":1}},"
+        "\"regions_with_capacity_available\":[{\"name\":\"r2\"}]},"
+        "\"c\":{\"instance_type\":{\"name\":\"c\",\"specs\":{\"gpus\":1}},"
+        "\"regions_with_capacity_available\":[]},"
+        "\"cpu\":{\"instance_type\":{\"name\":\"cpu\",\"specs\":{\"gpus\":0}}}}}";
+    gp_refresh_signal *s = NULL;
+    size_t n = 0;
+    gp_error err;
+    assert_int_equal(gp_lambda_signals("u", doc, strlen(doc), NULL, &s, &n, &err), GP_OK);
+    /* a: r1 yes, r2 no; b: r2 yes, r1 no; c: r1 no, r2 no */
+    assert_int_equal(n, 6);
+    assert_string_equal(s[0].instance_type, "a");
+    assert_string_equal(s[0].region, "r1");
+    assert_string_equal(s[0].kind, "capacity-available");
+    assert_string_equal(s[1].region, "r2");
+    assert_string_equal(s[1].kind, "capacity-unavailable");
+    assert_string_equal(s[4].instance_type, "c");
+    assert_string_equal(s[4].kind, "capacity-unavailable");
+    free(s);
+    const char *none = "{\"data\":{\"c\":{\"instance_type\":{\"name\":\"c\","
+                       "\"specs\":{\"gpus\":1}},\"regions_with_capacity_available\":[]}}}";
+    assert_int_equal(gp_lambda_signals("u", none, strlen(none), NULL, &s, &n, &err), GP_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(s[0].region, "");
+    assert_string_equal(s[0].kind, "capacity-unavailable");
+    free(s);
+    assert_int_equal(gp_lambda_signals("u", doc, 20, NULL, &s, &n, &err), GP_EDATA);
+}
+
+/* RunPod's gpuTypes answer: secure and community rows, spot, committed
+ * prices in notes, stock per cloud, zeros left out, errors refused (test
+ * inputs, not prices). */
+static void test_runpod(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"data\":{\"gpuTypes\":[{\"id\":\"x\",\"displayName\":\"RTX A6000\","
+        "\"memoryInGb\":48,\"securePrice\":1,\"communityPrice\":0.5,"
+        "\"secureSpotPrice\":0.4,\"communitySpotPrice\":null,\"oneMonthPrice\":0.9,"
+        "\"threeMonthPrice\":0.8,\"sixMonthPrice\":0.7,"
+        "\"secureLowest\":{\"stockStatus\":\"Medium\"},"
+        "\"communityLowest\":{\"stockStatus\":null}},"
+        "{\"id\":\"z\",\"displayName\":\"H100 SXM\",\"securePrice\":0,"
+        "\"communityPrice\":0}]}}";
+    char *csv = NULL;
+    size_t len = 0, n = 0;
+    gp_refresh_signal *s = NULL;
+    gp_error err;
+    assert_int_equal(gp_runpod_csv("u", doc, strlen(doc), &csv, &len, &s, &n, &err), GP_OK);
+    if (!strstr(csv, "runpod,\"1x_RTXA6000_SECURE\",\"\",\"RTXA6000\",1,48,1,0.4,\"u\","
+                     "\"committed 1 month $0.9000/GPU-h; committed 3 months $0.8000/GPU-h; "
+                     "committed 6 months $0.7000/GPU-h\""))
+        fail_msg("%s", csv);
+    assert_non_null(strstr(csv, "\"1x_RTXA6000_COMMUNITY\",\"\",\"RTXA6000\",1,48,0.5,,"));
+    assert_null(strstr(csv, "H100"));
+    assert_int_equal(n, 2);
+    assert_string_equal(s[0].kind, "stock:medium");
+    assert_string_equal(s[1].instance_type, "1x_RTXA6000_COMMUNITY");
+    assert_string_equal(s[1].kind, "stock:none");
+    free(csv);
+    free(s);
+    const char *e = "{\"errors\":[{\"message\":\"bad key\"}]}";
+    assert_int_equal(gp_runpod_csv("u", e, strlen(e), &csv, &len, &s, &n, &err), GP_EDATA);
+    assert_non_null(strstr(err.message, "bad key"));
+    const char *neg = "{\"data\":{\"gpuTypes\":[{\"displayName\":\"A40\",\"securePrice\":-1}]}}";
+    assert_int_equal(gp_runpod_csv("u", neg, strlen(neg), &csv, &len, &s, &n, &err), GP_EDATA);
+    assert_int_equal(gp_runpod_csv("u", doc, 30, &csv, &len, &s, &n, &err), GP_EDATA);
+    assert_null(csv);
+}
+
 /* The AWS region file of the replay fixture, fed whole and byte by byte:
  * the same offers (a record or a quoted field split anywhere). */
 static char *aws_csv(const gp_catalog *specs, const char *text, size_t len, size_t chunk)
@@ -258,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_rebase),      cmocka_unit_test(test_retry_after),
         cmocka_unit_test(test_home),        cmocka_unit_test(test_azure),
         cmocka_unit_test(test_lambda),      cmocka_unit_test(test_aws_stream),
+        cmocka_unit_test(test_lambda_signals), cmocka_unit_test(test_runpod),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -412,6 +412,37 @@ static void availability(void **state)
                                              &err),
                      GP_OK);
     assert_int_equal(a, GP_AVAIL_UNKNOWN);
+    /* The deciding signal's row: us-west-1's positive one; RunPod's
+     * latest (stock:none), not the older stock:low. */
+    gp_history_latest l;
+    assert_int_equal(gp_history_latest_signal(h, "lambda", "gpu_8x_h100_sxm5", NULL, now, 24,
+                                              &l, &err),
+                     GP_OK);
+    assert_int_equal(l.status, GP_AVAIL_YES);
+    assert_string_equal(l.kind, "capacity-available");
+    assert_string_equal(l.region, "us-west-1");
+    assert_string_equal(l.source, "t");
+    assert_true(l.observed_unix_s == now - 2 * 3600);
+    assert_int_equal(gp_history_latest_signal(h, "runpod", "H100 SXM", NULL, now, 48, &l, &err),
+                     GP_OK);
+    assert_int_equal(l.status, GP_AVAIL_NO);
+    assert_string_equal(l.kind, "stock:none");
+    assert_int_equal(gp_history_latest_signal(h, "none", "x", NULL, now, 48, &l, &err), GP_OK);
+    assert_int_equal(l.status, GP_AVAIL_UNKNOWN);
+    assert_string_equal(l.kind, "");
+    /* The pairs with availability signals (not the spot band), in byte
+     * order; from a later time only the recent ones. */
+    char **keys = NULL;
+    size_t nk = 0;
+    assert_int_equal(gp_history_signal_keys(h, 0, &keys, &nk, &err), GP_OK);
+    assert_int_equal(nk, 2);
+    assert_string_equal(keys[0], "lambda\x1fgpu_8x_h100_sxm5");
+    assert_string_equal(keys[1], "runpod\x1fH100 SXM");
+    gp_history_keys_free(keys, nk);
+    assert_int_equal(gp_history_signal_keys(h, now - 1800, &keys, &nk, &err), GP_OK);
+    assert_int_equal(nk, 1);
+    assert_string_equal(keys[0], "runpod\x1fH100 SXM");
+    gp_history_keys_free(keys, nk);
     gp_history_signal bad = {"x", "y", "", "stock:plenty", now, "t"};
     assert_int_equal(gp_history_record_signals(h, &bad, 1, &s, &err), GP_EINVAL);
     assert_int_equal(gp_history_signal_polarity("spot-band:>20%"), -1);

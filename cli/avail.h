@@ -1,0 +1,37 @@
+/* Availability signals for the CLI (docs/offers.md, docs/history.md): the
+ * price history's signals, read when the history file exists. Shared by
+ * `offers` (the STOCK column, --available) and `plan` (the no-capacity
+ * note). */
+#ifndef GP_CLI_AVAIL_H
+#define GP_CLI_AVAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gpuplan/history.h"
+
+typedef struct gp_cli_avail {
+    gp_history *h;   /* NULL: no history file, or one without signals */
+    size_t signals;  /* signals in the file */
+    int64_t now_unix_s;
+    char **keys;     /* "provider\x1ftype" with a signal in the last 30 days */
+    size_t nkeys;
+} gp_cli_avail;
+
+/* Opens the default history read-only when it exists. Never fails: an
+ * unreadable history means no signals (a = {0}). */
+void gp_cli_avail_open(gp_cli_avail *a);
+void gp_cli_avail_close(gp_cli_avail *a);
+
+/* The latest signal for an instance type in any region within
+ * max_age_hours; status GP_AVAIL_UNKNOWN when there is none. */
+void gp_cli_avail_get(const gp_cli_avail *a, const char *provider,
+                      const char *instance_type, double max_age_hours,
+                      gp_history_latest *out);
+
+/* "yes", "no", "high", "medium", "low", "none" for a signal kind. */
+const char *gp_cli_avail_word(const gp_history_latest *l);
+/* How long ago, short: "40m", "5h", "3d". */
+void gp_cli_avail_age(int64_t seconds, char *buf, size_t cap);
+
+#endif
