@@ -56,6 +56,7 @@ static const endpoint ENDPOINTS[] = {
     {"plan", "plan", NULL, 0},
     {"estimate", "estimate", NULL, 0},
     {"inference", "inference", NULL, 1},
+    {"models", "models", NULL, 1},
     {"market/share", "market", "share", 1},
     {"market/forecast", "market", "forecast", 1},
     {"market/prices", "market", "prices", 1},
@@ -370,6 +371,15 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
         reply_error(reply, 503, NULL, "the request took longer than its time limit (10 s)");
     } else {
         const char *msg = ebuf && ebuf[0] ? ebuf : "the command failed";
+        /* The server's temporary file is not the user's business: its
+         * path becomes FILE in the message. */
+        char clean[4096];
+        const char *at = file[0] ? strstr(msg, file) : NULL;
+        if (at) {
+            snprintf(clean, sizeof(clean), "%.*sFILE%s", (int)(at - msg), msg,
+                     at + strlen(file));
+            msg = clean;
+        }
         reply_error(reply, code == GP_EXIT_USAGE ? 400 : 500,
                     code == GP_EXIT_USAGE ? gp_web_param_of(&q, msg) : NULL, msg);
     }
