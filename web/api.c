@@ -168,39 +168,6 @@ static int has_opt(const gp_cmd *cmd, const char *name)
     return 0;
 }
 
-/* Copies query into out without its export=VALUE parameters; *value is
- * the last one's raw value (NULL: none). Returns -1 when too long. */
-static int take_export(const char *query, char *out, size_t cap, char *value, size_t vcap,
-                       int *found)
-{
-    size_t o = 0;
-    *found = 0;
-    value[0] = '\0';
-    for (const char *p = query ? query : ""; *p;) {
-        size_t len = strcspn(p, "&");
-        if ((len == 6 || (len > 6 && p[6] == '=')) && strncmp(p, "export", 6) == 0) {
-            *found = 1;
-            size_t vl = len > 7 ? len - 7 : 0;
-            if (vl + 1 > vcap)
-                return -1;
-            memcpy(value, p + 7, vl);
-            value[vl] = '\0';
-        } else if (len) {
-            if (o + len + 2 > cap)
-                return -1;
-            if (o)
-                out[o++] = '&';
-            memcpy(out + o, p, len);
-            o += len;
-        }
-        p += len;
-        if (*p == '&')
-            p++;
-    }
-    out[o] = '\0';
-    return 0;
-}
-
 /* Reads a file whole (at most GP_WEB_MAX_OUTPUT bytes). */
 static char *read_whole(const char *path, size_t *len)
 {
@@ -242,7 +209,8 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
     char rest[16384], exportv[64];
     int has_export = 0;
     if (strcmp(ep->name, "plan") == 0) {
-        if (take_export(query, rest, sizeof(rest), exportv, sizeof(exportv), &has_export) != 0) {
+        if (gp_web_take_param(query, "export", rest, sizeof(rest), exportv, sizeof(exportv),
+                              &has_export) != 0) {
             reply_error(reply, 400, "export", "export must be skypilot or dstack");
             return 0;
         }
