@@ -11,7 +11,8 @@
   const CHARTS = { share: 1, forecast: 1, prices: 1 };
   // Options of one view only: the others are left out of its query.
   const ONLY = { gpu: ["prices"], by: ["prices"],
-                 provider: ["share", "neoclouds", "prices", "providers"] };
+                 provider: ["share", "neoclouds", "prices", "providers"],
+                 from: ["share", "forecast"], to: ["share", "forecast"] };
 
   function flat(r) {
     // One level of nesting as "key.sub" columns (prices' min/median/P90).
@@ -26,10 +27,29 @@
   }
   function show(name, v) {
     if (Array.isArray(v) && v.length && typeof v[0] === "object") {
+      // Lists inside the rows (share's periods: shares, summaries) become
+      // tables of their own, each row keyed by its parent's first field.
+      const key = Object.keys(v[0])[0];
+      const inner = Object.keys(v[0]).filter(function (k) {
+        return Array.isArray(v[0][k]) && v[0][k].length && typeof v[0][k][0] === "object";
+      });
       const h = document.createElement("h2");
       h.textContent = name.replace(/_/g, " ");
       tables.appendChild(h);
-      tables.appendChild(GP.table(v.map(flat), null, "market-" + name));
+      tables.appendChild(GP.table(v.map(function (r) {
+        const o = {};
+        for (const k of Object.keys(r)) if (inner.indexOf(k) < 0) o[k] = r[k];
+        return flat(o);
+      }), null, "market-" + name));
+      for (const k of inner) {
+        const rows = [];
+        for (const r of v) for (const x of r[k] || []) {
+          const o = {};
+          o[key] = r[key];
+          rows.push(Object.assign(o, x));
+        }
+        show(name + " " + k, rows);
+      }
     } else if (typeof v === "string") {
       const li = document.createElement("li");
       li.textContent = name.replace(/_/g, " ") + ": " + v;
