@@ -255,6 +255,22 @@ if [ -n "$CHROME" ]; then
     if [ "$rows" -gt 0 ] && [ "$rows" = "$nplans" ] && grep -qF "<td>$first</td>" "$T/dom" &&
         grep -q 'id="chart" [^>]*src="/api/v1/plan.svg?params=1B' "$T/dom"; then ok; else
         bad "chromium drew $rows plan rows (the API has $nplans, first $first) or no chart"; fi
+    # The other pages fill their tables from the API too.
+    rows_of() { # rows_of URL-PATH TABLE-ID: rows chromium drew in that table
+        timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+            --disable-component-update --disable-sync --no-first-run --user-data-dir="$T/profile" \
+            --virtual-time-budget=8000 --dump-dom "$URL$1" 2>/dev/null |
+            tr -d '\n' | sed "s/.*<table id=\"$2\">//; s/<\/table>.*//; s/<tr/\\n<tr/g" | grep -c '^<tr><td'
+    }
+    rows=$(rows_of '/inference?model=llama-3-8b&rps=2&input-tokens=500&output-tokens=200' inference)
+    want=$("$BIN" inference --model llama-3-8b --rps 2 --input-tokens 500 --output-tokens 200 --format csv | tail -n +2 | wc -l)
+    if [ "$rows" -gt 0 ] && [ "$rows" = "$want" ]; then ok; else bad "chromium drew $rows inference rows, the CLI has $want"; fi
+    rows=$(rows_of '/market?view=claims' market-claims)
+    want=$("$BIN" market claims --format csv | tail -n +2 | wc -l)
+    if [ "$rows" -gt 0 ] && [ "$rows" = "$want" ]; then ok; else bad "chromium drew $rows claims, the CLI has $want"; fi
+    rows=$(rows_of '/history?gpu=H100' history)
+    want=$("$BIN" history --gpu H100 --format csv | tail -n +2 | wc -l)
+    if [ "$rows" -gt 0 ] && [ "$rows" = "$want" ]; then ok; else bad "chromium drew $rows history rows, the CLI has $want"; fi
     for pg in plan inference market history; do
         case $pg in
         plan) q='?params=1B&tokens=10B' ;;
