@@ -57,10 +57,13 @@ const gp_cmd gp_cmd_web = {
     "A local web page and JSON API over the catalog and the commands.",
     "web [OPTIONS]",
     "A web server on 127.0.0.1 (port 8080 unless --port says otherwise): "
-    "an offers page (a sortable, filterable table with a CSV download) and a "
-    "JSON API, /api/v1/offers, gpus, plan, estimate and inference, whose "
-    "query parameters are the command's options (?gpu=H100&spot=1) and whose "
-    "answer is exactly what `gpuplan CMD --format json` prints. Everything it "
+    "pages for offers (a sortable, filterable table with a CSV download), "
+    "plans (ranked plans, the cost-time chart, the launch files), inference, "
+    "the market and the price history, and a JSON API, /api/v1/offers, gpus, "
+    "models, plan, estimate, inference, market/VIEW and history, whose query "
+    "parameters are the command's options (?gpu=H100&spot=1) and whose answer "
+    "is exactly what `gpuplan CMD --format json` prints; NAME.svg answers the "
+    "command's chart and plan?export=skypilot its launch file. Everything it "
     "serves is compiled into gpuplan. Ctrl-C (or SIGTERM) stops it "
     "(docs/web.md).",
     OPTS,

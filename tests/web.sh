@@ -4,7 +4,11 @@
 # CLI's --format json (or csv) prints for the same options, that bad
 # parameters get 400 with the CLI's message, that no path outside the
 # embedded assets is served (.., %2e%2e, absolute paths, %00), the
-# security headers, then stops it with SIGTERM and checks it exits 0.
+# security headers, that the chart (NAME.svg) and launch-file (plan?export=)
+# endpoints answer the bytes the CLI writes and leave no temporary file, that
+# every page is served with its form and navigation (and, in headless
+# chromium, that the plan page fills its table from the API), then stops it
+# with SIGTERM and checks it exits 0.
 # Also: --port out of range exits 2, a port in use exits 1.
 # Usage: web.sh GPUPLAN_BINARY [BUILD_DIR]. Every wait is bounded; nothing
 # reaches beyond 127.0.0.1.
@@ -35,7 +39,11 @@ rc=$?
 if [ $rc = 2 ] && [ ! -s "$T/o" ]; then ok; else bad "--bind 'not an address': exit $rc, want 2"; fi
 
 # --- start ---------------------------------------------------------------
-"$BIN" web --port 0 >"$T/out" 2>"$T/err" &
+# Its own history (empty at first) and temporary folder, to see that the
+# chart and launch-file endpoints leave nothing behind.
+export GPUPLAN_HOME="$T/home"
+mkdir -p "$T/home" "$T/tmp"
+TMPDIR="$T/tmp" "$BIN" web --port 0 >"$T/out" 2>"$T/err" &
 PID=$!
 PORT=
 i=0
@@ -76,6 +84,55 @@ same '/api/v1/offers?gpu=H100&format=csv' offers --gpu H100 --format csv
 same '/api/v1/gpus?offered=1' gpus --offered --format json
 same '/api/v1/estimate?model=llama-3-8b&gpu=H100' estimate --model llama-3-8b --gpu H100 --format json
 grep -q '^Content-Type: text/csv' "$T/head" 2>/dev/null || true
+same '/api/v1/models' models --format json
+same '/api/v1/market/share' market share --format json
+same '/api/v1/market/share?from=2024Q1&summary=1' market share --from 2024Q1 --summary --format json
+same '/api/v1/market/forecast?to=2030' market forecast --to 2030 --format json
+same '/api/v1/market/prices?gpu=H100&by=provider' market prices --gpu H100 --by provider --format json
+same '/api/v1/market/claims' market claims --format json
+same '/api/v1/market/neoclouds' market neoclouds --format json
+same '/api/v1/market/providers?provider=lambda' market providers --provider lambda --format json
+same '/api/v1/market/prices?format=csv' market prices --format csv
+same '/api/v1/inference?model=llama-3-8b&rps=2&input-tokens=500&output-tokens=200' \
+    inference --model llama-3-8b --rps 2 --input-tokens 500 --output-tokens 200 --format json
+same '/api/v1/plan?params=1B&tokens=10B' plan --params 1B --tokens 10B --format json
+
+# --- files the CLI writes: the chart and the launch file, byte for byte ----
+file_same() { # file_same 'QUERY-PATH' TYPE FILE CLI-ARGS... (the CLI writes FILE)
+    path=$1
+    type=$2
+    f=$3
+    shift 3
+    rm -f "$f"
+    code=$(get "$path")
+    "$BIN" "$@" >/dev/null 2>&1
+    if [ "$code" = 200 ] && [ -s "$f" ] && cmp -s "$T/body" "$f" &&
+        grep -qi "^Content-Type: $type" "$T/head"; then ok; else bad "$path ($code) differs from the file of gpuplan $*"; fi
+}
+file_same '/api/v1/plan.svg?params=1B&tokens=10B' image/svg+xml "$T/p.svg" \
+    plan --params 1B --tokens 10B --format json --svg "$T/p.svg"
+file_same '/api/v1/market/forecast.svg' image/svg+xml "$T/f.svg" market forecast --format json --svg "$T/f.svg"
+file_same '/api/v1/market/share.svg' image/svg+xml "$T/s.svg" market share --format json --svg "$T/s.svg"
+file_same '/api/v1/inference.svg?model=llama-3-8b&rps=2&input-tokens=500&output-tokens=200' image/svg+xml "$T/i.svg" \
+    inference --model llama-3-8b --rps 2 --input-tokens 500 --output-tokens 200 --format json --svg "$T/i.svg"
+file_same '/api/v1/plan?params=1B&tokens=10B&export=skypilot' text/yaml "$T/l.yaml" \
+    plan --params 1B --tokens 10B --format json --export skypilot "$T/l.yaml"
+file_same '/api/v1/plan?export=dstack&model=llama-3-8b&tokens=10B&gpu=H100&provider=aws' text/yaml "$T/d.yaml" \
+    plan --model llama-3-8b --tokens 10B --gpu H100 --provider aws --format json --export dstack "$T/d.yaml"
+code=$(get '/api/v1/plan?export=dstack&model=llama-3-8b&tokens=10B&gpu=H100&provider=primeintellect')
+if [ "$code" != 200 ] && grep -q 'export dstack FILE' "$T/body" && ! grep -q 'gpuplan-web' "$T/body"; then ok; else
+    bad "a failed export: $code, want the CLI's message with FILE for the server's temporary path"; sed 's/^/    /' "$T/body"; fi
+code=$(get '/api/v1/offers.svg')
+if [ "$code" = 404 ]; then ok; else bad "/api/v1/offers.svg (no chart) is $code, want 404"; fi
+
+# --- history: empty says how to fill it, then the CLI's answer -------------
+code=$(get '/api/v1/history?gpu=H100')
+if [ "$code" != 200 ] && grep -q 'gpuplan history import' "$T/body"; then ok; else bad "empty history: $code, want an error naming gpuplan history import"; fi
+"$BIN" history import >/dev/null 2>&1 || bad "gpuplan history import failed"
+same '/api/v1/history?gpu=H100' history --gpu H100 --format json
+same '/api/v1/history?gpu=H100&by=kind&format=csv' history --gpu H100 --by kind --format csv
+file_same '/api/v1/history.svg?gpu=H100' image/svg+xml "$T/h.svg" history --gpu H100 --format json --svg "$T/h.svg"
+if [ -z "$(ls -A "$T/tmp")" ]; then ok; else bad "temporary files left behind: $(ls "$T/tmp")"; fi
 
 # --- bad parameters: 400, the CLI's message, the parameter named ----------
 err400() { # err400 PATH PARAM CLI-ARGS...
@@ -96,6 +153,20 @@ err400 '/api/v1/offers?gpu=H10O' gpu offers --gpu H10O --format json
 err400 '/api/v1/offers?max-price=cheap' max-price offers --max-price cheap --format json
 err400 '/api/v1/offers?sortt=price' sortt offers --sortt=price --format json
 err400 '/api/v1/offers?limit=-3' limit offers --limit=-3 --format json
+err400 '/api/v1/market/share?period=2025Q9' period market share --period 2025Q9 --format json
+err400 '/api/v1/market/claims?scope=gpuaas' scope market claims --scope gpuaas --format json
+err400 '/api/v1/history?gpu=H100&by=day' by history --gpu H100 --by day --format json
+err400 '/api/v1/plan?params=1B&spot=sometimes' spot plan --params 1B --spot sometimes --format json
+err400 '/api/v1/inference?model=llama-3-8b&rps=2&input-tokens=500&output-tokens=200&precision=fp3' precision \
+    inference --model llama-3-8b --rps 2 --input-tokens 500 --output-tokens 200 --precision fp3 --format json
+code=$(get '/api/v1/plan?params=1B&export=/tmp/x.yaml')
+if [ "$code" = 400 ] && grep -q '"parameter": "export"' "$T/body"; then ok; else bad "?export=/tmp/x.yaml is $code, want 400"; fi
+code=$(get '/api/v1/plan.svg?params=1B&svg=/tmp/x.svg')
+if [ "$code" = 400 ] && grep -q '"parameter": "svg"' "$T/body"; then ok; else bad "plan.svg?svg= is $code, want 400"; fi
+code=$(get '/api/v1/market/share.svg?format=csv')
+if [ "$code" = 400 ] && grep -q '"parameter": "format"' "$T/body"; then ok; else bad "share.svg?format=csv is $code, want 400"; fi
+code=$(get '/api/v1/market/nothing')
+if [ "$code" = 404 ]; then ok; else bad "/api/v1/market/nothing is $code, want 404"; fi
 code=$(get '/api/v1/offers?catalog=/etc')
 if [ "$code" = 400 ] && grep -q '"parameter": "catalog"' "$T/body"; then ok; else bad "?catalog= is $code, want 400"; fi
 code=$(get '/api/v1/plan?model=llama-3-8b&svg=/tmp/x.svg')
@@ -132,7 +203,8 @@ code=$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code}' "$URL/a
 case $code in 200) bad "a 20 kB request line is $code" ;; *) ok ;; esac
 
 # --- the pages and their headers ------------------------------------------
-for p in / /offers /assets/offers.css /assets/offers.js; do
+for p in / /offers /plan /inference /market /history /assets/offers.css /assets/offers.js \
+    /assets/common.js /assets/plan.js /assets/inference.js /assets/market.js /assets/history.js; do
     code=$(get "$p")
     if [ "$code" = 200 ] && grep -qi "^Content-Security-Policy: default-src 'self'" "$T/head" &&
         grep -qi '^X-Content-Type-Options: nosniff' "$T/head"; then ok; else bad "$p: $code or headers missing"; fi
@@ -140,6 +212,23 @@ done
 get / >/dev/null
 grep -q '<table id="offers">' "$T/body" && grep -q 'src="/assets/offers.js"' "$T/body" && ok || bad "/ is not the offers page"
 grep -q '<script>' "$T/body" && bad "/ has an inline script (the CSP forbids it)"
+for pm in 'plan:<form id="planform"' 'plan:<table' 'inference:<form id="infform"' \
+    'market:<form id="marketform"' 'history:<form id="histform"'; do
+    page=${pm%%:*}
+    mark=${pm#*:}
+    get "/$page" >/dev/null
+    case $mark in
+    '<table') # the plan page's tables are drawn from the API: its markers
+        grep -q 'id="plans-wrap"' "$T/body" && grep -q 'id="chart"' "$T/body" && ok || bad "/plan lacks its table and chart places" ;;
+    *) grep -qF "$mark" "$T/body" && grep -q '<nav aria-label="Pages">' "$T/body" &&
+        grep -q "src=\"/assets/$page.js\"" "$T/body" && ok || bad "/$page lacks $mark, the navigation or its script" ;;
+    esac
+    grep -q '<script>' "$T/body" && bad "/$page has an inline script (the CSP forbids it)"
+done
+for p in /assets/plan.html /plan.html /assets/market.html; do
+    code=$(get "$p")
+    if [ "$code" = 404 ]; then ok; else bad "$p is $code, want 404 (pages live at their own paths)"; fi
+done
 
 # --- a headless browser renders the table (when chromium is here) ----------
 CHROME=$(command -v chromium || true)
@@ -156,6 +245,45 @@ if [ -n "$CHROME" ]; then
         --virtual-time-budget=5000 --window-size=1280,900 --screenshot="$OUTDIR/web-offers.png" \
         "$URL/?gpu=H100&per-provider=1" >/dev/null 2>&1
     if [ -s "$OUTDIR/web-offers.png" ]; then ok; else bad "no screenshot at $OUTDIR/web-offers.png"; fi
+    # The plan page fills its table from /api/v1/plan (a small, fast job).
+    timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+        --disable-component-update --disable-sync --no-first-run --user-data-dir="$T/profile" \
+        --virtual-time-budget=8000 --dump-dom "$URL/plan?params=1B&tokens=10B" >"$T/dom" 2>/dev/null
+    rows=$(tr -d '\n' <"$T/dom" | sed 's/.*<table id="plans">//; s/<\/table>.*//; s/<tr/\n<tr/g' | grep -c '^<tr><td')
+    first=$("$BIN" plan --params 1B --tokens 10B --format json | sed -n 's/.*"instance_type": "\(.*\)",/\1/p' | head -1)
+    nplans=$("$BIN" plan --params 1B --tokens 10B --format json | sed -n '/"plans": \[/,/^  \],/p' | grep -c '^      "rank":')
+    if [ "$rows" -gt 0 ] && [ "$rows" = "$nplans" ] && grep -qF "<td>$first</td>" "$T/dom" &&
+        grep -q 'id="chart" [^>]*src="/api/v1/plan.svg?params=1B' "$T/dom"; then ok; else
+        bad "chromium drew $rows plan rows (the API has $nplans, first $first) or no chart"; fi
+    # The other pages fill their tables from the API too.
+    rows_of() { # rows_of URL-PATH TABLE-ID: rows chromium drew in that table
+        timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+            --disable-component-update --disable-sync --no-first-run --user-data-dir="$T/profile" \
+            --virtual-time-budget=8000 --dump-dom "$URL$1" 2>/dev/null |
+            tr -d '\n' | sed "s/.*<table id=\"$2\">//; s/<\/table>.*//; s/<tr/\\n<tr/g" | grep -c '^<tr><td'
+    }
+    rows=$(rows_of '/inference?model=llama-3-8b&rps=2&input-tokens=500&output-tokens=200' inference)
+    want=$("$BIN" inference --model llama-3-8b --rps 2 --input-tokens 500 --output-tokens 200 --format csv | tail -n +2 | wc -l)
+    if [ "$rows" -gt 0 ] && [ "$rows" = "$want" ]; then ok; else bad "chromium drew $rows inference rows, the CLI has $want"; fi
+    rows=$(rows_of '/market?view=claims' market-claims)
+    want=$("$BIN" market claims --format csv | tail -n +2 | wc -l)
+    if [ "$rows" -gt 0 ] && [ "$rows" = "$want" ]; then ok; else bad "chromium drew $rows claims, the CLI has $want"; fi
+    rows=$(rows_of '/history?gpu=H100' history)
+    want=$("$BIN" history --gpu H100 --format csv | tail -n +2 | wc -l)
+    if [ "$rows" -gt 0 ] && [ "$rows" = "$want" ]; then ok; else bad "chromium drew $rows history rows, the CLI has $want"; fi
+    for pg in plan inference market history; do
+        case $pg in
+        plan) q='?params=1B&tokens=10B' ;;
+        inference) q='?model=llama-3-8b&rps=2&input-tokens=500&output-tokens=200' ;;
+        market) q='?view=claims' ;;
+        history) q='?gpu=H100' ;;
+        esac
+        timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+            --disable-component-update --disable-sync --no-first-run --user-data-dir="$T/profile" \
+            --virtual-time-budget=8000 --window-size=1280,1400 --hide-scrollbars \
+            --screenshot="$OUTDIR/web-$pg.png" "$URL/$pg$q" >/dev/null 2>&1
+        if [ -s "$OUTDIR/web-$pg.png" ]; then ok; else bad "no screenshot at $OUTDIR/web-$pg.png"; fi
+    done
 else
     echo "web.sh: chromium not found; browser checks skipped (scripts/deps.sh installs it)"
 fi

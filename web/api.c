@@ -8,7 +8,13 @@
  * CLI prints, and a bad parameter gets the CLI's own message. A child per
  * request also bounds each request in time (killed after GP_WEB_TIMEOUT_MS)
  * and keeps one request's state from reaching another. Options that name
- * a file on the server (--catalog, --svg, --export) are refused. */
+ * a file on the server (--catalog, --svg, --export) are refused.
+ *
+ * Files the CLI writes are reached another way, never at a path the user
+ * names: /api/v1/NAME.svg runs the command with --svg into a fresh private
+ * folder (mkdtemp) and answers the chart; /api/v1/plan?export=skypilot (or
+ * dstack) runs it with --export into that folder and answers the YAML. The
+ * file and the folder are removed before the answer is sent. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -40,16 +46,28 @@ enum {
 typedef struct endpoint {
     const char *name;    /* /api/v1/NAME */
     const char *command; /* the CLI command run */
+    const char *view;    /* its first word (market VIEW), or NULL */
     int csv;             /* ?format=csv allowed */
 } endpoint;
 
 static const endpoint ENDPOINTS[] = {
-    {"offers", "offers", 1},
-    {"gpus", "gpus", 1},
-    {"plan", "plan", 0},
-    {"estimate", "estimate", 0},
-    {"inference", "inference", 1},
+    {"offers", "offers", NULL, 1},
+    {"gpus", "gpus", NULL, 1},
+    {"plan", "plan", NULL, 0},
+    {"estimate", "estimate", NULL, 0},
+    {"inference", "inference", NULL, 1},
+    {"models", "models", NULL, 1},
+    {"market/share", "market", "share", 1},
+    {"market/forecast", "market", "forecast", 1},
+    {"market/prices", "market", "prices", 1},
+    {"market/claims", "market", "claims", 1},
+    {"market/neoclouds", "market", "neoclouds", 1},
+    {"market/providers", "market", "providers", 1},
+    {"history", "history", NULL, 1},
 };
+
+/* What the child writes besides stdout. */
+enum { OUT_STDOUT, OUT_SVG, OUT_EXPORT };
 
 static void reply_json(gp_web_reply *r, int status, json_t *j)
 {
@@ -142,36 +160,114 @@ static int wait_child(pid_t pid, int timeout_ms)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static int has_opt(const gp_cmd *cmd, const char *name)
+{
+    for (size_t i = 0; i < cmd->nopts; i++)
+        if (strcmp(cmd->opts[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Reads a file whole (at most GP_WEB_MAX_OUTPUT bytes). */
+static char *read_whole(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return NULL;
+    char *buf = slurp(fd, len);
+    close(fd);
+    return buf;
+}
+
 int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
                gp_web_reply *reply)
 {
+    /* NAME.svg: the command's chart. */
+    char base[64];
+    int want = OUT_STDOUT;
+    size_t nlen = strlen(name);
+    if (nlen >= sizeof(base))
+        return -1;
+    memcpy(base, name, nlen + 1);
+    if (nlen > 4 && strcmp(base + nlen - 4, ".svg") == 0) {
+        base[nlen - 4] = '\0';
+        want = OUT_SVG;
+    }
     const endpoint *ep = NULL;
     for (size_t i = 0; i < sizeof(ENDPOINTS) / sizeof(ENDPOINTS[0]); i++)
-        if (strcmp(ENDPOINTS[i].name, name) == 0)
+        if (strcmp(ENDPOINTS[i].name, base) == 0)
             ep = &ENDPOINTS[i];
     if (!ep)
         return -1;
     const gp_cmd *cmd = gp_command_find(ep->command);
     if (!cmd)
         return -1;
+    if (want == OUT_SVG && !has_opt(cmd, "svg"))
+        return -1;
+
+    /* plan?export=skypilot|dstack: the launch file instead of the JSON. */
+    char rest[16384], exportv[64];
+    int has_export = 0;
+    if (strcmp(ep->name, "plan") == 0) {
+        if (gp_web_take_param(query, "export", rest, sizeof(rest), exportv, sizeof(exportv),
+                              &has_export) != 0) {
+            reply_error(reply, 400, "export", "export must be skypilot or dstack");
+            return 0;
+        }
+        if (has_export) {
+            if (strcmp(exportv, "skypilot") != 0 && strcmp(exportv, "dstack") != 0) {
+                reply_error(reply, 400, "export", "export must be skypilot or dstack");
+                return 0;
+            }
+            if (want == OUT_SVG) {
+                reply_error(reply, 400, "export", "export does not go with plan.svg");
+                return 0;
+            }
+            want = OUT_EXPORT;
+            query = rest;
+        }
+    }
 
     gp_web_query q;
-    if (gp_web_query_parse(cmd->opts, cmd->nopts, ep->csv, query, &q) != 0) {
+    if (gp_web_query_parse(cmd->opts, cmd->nopts, ep->csv && want == OUT_STDOUT, query, &q) !=
+        0) {
         reply_error(reply, q.status, q.param, q.message);
         gp_web_query_free(&q);
         return 0;
     }
-    /* argv: gpuplan CMD, the query's options, --format, the server's
-     * catalog options, NULL. */
-    enum { MAXARGV = 2 + GP_WEB_MAX_PARAMS + 1 + 64 + 1 };
+    /* A private folder for the file the child writes. */
+    char dir[4096] = "", file[4160] = "";
+    if (want != OUT_STDOUT) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(dir, sizeof(dir), "%s/gpuplan-web-XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
+        if (!mkdtemp(dir)) {
+            reply_error(reply, 500, NULL, "cannot make a temporary folder");
+            gp_web_query_free(&q);
+            return 0;
+        }
+        snprintf(file, sizeof(file), "%s/%s", dir, want == OUT_SVG ? "chart.svg" : "launch.yaml");
+    }
+    /* argv: gpuplan CMD [VIEW], the query's options, --format, the file
+     * option, the server's catalog options, NULL. */
+    enum { MAXARGV = 3 + GP_WEB_MAX_PARAMS + 1 + 3 + 64 + 1 };
     char *argv[MAXARGV];
     size_t argc = 0;
     const char *format = q.format;
     argv[argc++] = (char *)"gpuplan";
     argv[argc++] = (char *)cmd->name;
+    if (ep->view)
+        argv[argc++] = (char *)ep->view;
     for (size_t i = 0; i < q.argc; i++)
         argv[argc++] = q.argv[i];
     argv[argc++] = (char *)(strcmp(format, "csv") == 0 ? "--format=csv" : "--format=json");
+    if (want == OUT_SVG) {
+        argv[argc++] = (char *)"--svg";
+        argv[argc++] = file;
+    } else if (want == OUT_EXPORT) {
+        argv[argc++] = (char *)"--export";
+        argv[argc++] = exportv;
+        argv[argc++] = file;
+    }
     for (size_t i = 0; i < cfg->nextra && argc + 1 < MAXARGV; i++)
         argv[argc++] = (char *)cfg->extra[i];
     argv[argc] = NULL;
@@ -217,7 +313,21 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
     if (ebuf)
         while (elen > 0 && (ebuf[elen - 1] == '\n' || ebuf[elen - 1] == ' '))
             ebuf[--elen] = '\0';
-    if (code == GP_EXIT_OK && obuf) {
+    if (code == GP_EXIT_OK && obuf && want != OUT_STDOUT) {
+        size_t flen = 0;
+        char *fbuf = read_whole(file, &flen);
+        if (fbuf) {
+            reply->status = 200;
+            reply->type = want == OUT_SVG ? "image/svg+xml" : "text/yaml; charset=utf-8";
+            reply->filename = NULL;
+            reply->body = fbuf;
+            reply->len = flen;
+        } else {
+            reply_error(reply, 500, NULL,
+                        want == OUT_SVG ? "the command drew no chart for this query"
+                                        : "the command wrote no launch file");
+        }
+    } else if (code == GP_EXIT_OK && obuf) {
         reply->status = 200;
         reply->type = strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8"
                                                  : "application/json";
@@ -229,12 +339,25 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
         reply_error(reply, 503, NULL, "the request took longer than its time limit (10 s)");
     } else {
         const char *msg = ebuf && ebuf[0] ? ebuf : "the command failed";
+        /* The server's temporary file is not the user's business: its
+         * path becomes FILE in the message. */
+        char clean[4096];
+        const char *at = file[0] ? strstr(msg, file) : NULL;
+        if (at) {
+            snprintf(clean, sizeof(clean), "%.*sFILE%s", (int)(at - msg), msg,
+                     at + strlen(file));
+            msg = clean;
+        }
         reply_error(reply, code == GP_EXIT_USAGE ? 400 : 500,
                     code == GP_EXIT_USAGE ? gp_web_param_of(&q, msg) : NULL, msg);
     }
     free(obuf);
     free(ebuf);
 out:
+    if (dir[0]) {
+        unlink(file);
+        rmdir(dir);
+    }
     gp_web_query_free(&q);
     return 0;
 }

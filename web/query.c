@@ -201,3 +201,37 @@ const char *gp_web_param_of(const gp_web_query *q, const char *msg)
     }
     return best;
 }
+
+int gp_web_take_param(const char *query, const char *name, char *rest, size_t cap, char *value,
+                      size_t vcap, int *found)
+{
+    size_t o = 0, nl = strlen(name);
+    *found = 0;
+    if (cap == 0 || vcap == 0)
+        return -1;
+    rest[0] = '\0';
+    value[0] = '\0';
+    for (const char *p = query ? query : ""; *p;) {
+        size_t len = strcspn(p, "&");
+        if (len >= nl && strncmp(p, name, nl) == 0 && (len == nl || p[nl] == '=')) {
+            size_t vl = len > nl ? len - nl - 1 : 0;
+            if (vl + 1 > vcap)
+                return -1;
+            memcpy(value, p + nl + 1, vl);
+            value[vl] = '\0';
+            *found = 1;
+        } else if (len) {
+            if (o + len + 2 > cap)
+                return -1;
+            if (o)
+                rest[o++] = '&';
+            memcpy(rest + o, p, len);
+            o += len;
+            rest[o] = '\0';
+        }
+        p += len;
+        if (*p == '&')
+            p++;
+    }
+    return 0;
+}

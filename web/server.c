@@ -128,12 +128,22 @@ static int handle(struct mg_connection *c, void *data)
         free(r.body);
         return r.status;
     }
+    /* The pages at their own paths; everything else of web/assets/ (but
+     * no page) under /assets/. */
+    static const char *const PAGES[][2] = {
+        {"/", "offers.html"},         {"/offers", "offers.html"},
+        {"/plan", "plan.html"},       {"/inference", "inference.html"},
+        {"/market", "market.html"},   {"/history", "history.html"},
+    };
     const char *name = NULL;
-    if (strcmp(path, "/") == 0 || strcmp(path, "/offers") == 0)
-        name = "offers.html";
-    else if (strncmp(path, "/assets/", 8) == 0 && !strchr(path + 8, '/') &&
-             strcmp(path + 8, "offers.html") != 0)
-        name = path + 8;
+    for (size_t i = 0; i < sizeof(PAGES) / sizeof(PAGES[0]); i++)
+        if (strcmp(path, PAGES[i][0]) == 0)
+            name = PAGES[i][1];
+    if (!name && strncmp(path, "/assets/", 8) == 0 && !strchr(path + 8, '/')) {
+        const char *dot = strrchr(path + 8, '.');
+        if (!dot || strcmp(dot, ".html") != 0)
+            name = path + 8;
+    }
     const gp_web_asset *a = name ? asset(name) : NULL;
     if (!a) {
         send_error(c, head, 404, "not found");

@@ -71,6 +71,14 @@ int gp_web_query_parse(const struct gp_opt *opts, size_t nopts, int csv_ok,
                        const char *query, gp_web_query *q);
 void gp_web_query_free(gp_web_query *q);
 
+/* Splits the parameters named `name` (raw, not decoded: the server's own
+ * words such as export=skypilot) out of query: rest gets the others in
+ * their order (cap bytes), value the last one's raw value (vcap bytes),
+ * *found whether there was one. Returns 0, or -1 when rest or value does
+ * not fit (then *found, rest and value are not to be used). */
+int gp_web_take_param(const char *query, const char *name, char *rest, size_t cap, char *value,
+                      size_t vcap, int *found);
+
 /* Decodes one URL-encoded query component ('+' is a space) into out (cap
  * bytes). Returns its length, or -1 when it does not fit, is malformed
  * (a bad %XX) or decodes to a NUL byte or another control character. */

@@ -1,7 +1,9 @@
 /* Fuzz the web API's query parser (web/query.c): any bytes as a URL query
  * against an option table like offers'. Checks: every argv word it makes
  * starts with "--", holds no control character, and a refused option never
- * reaches argv. */
+ * reaches argv. Also the server's own parameter split (gp_web_take_param):
+ * what it keeps plus what it takes is never longer than the query, and
+ * the parameter it takes out never stays in. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -49,6 +51,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
     }
     (void)gp_web_param_of(&q, "gpuplan offers: --gpu 'H100' is bad");
+    char rest[20000], value[64];
+    int found = 0;
+    if (gp_web_take_param(text, "export", rest, sizeof(rest), value, sizeof(value), &found) == 0) {
+        if (strlen(rest) > size || (found && strlen(value) > size))
+            __builtin_trap();
+        for (const char *p = rest; *p;) {
+            size_t len = strcspn(p, "&");
+            if (len == 0 || (len >= 6 && strncmp(p, "export", 6) == 0 && (len == 6 || p[6] == '=')))
+                __builtin_trap();
+            p += len;
+            if (*p == '&')
+                p++;
+        }
+    }
     gp_web_query_free(&q);
     return 0;
 }

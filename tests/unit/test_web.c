@@ -113,6 +113,39 @@ static void decode(void **state)
     assert_int_equal(gp_web_decode("", 0, out, sizeof(out)), 0);
 }
 
+/* plan?export=skypilot: the server takes its own parameter out before the
+ * rest becomes options (web/api.c). */
+static void take_param(void **state)
+{
+    (void)state;
+    char rest[64], value[16];
+    int found = 0;
+    assert_int_equal(gp_web_take_param("params=1B&export=skypilot&tokens=10B&exports=x", "export",
+                                       rest, sizeof(rest), value, sizeof(value), &found),
+                     0);
+    assert_true(found);
+    assert_string_equal(value, "skypilot");
+    assert_string_equal(rest, "params=1B&tokens=10B&exports=x");
+    /* The last one wins; a bare name has an empty value; empty parts go. */
+    assert_int_equal(gp_web_take_param("export=a&&export", "export", rest, sizeof(rest), value,
+                                       sizeof(value), &found),
+                     0);
+    assert_true(found);
+    assert_string_equal(value, "");
+    assert_string_equal(rest, "");
+    assert_int_equal(gp_web_take_param(NULL, "export", rest, sizeof(rest), value, sizeof(value),
+                                       &found),
+                     0);
+    assert_false(found);
+    /* Too long for value or for rest: -1. */
+    assert_int_equal(gp_web_take_param("export=0123456789abcdefXYZ", "export", rest, sizeof(rest),
+                                       value, sizeof(value), &found),
+                     -1);
+    assert_int_equal(gp_web_take_param("gpu=0123456789", "export", rest, 8, value, sizeof(value),
+                                       &found),
+                     -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -121,6 +154,7 @@ int main(void)
         cmocka_unit_test(many_parameters_refused),
         cmocka_unit_test(parameter_of_message),
         cmocka_unit_test(decode),
+        cmocka_unit_test(take_param),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
