@@ -74,12 +74,6 @@ static const char *str(json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : "";
 }
 
-static double number(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static int ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), t = strlen(tail);
@@ -115,7 +109,7 @@ static gp_status item(azure *a, json_t *it, const char *url, gp_error *err)
         return GP_OK;
     const char *type = str(it, "type");
     const char *meter = str(it, "meterName");
-    double price = number(it, "retailPrice");
+    double price = gp_fetch_json_number(it, "retailPrice");
     if (isnan(price))
         return gp_fail(err, GP_EDATA, url, 0, "item %s %s has no retailPrice",
                        sku, region);
@@ -157,7 +151,7 @@ static gp_status item(azure *a, json_t *it, const char *url, gp_error *err)
         json_array_foreach(sp, i, p)
         {
             double y = term_years(str(p, "term"));
-            double v = number(p, "retailPrice");
+            double v = gp_fetch_json_number(p, "retailPrice");
             if (!isnan(y) && v > 0)
                 keep_min(y == 1 ? &r->sp1 : &r->sp3, v);
         }

@@ -30,31 +30,6 @@ static const gp_offer *spec_of(const gp_catalog *specs, const char *name)
     return NULL;
 }
 
-static double num(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static void quoted(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc((*s == '\n' || *s == '\r') ? ' ' : *s, f);
-    }
-    fputc('"', f);
-}
-
-static void cell_num(FILE *f, double v)
-{
-    if (isnan(v))
-        fputc(',', f);
-    else
-        fprintf(f, ",%.10g", v);
-}
-
 /* The accelerator name of a gpu_description ("H100 (80 GB SXM5)" ->
  * "H100"), or "" when it has none. */
 static void gpu_name(const char *desc, char *out, size_t cap)
@@ -71,20 +46,20 @@ static void row(FILE *f, const char *name, const char *region, const char *gpu,
                 const char *url, const char *notes)
 {
     fputs("lambda,", f);
-    quoted(f, name);
+    gp_fetch_csv_quoted(f, name);
     fputc(',', f);
-    quoted(f, region);
+    gp_fetch_csv_quoted(f, region);
     fputc(',', f);
-    quoted(f, gpu);
-    cell_num(f, count);
-    cell_num(f, mem);
-    cell_num(f, vcpus);
-    cell_num(f, ram);
-    cell_num(f, usd);
+    gp_fetch_csv_quoted(f, gpu);
+    gp_fetch_csv_number(f, count);
+    gp_fetch_csv_number(f, mem);
+    gp_fetch_csv_number(f, vcpus);
+    gp_fetch_csv_number(f, ram);
+    gp_fetch_csv_number(f, usd);
     fputc(',', f);
-    quoted(f, url);
+    gp_fetch_csv_quoted(f, url);
     fputc(',', f);
-    quoted(f, notes);
+    gp_fetch_csv_quoted(f, notes);
     fputc('\n', f);
 }
 
@@ -125,15 +100,15 @@ gp_status gp_lambda_csv(const char *url, const char *body, size_t len,
         }
         json_t *nm = json_object_get(it, "name");
         const char *name = json_is_string(nm) ? json_string_value(nm) : key;
-        double cents = num(it, "price_cents_per_hour");
+        double cents = gp_fetch_json_number(it, "price_cents_per_hour");
         if (isnan(cents) || cents < 0) {
             st = gp_fail(err, GP_EDATA, url, 0,
                          "%s: price_cents_per_hour missing or negative", name);
             break;
         }
         json_t *sp = json_object_get(it, "specs");
-        double gpus = num(sp, "gpus"), vcpus = num(sp, "vcpus"),
-               ram = num(sp, "memory_gib");
+        double gpus = gp_fetch_json_number(sp, "gpus"), vcpus = gp_fetch_json_number(sp, "vcpus"),
+               ram = gp_fetch_json_number(sp, "memory_gib");
         if (!(gpus > 0))
             continue; /* CPU-only instance types */
         const gp_offer *spec = spec_of(specs, name);
@@ -259,7 +234,7 @@ gp_status gp_lambda_signals(const char *url, const char *body, size_t len,
             continue;
         json_t *nm = json_object_get(it, "name");
         const char *name = json_is_string(nm) ? json_string_value(nm) : key;
-        if (!(num(json_object_get(it, "specs"), "gpus") > 0))
+        if (!(gp_fetch_json_number(json_object_get(it, "specs"), "gpus") > 0))
             continue;
         json_t *regions = json_object_get(v, "regions_with_capacity_available");
         size_t before = s.n, i;

@@ -28,32 +28,6 @@ static const char QUERY[] =
     "communityLowest: lowestPrice(input: {gpuCount: 1, secureCloud: false}) "
     "{ stockStatus } } }\"}";
 
-/* A price field: NAN when absent or null, else its value. */
-static double price(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static void quoted(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc((*s == '\n' || *s == '\r') ? ' ' : *s, f);
-    }
-    fputc('"', f);
-}
-
-static void cell_num(FILE *f, double v)
-{
-    if (isnan(v))
-        fputc(',', f);
-    else
-        fprintf(f, ",%.10g", v);
-}
-
 /* SkyPilot's spelling of a RunPod display name: words joined by '-',
  * "RTX" joined to what follows ("H100 SXM" -> "H100-SXM", "RTX 4090" ->
  * "RTX4090", "RTX A6000" -> "RTXA6000"). */
@@ -178,7 +152,7 @@ gp_status gp_runpod_csv(const char *url, const char *body, size_t len,
                                 "threeMonthPrice", "sixMonthPrice"};
         double p[7];
         for (size_t k = 0; k < 7; k++) {
-            p[k] = price(t, fields[k]);
+            p[k] = gp_fetch_json_number(t, fields[k]);
             if (p[k] < 0) {
                 st = gp_fail(err, GP_EDATA, url, 0, "%s: %s is negative", display,
                              fields[k]);
@@ -189,7 +163,7 @@ gp_status gp_runpod_csv(const char *url, const char *body, size_t len,
         }
         if (st != GP_OK)
             break;
-        double mem = price(t, "memoryInGb");
+        double mem = gp_fetch_json_number(t, "memoryInGb");
         if (!(mem > 0))
             mem = NAN;
         for (int cloud = 0; cloud < 2; cloud++) {
@@ -208,17 +182,17 @@ gp_status gp_runpod_csv(const char *url, const char *body, size_t len,
                                                nn ? "; " : "", term[k], p[4 + k]);
             }
             fputs("runpod,", f);
-            quoted(f, type);
+            gp_fetch_csv_quoted(f, type);
             fputs(",\"\",", f);
-            quoted(f, gpu);
-            cell_num(f, 1);
-            cell_num(f, mem);
-            cell_num(f, od);
-            cell_num(f, spot);
+            gp_fetch_csv_quoted(f, gpu);
+            gp_fetch_csv_number(f, 1);
+            gp_fetch_csv_number(f, mem);
+            gp_fetch_csv_number(f, od);
+            gp_fetch_csv_number(f, spot);
             fputc(',', f);
-            quoted(f, url);
+            gp_fetch_csv_quoted(f, url);
             fputc(',', f);
-            quoted(f, notes);
+            gp_fetch_csv_quoted(f, notes);
             fputc('\n', f);
             json_t *lowest = json_object_get(t, cloud ? "communityLowest" : "secureLowest");
             if (!lowest)

@@ -10,6 +10,9 @@
 #define GP_FETCH_FETCHER_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
 
 #include "fetch/http.h"
 #include "gpuplan/catalog.h"
@@ -53,5 +56,12 @@ extern const gp_fetcher gp_fetcher_runpod;
 /* "YYYY-MM-DD" from an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT") or an
  * ISO time ("2024-01-01T00:00:00Z"); "" when unreadable. */
 void gp_fetch_date(const char *text, char *out, size_t cap);
+
+/* Shared by the fetchers (rows.c): a JSON object's number member (NAN
+ * when absent, null or not a number); a double-quoted CSV cell (quotes
+ * doubled, line breaks as spaces); a ",NUMBER" cell, or "," for NAN. */
+double gp_fetch_json_number(json_t *o, const char *key);
+void gp_fetch_csv_quoted(FILE *f, const char *s);
+void gp_fetch_csv_number(FILE *f, double v);
 
 #endif
