@@ -26,6 +26,7 @@
 static const gp_fetcher *const FETCHERS[] = {&gp_fetcher_azure,
                                              &gp_fetcher_aws,
                                              &gp_fetcher_lambda,
+                                             &gp_fetcher_gcp,
                                              &gp_fetcher_skypilot};
 #define NFETCHERS (sizeof(FETCHERS) / sizeof(FETCHERS[0]))
 
