@@ -52,6 +52,7 @@ extern const gp_fetcher gp_fetcher_azure;
 extern const gp_fetcher gp_fetcher_lambda;
 extern const gp_fetcher gp_fetcher_aws;
 extern const gp_fetcher gp_fetcher_runpod;
+extern const gp_fetcher gp_fetcher_gcp;
 
 /* "YYYY-MM-DD" from an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT") or an
  * ISO time ("2024-01-01T00:00:00Z"); "" when unreadable. */

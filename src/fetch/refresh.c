@@ -27,6 +27,7 @@ static const gp_fetcher *const FETCHERS[] = {&gp_fetcher_azure,
                                              &gp_fetcher_aws,
                                              &gp_fetcher_lambda,
                                              &gp_fetcher_runpod,
+                                             &gp_fetcher_gcp,
                                              &gp_fetcher_skypilot};
 #define NFETCHERS (sizeof(FETCHERS) / sizeof(FETCHERS[0]))
 
@@ -573,7 +574,8 @@ gp_status gp_refresh_run(const gp_refresh_opts *o, gp_refresh_result **results,
             k++;
         if (k == NFETCHERS)
             return gp_fail(err, GP_EINVAL, NULL, 0,
-                           "unknown source '%s' (skypilot, azure, aws, lambda, runpod)", o->sources[i]);
+                           "unknown source '%s' (skypilot, azure, aws, lambda, runpod, gcp)",
+                           o->sources[i]);
     }
     for (size_t i = 0; i < o->nproviders; i++)
         if (!source_of(o, o->providers[i]))

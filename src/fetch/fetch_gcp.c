@@ -1,0 +1,537 @@
+/* GCP Cloud Billing Catalog API, Compute Engine's SKUs (with a key:
+ * GCP_API_KEY, read from the environment only; docs:
+ * cloud.google.com/billing/v1/how-tos/catalog-api, read 2026-12-02).
+ *
+ * GET <base>/v1/services/6F81-5844-456A/skus?currencyCode=USD answers
+ * {"skus": [...], "nextPageToken": "..."} (up to 5,000 SKUs a page; the
+ * next page is the same request with &pageToken=TOKEN; the last page has
+ * no token or ""). The documentation passes the key as ?key=; we send it
+ * in the X-Goog-Api-Key header instead (the header Google's API-key
+ * documentation names as equivalent), so it never appears in a URL, a
+ * stored source, a history row or an error message.
+ *
+ * Per SKU we read description, category.resourceFamily ("Compute"),
+ * category.usageType ("OnDemand", "Preemptible", "Commit1Yr",
+ * "Commit3Yr"; others left out), serviceRegions, and pricingInfo[]:
+ * the latest effectiveTime's pricingExpression (usageUnit "h" for cores
+ * and GPUs, "GiBy.h" for memory; tieredRates[].unitPrice {currencyCode,
+ * units (int64, a JSON string), nanos}: the last tier is the rate).
+ *
+ * GCP prices a GPU VM by parts: the machine family's per-vCPU ("A2
+ * Instance Core") and per-GiB ("A2 Instance Ram") rates, plus the
+ * per-GPU rate of the attached accelerator ("Nvidia Tesla A100 GPU").
+ * The machine types and their vCPUs, memory, GPU model and count come
+ * from the catalog's own GCP rows (the embedded SkyPilot snapshot and
+ * data/gcp-machine-gpus.csv); this source gives prices only. One offer per
+ * machine type and region where every part has an on-demand or a
+ * preemptible price: price = vCPUs x core + GiB x ram + GPUs x gpu; the
+ * Commit1Yr/Commit3Yr compositions go into notes. Families: A2 (a2-*),
+ * A3 High (a3-highgpu-*) and G2 (g2-standard-*). */
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/arena.h"
+#include "core/fail.h"
+#include "fetch/fetcher.h"
+#include "fetch/parsers.h"
+
+#define MAX_PAGES 200
+#define SERVICE "/v1/services/6F81-5844-456A/skus"
+
+enum { U_OD, U_SPOT, U_C1, U_C3, NUSAGE };
+enum { K_CORE, K_RAM, K_GPU };
+
+typedef struct part {
+    int kind, usage;
+    char name[16];      /* family ("A2") or accelerator ("A100-80GB") */
+    char region[40];
+    double usd;         /* per vCPU-hour, GiB-hour or GPU-hour */
+} part;
+
+typedef struct machine {
+    const gp_offer *spec;
+    const char *family;
+} machine;
+
+struct gp_gcp {
+    machine *m;
+    size_t nm;
+    part *parts;
+    size_t n, cap;
+    size_t skus;        /* SKUs seen on all pages */
+    char effective[16];
+};
+typedef struct gp_gcp gcp;
+
+static const char *family_of(const char *type)
+{
+    if (strncmp(type, "a2-", 3) == 0)
+        return "A2";
+    if (strncmp(type, "a3-highgpu-", 11) == 0)
+        return "A3";
+    if (strncmp(type, "g2-standard-", 12) == 0)
+        return "G2";
+    return NULL;
+}
+
+gp_status gp_gcp_new(gp_gcp **out, const gp_catalog *specs, gp_error *err)
+{
+    *out = NULL;
+    gcp *g = calloc(1, sizeof(*g));
+    size_t n = specs ? gp_catalog_offer_count(specs) : 0;
+    const gp_offer *o = specs ? gp_catalog_offers(specs) : NULL;
+    if (g)
+        g->m = calloc(n ? n : 1, sizeof(*g->m));
+    if (!g || !g->m) {
+        free(g);
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *fam = family_of(o[i].instance_type);
+        if (strcmp(o[i].provider, "gcp") != 0 || !fam || !(o[i].gpu_count > 0) ||
+            !(o[i].vcpus > 0) || !(o[i].ram_gb > 0) || !o[i].gpu[0])
+            continue;
+        int dup = 0;
+        for (size_t j = 0; j < g->nm && !dup; j++)
+            dup = strcmp(g->m[j].spec->instance_type, o[i].instance_type) == 0;
+        if (!dup)
+            g->m[g->nm++] = (machine){&o[i], fam};
+    }
+    *out = g;
+    return GP_OK;
+}
+
+void gp_gcp_free(gp_gcp *g)
+{
+    if (!g)
+        return;
+    free(g->m);
+    free(g->parts);
+    free(g);
+}
+
+static const char *str(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* A word of `s` equal to `w` (words split at spaces). */
+static int has_word(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = s; (p = strstr(p, w)) != NULL; p++)
+        if ((p == s || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+/* The accelerator a GPU SKU's description names, in the catalog's names
+ * (data/gpu-names.csv spellings), or NULL for one we do not price. */
+static const char *gpu_of(const char *d)
+{
+    if (strstr(d, "H100 80GB Mega") || strstr(d, "H100 Mega"))
+        return "H100-MEGA";
+    if (strstr(d, "H100"))
+        return "H100";
+    if (strstr(d, "H200"))
+        return "H200";
+    if (strstr(d, "A100 80GB"))
+        return "A100-80GB";
+    if (strstr(d, "A100"))
+        return "A100";
+    if (has_word(d, "L4"))
+        return "L4";
+    return NULL;
+}
+
+static int usage_of(const char *u)
+{
+    static const char *const N[NUSAGE] = {"OnDemand", "Preemptible", "Commit1Yr",
+                                          "Commit3Yr"};
+    for (int i = 0; i < NUSAGE; i++)
+        if (strcmp(u, N[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* units (int64 as a JSON string, or a number) + nanos / 1e9. */
+static int money(json_t *up, double *usd)
+{
+    json_t *u = json_object_get(up, "units"), *n = json_object_get(up, "nanos");
+    double units = 0, nanos = 0;
+    if (json_is_string(u)) {
+        char *end;
+        units = strtod(json_string_value(u), &end);
+        if (end == json_string_value(u) || *end)
+            return -1;
+    } else if (json_is_number(u)) {
+        units = json_number_value(u);
+    } else if (u) {
+        return -1;
+    }
+    if (json_is_number(n))
+        nanos = json_number_value(n);
+    else if (n)
+        return -1;
+    *usd = units + nanos / 1e9;
+    return isfinite(*usd) ? 0 : -1;
+}
+
+static gp_status add_part(gcp *g, int kind, int usage, const char *name,
+                          const char *region, double usd)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        part *p = &g->parts[i];
+        if (p->kind == kind && p->usage == usage && strcmp(p->name, name) == 0 &&
+            strcmp(p->region, region) == 0) {
+            if (usd < p->usd)
+                p->usd = usd;
+            return GP_OK;
+        }
+    }
+    if (gp_grow((void **)&g->parts, &g->cap, g->n, sizeof(*g->parts)) != 0)
+        return GP_ENOMEM;
+    part *p = &g->parts[g->n++];
+    memset(p, 0, sizeof(*p));
+    p->kind = kind;
+    p->usage = usage;
+    snprintf(p->name, sizeof(p->name), "%s", name);
+    snprintf(p->region, sizeof(p->region), "%s", region);
+    p->usd = usd;
+    return GP_OK;
+}
+
+static gp_status sku(gcp *g, json_t *s, const char *url, gp_error *err)
+{
+    if (!json_is_object(s))
+        return gp_fail(err, GP_EDATA, url, 0, "an item of skus is not an object");
+    g->skus++;
+    const char *desc = str(s, "description");
+    json_t *cat = json_object_get(s, "category");
+    if (strcmp(str(cat, "resourceFamily"), "Compute") != 0)
+        return GP_OK;
+    int usage = usage_of(str(cat, "usageType"));
+    if (usage < 0)
+        return GP_OK;
+    /* Variants priced apart from a plain VM of the family. */
+    static const char *const SKIP[] = {"Custom", "Sole Tenancy", "DWS", "Calendar",
+                                       "Reserved", "Extended", "Premium"};
+    for (size_t i = 0; i < sizeof(SKIP) / sizeof(*SKIP); i++)
+        if (strstr(desc, SKIP[i]))
+            return GP_OK;
+    int kind;
+    const char *name = NULL;
+    if (strstr(desc, "GPU")) {
+        kind = K_GPU;
+        name = gpu_of(desc);
+    } else {
+        static const char *const FAM[] = {"A2", "A3", "G2"};
+        for (size_t i = 0; i < 3 && !name; i++)
+            if (has_word(desc, FAM[i]))
+                name = FAM[i];
+        if (strstr(desc, "Ram"))
+            kind = K_RAM;
+        else if (strstr(desc, "Core") || strstr(desc, "Cpu"))
+            kind = K_CORE;
+        else
+            return GP_OK;
+    }
+    if (!name)
+        return GP_OK;
+    json_t *pis = json_object_get(s, "pricingInfo");
+    json_t *best = NULL;
+    const char *best_time = "";
+    size_t i;
+    json_t *pi;
+    if (json_is_array(pis))
+        json_array_foreach(pis, i, pi)
+        {
+            const char *t = str(pi, "effectiveTime");
+            if (!best || strcmp(t, best_time) > 0) {
+                best = pi;
+                best_time = t;
+            }
+        }
+    json_t *pe = json_object_get(best, "pricingExpression");
+    const char *unit = str(pe, "usageUnit");
+    if (strcmp(unit, kind == K_RAM ? "GiBy.h" : "h") != 0)
+        return GP_OK;
+    json_t *tiers = json_object_get(pe, "tieredRates");
+    if (!json_is_array(tiers) || json_array_size(tiers) == 0)
+        return gp_fail(err, GP_EDATA, url, 0, "SKU \"%s\": no tieredRates", desc);
+    json_t *up = json_object_get(json_array_get(tiers, json_array_size(tiers) - 1),
+                                 "unitPrice");
+    double usd;
+    if (!json_is_object(up) || money(up, &usd) != 0)
+        return gp_fail(err, GP_EDATA, url, 0, "SKU \"%s\": unreadable unitPrice", desc);
+    const char *cur = str(up, "currencyCode");
+    if (*cur && strcmp(cur, "USD") != 0)
+        return GP_OK;
+    if (usd < 0)
+        return gp_fail(err, GP_EDATA, url, 0, "SKU \"%s\": negative unitPrice", desc);
+    char eff[16];
+    gp_fetch_date(best_time, eff, sizeof(eff));
+    if (eff[0] && strcmp(eff, g->effective) > 0)
+        snprintf(g->effective, sizeof(g->effective), "%s", eff);
+    json_t *regs = json_object_get(s, "serviceRegions");
+    json_t *r;
+    if (json_is_array(regs))
+        json_array_foreach(regs, i, r)
+        {
+            if (!json_is_string(r) || !*json_string_value(r))
+                continue;
+            if (add_part(g, kind, usage, name, json_string_value(r), usd) != GP_OK)
+                return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+        }
+    return GP_OK;
+}
+
+gp_status gp_gcp_page(gp_gcp *g, const char *url, const char *body, size_t len,
+                      char *token, size_t cap, gp_error *err)
+{
+    token[0] = '\0';
+    json_error_t je;
+    json_t *root = json_loadb(body, len, 0, &je);
+    if (!root)
+        return gp_fail(err, GP_EDATA, url, je.line,
+                       "not a whole JSON document (%s): truncated, or not the "
+                       "Cloud Billing Catalog API",
+                       je.text);
+    gp_status st = GP_OK;
+    json_t *skus = json_object_get(root, "skus");
+    if (skus && !json_is_array(skus)) {
+        st = gp_fail(err, GP_EDATA, url, 0, "\"skus\" is not an array");
+        goto out;
+    }
+    size_t i;
+    json_t *s;
+    if (skus)
+        json_array_foreach(skus, i, s)
+        {
+            if ((st = sku(g, s, url, err)) != GP_OK)
+                goto out;
+        }
+    json_t *nt = json_object_get(root, "nextPageToken");
+    if (json_is_string(nt) && json_string_length(nt) > 0 &&
+        (size_t)snprintf(token, cap, "%s", json_string_value(nt)) >= cap)
+        st = gp_fail(err, GP_EDATA, url, 0, "nextPageToken too long");
+out:
+    json_decref(root);
+    return st;
+}
+
+static const part *find(const gcp *g, int kind, int usage, const char *name,
+                        const char *region)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        const part *p = &g->parts[i];
+        if (p->kind == kind && p->usage == usage && strcmp(p->name, name) == 0 &&
+            strcmp(p->region, region) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* The machine's hourly price under `usage` in `region`, NAN when a part
+ * has no price there. */
+static double compose(const gcp *g, const machine *m, int usage, const char *region,
+                      const part **c, const part **r, const part **a)
+{
+    *c = find(g, K_CORE, usage, m->family, region);
+    *r = find(g, K_RAM, usage, m->family, region);
+    *a = find(g, K_GPU, usage, m->spec->gpu, region);
+    if (!*c || !*r || !*a)
+        return NAN;
+    return m->spec->vcpus * (*c)->usd + m->spec->ram_gb * (*r)->usd +
+           m->spec->gpu_count * (*a)->usd;
+}
+
+static void csv_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs(",", f);
+    else
+        fprintf(f, ",%.10g", v);
+}
+
+static void note(char *notes, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void note(char *notes, size_t cap, const char *fmt, ...)
+{
+    size_t n = strlen(notes);
+    if (n >= cap)
+        return;
+    if (n && n + 2 < cap) {
+        memcpy(notes + n, "; ", 3);
+        n += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(notes + n, cap - n, fmt, ap);
+    va_end(ap);
+}
+
+gp_status gp_gcp_csv(gp_gcp *g, const char *source, char **out, size_t *len,
+                     char *effective, size_t ecap, gp_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    snprintf(effective, ecap, "%s", g->effective);
+    if (g->skus == 0)
+        return gp_fail(err, GP_EDATA, source, 0,
+                       "the Cloud Billing Catalog listed no SKUs for Compute "
+                       "Engine: a broken answer, not \"no offers\"");
+    FILE *f = open_memstream(out, len);
+    if (!f)
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    fputs("provider,instance_type,region,gpu,gpu_count,gpu_mem_gb,vcpus,ram_gb,"
+          "usd_per_hour,spot_usd_per_hour,source,as_of,notes\n", f);
+    for (size_t mi = 0; mi < g->nm; mi++) {
+        const machine *m = &g->m[mi];
+        /* the regions where the machine's GPU has an on-demand or
+         * preemptible price, each once */
+        for (size_t pi = 0; pi < g->n; pi++) {
+            const part *gp = &g->parts[pi];
+            if (gp->kind != K_GPU || gp->usage > U_SPOT ||
+                strcmp(gp->name, m->spec->gpu) != 0)
+                continue;
+            int seen = 0;
+            for (size_t q = 0; q < pi && !seen; q++)
+                seen = g->parts[q].kind == K_GPU && g->parts[q].usage <= U_SPOT &&
+                       strcmp(g->parts[q].name, gp->name) == 0 &&
+                       strcmp(g->parts[q].region, gp->region) == 0;
+            if (seen)
+                continue;
+            const char *region = gp->region;
+            const part *c, *r, *a;
+            double price[NUSAGE];
+            char notes[600] = "";
+            for (int u = 0; u < NUSAGE; u++) {
+                price[u] = compose(g, m, u, region, &c, &r, &a);
+                if (u == U_OD && !isnan(price[u]))
+                    note(notes, sizeof(notes),
+                         "price = %g vCPU x $%.6f + %g GiB x $%.6f + %g x %s "
+                         "$%.6f (Compute Engine SKUs)",
+                         m->spec->vcpus, c->usd, m->spec->ram_gb, r->usd,
+                         m->spec->gpu_count, m->spec->gpu, a->usd);
+            }
+            if (isnan(price[U_OD]) && isnan(price[U_SPOT]))
+                continue;
+            if (!isnan(price[U_C1]))
+                note(notes, sizeof(notes), "commitment 1y $%.4f/h", price[U_C1]);
+            if (!isnan(price[U_C3]))
+                note(notes, sizeof(notes), "commitment 3y $%.4f/h", price[U_C3]);
+            fprintf(f, "gcp,%s,%s,%s", m->spec->instance_type, region, m->spec->gpu);
+            csv_num(f, m->spec->gpu_count);
+            csv_num(f, m->spec->gpu_mem_gb);
+            csv_num(f, m->spec->vcpus);
+            csv_num(f, m->spec->ram_gb);
+            /* no on-demand part: 0, which the checks refuse by name */
+            csv_num(f, isnan(price[U_OD]) ? 0 : price[U_OD]);
+            csv_num(f, price[U_SPOT]);
+            fprintf(f, ",\"%s\",%s,\"%s\"\n", source, g->effective, notes);
+        }
+    }
+    if (fclose(f) != 0) {
+        free(*out);
+        *out = NULL;
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    }
+    return GP_OK;
+}
+
+/* pageToken, percent-encoded (unreserved characters kept). */
+static int encode(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        int plain = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                    (ch >= '0' && ch <= '9') || strchr("-._~", ch);
+        if (n + 4 >= cap)
+            return -1;
+        if (plain)
+            out[n++] = (char)ch;
+        else
+            n += (size_t)snprintf(out + n, cap - n, "%%%02X", ch);
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
+{
+    if (gp_url_rebase(ctx->base, "", SERVICE "?currencyCode=USD", ctx->first_url,
+                      sizeof(ctx->first_url)) != 0)
+        return gp_fail(err, GP_EINVAL, NULL, 0, "endpoint too long: %s", ctx->base);
+    char hdr[600];
+    if ((size_t)snprintf(hdr, sizeof(hdr), "X-Goog-Api-Key: %s", ctx->key) >=
+            sizeof(hdr) ||
+        strpbrk(ctx->key, "\r\n"))
+        return gp_fail(err, GP_EINVAL, NULL, 0,
+                       "GCP_API_KEY is not a usable key (too long or several lines)");
+    const char *headers[] = {hdr, NULL};
+    gcp *g = NULL;
+    gp_status st = gp_gcp_new(&g, ctx->specs, err);
+    if (st != GP_OK)
+        return st;
+    char url[4096], token[2048], prev[2048] = "", enc[3 * 2048 + 1];
+    snprintf(url, sizeof(url), "%s", ctx->first_url);
+    for (int page = 0; st == GP_OK; page++) {
+        if (page >= MAX_PAGES) {
+            st = gp_fail(err, GP_EDATA, url, 0, "more than %d pages", MAX_PAGES);
+            break;
+        }
+        gp_http_response r;
+        st = gp_http_get(ctx->http, url, headers, &r, err);
+        if (st != GP_OK)
+            break;
+        st = gp_gcp_page(g, url, r.body, r.len, token, sizeof(token), err);
+        gp_http_response_free(&r);
+        if (st != GP_OK || !token[0])
+            break;
+        if (strcmp(token, prev) == 0) {
+            st = gp_fail(err, GP_EDATA, url, 0, "nextPageToken repeats");
+            break;
+        }
+        snprintf(prev, sizeof(prev), "%s", token);
+        if (encode(token, enc, sizeof(enc)) != 0 ||
+            (size_t)snprintf(url, sizeof(url), "%s&pageToken=%s", ctx->first_url,
+                             enc) >= sizeof(url)) {
+            st = gp_fail(err, GP_EDATA, url, 0, "nextPageToken too long");
+            break;
+        }
+    }
+    char *csv = NULL;
+    size_t len = 0;
+    if (st == GP_OK)
+        st = gp_gcp_csv(g, ctx->first_url, &csv, &len, ctx->effective,
+                        sizeof(ctx->effective), err);
+    if (st == GP_OK) {
+        gp_load_opts lo = {1, NULL};
+        st = gp_catalog_add_gpuplan_buffer(ctx->cat, ctx->first_url, csv, len, &lo, err);
+    }
+    free(csv);
+    gp_gcp_free(g);
+    return st;
+}
+
+static const char *const PROVIDERS[] = {"gcp", NULL};
+
+const gp_fetcher gp_fetcher_gcp = {
+    "gcp",
+    "https://cloudbilling.googleapis.com",
+    "GCP_API_KEY",
+    PROVIDERS,
+    "Google Cloud Billing Catalog API, with the user's own API key (Google APIs "
+    "Terms of Service)",
+    1,
+    0,
+    fetch,
+};

@@ -1,0 +1,53 @@
+/* Fuzz the GCP Cloud Billing Catalog page parser (src/fetch/fetch_gcp.c):
+ * the input is one page, read twice (two pages), then the CSV it yields is
+ * loaded by the catalog. Never a crash; never a $0 offer. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "fetch/parsers.h"
+#include "gpuplan/catalog.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static gp_catalog *specs;
+    gp_error err;
+    if (!specs && (gp_catalog_new(&specs, &err) != GP_OK ||
+                   gp_catalog_add_embedded(specs, &err) != GP_OK))
+        __builtin_trap();
+    gp_gcp *g = NULL;
+    if (gp_gcp_new(&g, specs, &err) != GP_OK)
+        __builtin_trap();
+    char token[256];
+    gp_status st = GP_OK;
+    for (int page = 0; page < 2 && st == GP_OK; page++)
+        st = gp_gcp_page(g, "fuzz", (const char *)data, size, token, sizeof(token), &err);
+    if (st != GP_OK && st != GP_EDATA)
+        __builtin_trap();
+    char *csv = NULL;
+    size_t len = 0;
+    char eff[32];
+    if (st == GP_OK) {
+        st = gp_gcp_csv(g, "fuzz", &csv, &len, eff, sizeof(eff), &err);
+        if (st != GP_OK && st != GP_EDATA)
+            __builtin_trap();
+    }
+    if (st == GP_OK) {
+        gp_catalog *cat = NULL;
+        gp_load_opts lo = {1, NULL};
+        if (gp_catalog_new(&cat, &err) != GP_OK)
+            __builtin_trap();
+        if (gp_catalog_add_gpuplan_buffer(cat, "fuzz.csv", csv, len, &lo, &err) == GP_OK) {
+            const gp_offer *o = gp_catalog_offers(cat);
+            for (size_t i = 0; i < gp_catalog_offer_count(cat); i++)
+                if (o[i].usd_per_hour <= 0)
+                    __builtin_trap();
+        }
+        gp_catalog_free(cat);
+    }
+    free(csv);
+    gp_gcp_free(g);
+    return 0;
+}

@@ -1,0 +1,83 @@
+#!/bin/sh
+# `gpuplan catalog refresh --source gcp` (GCP Cloud Billing Catalog) against
+# recorded responses served on 127.0.0.1 by tests/replay_server.c
+# (tests/fixtures/http/gcp/, gcp-empty/; NOTE.md says what is real and what
+# is a labelled placeholder). Nothing leaves this machine.
+# Usage: refresh_gcp.sh GPUPLAN REPLAY_SERVER SOURCE_ROOT
+set -u
+BIN=$1
+SERVER=$2
+ROOT=$3
+FIX=$ROOT/tests/fixtures/http
+T=$(mktemp -d)
+pids=""
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null; done
+    rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+export LC_ALL=C NO_COLOR=1 COLUMNS=200 TZ=UTC
+unset GPUPLAN_CATALOG XDG_CACHE_HOME GCP_API_KEY
+for v in $(env | sed -n 's/^\(GPUPLAN_ENDPOINT_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+export GPUPLAN_HOME="$T/home"
+fail=0
+n=0
+check() { # NAME CONDITION-EXIT-STATUS
+    n=$((n + 1))
+    if [ "$2" != 0 ]; then
+        echo "FAIL $1"
+        fail=1
+    fi
+}
+start() {
+    rm -f "$T/port.$1"
+    REPLAY_LOG="$T/log.$1" "$SERVER" "$FIX/$1" </dev/null >"$T/port.$1" &
+    pids="$pids $!"
+    i=0
+    while [ ! -s "$T/port.$1" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+    PORT=$(cat "$T/port.$1")
+}
+
+start gcp
+GCP=http://127.0.0.1:$PORT/gcp
+KEY=test-gcp-key-not-real
+
+# a missing key: a message naming the variable, nothing stored
+"$BIN" catalog refresh --source gcp --endpoint "gcp=$GCP" --quiet >"$T/out" 2>"$T/err"
+rc=$?
+check "missing key: exit 1 (got $rc)" $([ $rc = 1 ]; echo $?)
+grep -q 'gcp failed: .*set GCP_API_KEY in the environment' "$T/err"; check "missing key: names GCP_API_KEY" $?
+[ ! -e "$GPUPLAN_HOME/refresh/gcp.csv" ]; check "missing key: nothing stored" $?
+
+# two pages, the second through a percent-encoded pageToken
+GCP_API_KEY=$KEY "$BIN" catalog refresh --source gcp --endpoint "gcp=$GCP" --force --quiet >"$T/out" 2>"$T/err"
+rc=$?
+check "gcp: exit 0 (got $rc: $(cat "$T/err"))" $rc
+[ "$(grep -c skus "$T/log.gcp")" = 2 ]; check "gcp: two requests (two pages)" $?
+grep -q 'pageToken=page-2-token%2Fx%3D' "$T/log.gcp"; check "gcp: page 2 asked with the encoded token" $?
+grep -q "$KEY" "$T/log.gcp"; check "gcp: the key is not in any URL" $([ $? = 1 ]; echo $?)
+grep -rq "$KEY" "$GPUPLAN_HOME"; check "gcp: the key is never stored" $([ $? = 1 ]; echo $?)
+"$BIN" offers --provider gcp --all-regions --format json >"$T/gcp.json" 2>/dev/null
+# a2-highgpu-1g: 12 x 0.031611 + 85 x 0.004237 + 1 x 2.93391 = 3.673387
+grep -q '"usd_per_hour": 3.673387' "$T/gcp.json"; check "gcp: a2-highgpu-1g composed on-demand" $?
+# preemptible: 12 x 0.012644 + 85 x 0.0016945 (page 2) + 1.1472 (page 2)
+grep -q '"spot_usd_per_hour": 1.4429605' "$T/gcp.json"; check "gcp: a2-highgpu-1g preemptible from page 2" $?
+# a3-highgpu-8g: 208 x 0.02978 + 1872 x 0.001744562 + 8 x 4.20076 = 43.06614006
+grep -q '"usd_per_hour": 43.06614006' "$T/gcp.json"; check "gcp: a3-highgpu-8g composed" $?
+# commitments: 12 x 0.019915 + 85 x 0.002669 + 1.848; 12 x 0.014225 + 85 x 0.001907 + 1.32
+grep -q 'commitment 1y \$2.3138/h; commitment 3y \$1.6528/h' "$T/gcp.json"; check "gcp: Commit1Yr/Commit3Yr in notes" $?
+grep -q '999' "$T/gcp.json"; check "gcp: N1, Custom, Storage, Reserved and G2 SKUs left out" $([ $? = 1 ]; echo $?)
+grep -q '"region": "asia-northeast1"' "$T/gcp.json"; check "gcp: embedded gcp offers replaced whole" $([ $? = 1 ]; echo $?)
+grep -q "\"source\": \"$GCP/v1/services/6F81-5844-456A/skus?currencyCode=USD\"" "$T/gcp.json"; check "gcp: source is the URL without key" $?
+cp "$GPUPLAN_HOME/refresh/gcp.csv" "$T/gcp.before"
+
+# an empty SKU list is a failure and keeps the old data
+start gcp-empty
+GCP_API_KEY=$KEY "$BIN" catalog refresh --source gcp --endpoint "gcp=http://127.0.0.1:$PORT" --force --quiet >"$T/out" 2>"$T/err"
+rc=$?
+check "empty SKU list: exit 1 (got $rc)" $([ $rc = 1 ]; echo $?)
+grep -q 'gcp failed: .*listed no SKUs' "$T/err"; check "empty SKU list: message" $?
+cmp -s "$T/gcp.before" "$GPUPLAN_HOME/refresh/gcp.csv"; check "empty SKU list: old gcp data kept" $?
+
+[ $fail = 0 ] || { echo "gcp refresh tests failed"; exit 1; }
+echo "$n gcp refresh checks passed"
