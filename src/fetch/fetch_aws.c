@@ -474,10 +474,8 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
     if (st == GP_OK)
         st = gp_aws_csv(a, ctx->first_url, &csv, &len, ctx->effective,
                         sizeof(ctx->effective), err);
-    if (st == GP_OK) {
-        gp_load_opts lo = {1, NULL};
-        st = gp_catalog_add_gpuplan_buffer(ctx->cat, ctx->first_url, csv, len, &lo, err);
-    }
+    if (st == GP_OK)
+        st = gp_fetch_add_rows(ctx, csv, len, err);
     free(csv);
     gp_aws_free(a);
     json_decref(index);

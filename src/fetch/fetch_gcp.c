@@ -471,11 +471,10 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
                       sizeof(ctx->first_url)) != 0)
         return gp_fail(err, GP_EINVAL, NULL, 0, "endpoint too long: %s", ctx->base);
     char hdr[600];
-    if ((size_t)snprintf(hdr, sizeof(hdr), "X-Goog-Api-Key: %s", ctx->key) >=
-            sizeof(hdr) ||
-        strpbrk(ctx->key, "\r\n"))
-        return gp_fail(err, GP_EINVAL, NULL, 0,
-                       "GCP_API_KEY is not a usable key (too long or several lines)");
+    gp_status kst =
+        gp_fetch_key_header(ctx, "X-Goog-Api-Key: ", "GCP_API_KEY", hdr, sizeof(hdr), err);
+    if (kst != GP_OK)
+        return kst;
     const char *headers[] = {hdr, NULL};
     gcp *g = NULL;
     gp_status st = gp_gcp_new(&g, ctx->specs, err);
@@ -513,10 +512,8 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
     if (st == GP_OK)
         st = gp_gcp_csv(g, ctx->first_url, &csv, &len, ctx->effective,
                         sizeof(ctx->effective), err);
-    if (st == GP_OK) {
-        gp_load_opts lo = {1, NULL};
-        st = gp_catalog_add_gpuplan_buffer(ctx->cat, ctx->first_url, csv, len, &lo, err);
-    }
+    if (st == GP_OK)
+        st = gp_fetch_add_rows(ctx, csv, len, err);
     free(csv);
     gp_gcp_free(g);
     return st;

@@ -279,12 +279,11 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
                       sizeof(ctx->first_url)) != 0)
         return gp_fail(err, GP_EINVAL, NULL, 0, "endpoint too long: %s", ctx->base);
     char auth[600];
-    if (snprintf(auth, sizeof(auth), "Authorization: Bearer %s", ctx->key) >=
-            (int)sizeof(auth) ||
-        strpbrk(ctx->key, "\r\n"))
-        return gp_fail(err, GP_EINVAL, NULL, 0,
-                       "LAMBDA_API_KEY is not a usable key (too long or "
-                       "several lines)");
+    gp_status kst =
+        gp_fetch_key_header(ctx, "Authorization: Bearer ", "LAMBDA_API_KEY", auth, sizeof(auth),
+                            err);
+    if (kst != GP_OK)
+        return kst;
     const char *headers[] = {auth, "Accept: application/json", NULL};
     gp_http_response r;
     gp_status st = gp_http_get(ctx->http, ctx->first_url, headers, &r, err);
@@ -294,11 +293,8 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
     char *csv = NULL;
     size_t len = 0;
     st = gp_lambda_csv(ctx->first_url, r.body, r.len, ctx->specs, &csv, &len, err);
-    if (st == GP_OK) {
-        gp_load_opts lo = {1, NULL};
-        st = gp_catalog_add_gpuplan_buffer(ctx->cat, ctx->first_url, csv, len,
-                                           &lo, err);
-    }
+    if (st == GP_OK)
+        st = gp_fetch_add_rows(ctx, csv, len, err);
     free(csv);
     gp_refresh_signal *sig = NULL;
     size_t nsig = 0;

@@ -223,12 +223,11 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
                       sizeof(ctx->first_url)) != 0)
         return gp_fail(err, GP_EINVAL, NULL, 0, "endpoint too long: %s", ctx->base);
     char auth[600];
-    if (snprintf(auth, sizeof(auth), "Authorization: Bearer %s", ctx->key) >=
-            (int)sizeof(auth) ||
-        strpbrk(ctx->key, "\r\n"))
-        return gp_fail(err, GP_EINVAL, NULL, 0,
-                       "RUNPOD_API_KEY is not a usable key (too long or "
-                       "several lines)");
+    gp_status kst =
+        gp_fetch_key_header(ctx, "Authorization: Bearer ", "RUNPOD_API_KEY", auth, sizeof(auth),
+                            err);
+    if (kst != GP_OK)
+        return kst;
     const char *headers[] = {auth, "Content-Type: application/json",
                              "Accept: application/json", NULL};
     gp_http_response r;
@@ -241,10 +240,8 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
     gp_refresh_signal *sig = NULL;
     st = gp_runpod_csv(ctx->first_url, r.body, r.len, &csv, &len, &sig, &nsig, err);
     gp_http_response_free(&r);
-    if (st == GP_OK) {
-        gp_load_opts lo = {1, NULL};
-        st = gp_catalog_add_gpuplan_buffer(ctx->cat, ctx->first_url, csv, len, &lo, err);
-    }
+    if (st == GP_OK)
+        st = gp_fetch_add_rows(ctx, csv, len, err);
     for (size_t i = 0; st == GP_OK && i < nsig; i++)
         st = gp_fetch_signal(ctx, sig[i].instance_type, sig[i].region, sig[i].kind, err);
     free(csv);

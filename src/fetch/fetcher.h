@@ -65,4 +65,15 @@ double gp_fetch_json_number(json_t *o, const char *key);
 void gp_fetch_csv_quoted(FILE *f, const char *s);
 void gp_fetch_csv_number(FILE *f, double v);
 
+/* Adds the catalog CSV a fetcher wrote (csv, len bytes) to ctx->cat under
+ * ctx->first_url, bad rows skipped and listed (refresh.c's invariants
+ * check what is left). */
+gp_status gp_fetch_add_rows(gp_fetch_ctx *ctx, const char *csv, size_t len, gp_error *err);
+
+/* The request header that carries ctx->key: "<prefix>KEY" into out.
+ * GP_EINVAL naming key_env when the key does not fit or holds a line
+ * break (it would split the header). */
+gp_status gp_fetch_key_header(const gp_fetch_ctx *ctx, const char *prefix, const char *key_env,
+                              char *out, size_t cap, gp_error *err);
+
 #endif

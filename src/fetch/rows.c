@@ -1,7 +1,11 @@
-/* What the fetchers share: a number read from a JSON object, and the cells
- * of the gpuplan catalog CSV they write (docs/catalog-format.md). */
+/* What the fetchers share: a number read from a JSON object, the cells of
+ * the gpuplan catalog CSV they write (docs/catalog-format.md), adding
+ * that CSV to the catalog, and the header that carries a key. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "core/fail.h"
 
 #include "fetch/fetcher.h"
 
@@ -28,4 +32,20 @@ void gp_fetch_csv_number(FILE *f, double v)
         fputc(',', f);
     else
         fprintf(f, ",%.10g", v);
+}
+
+gp_status gp_fetch_add_rows(gp_fetch_ctx *ctx, const char *csv, size_t len, gp_error *err)
+{
+    gp_load_opts lo = {1, NULL};
+    return gp_catalog_add_gpuplan_buffer(ctx->cat, ctx->first_url, csv, len, &lo, err);
+}
+
+gp_status gp_fetch_key_header(const gp_fetch_ctx *ctx, const char *prefix, const char *key_env,
+                              char *out, size_t cap, gp_error *err)
+{
+    int n = snprintf(out, cap, "%s%s", prefix, ctx->key);
+    if (n < 0 || (size_t)n >= cap || strpbrk(ctx->key, "\r\n"))
+        return gp_fail(err, GP_EINVAL, NULL, 0,
+                       "%s is not a usable key (too long or several lines)", key_env);
+    return GP_OK;
 }
