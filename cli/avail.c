@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 void gp_cli_avail_open(gp_cli_avail *a)
@@ -12,13 +11,11 @@ void gp_cli_avail_open(gp_cli_avail *a)
     memset(a, 0, sizeof(*a));
     a->now_unix_s = (int64_t)time(NULL);
     char path[4096];
-    struct stat sb;
-    if (gp_history_default_path(path, sizeof(path), NULL) != GP_OK ||
-        stat(path, &sb) != 0)
-        return;
     gp_history *h = NULL;
     gp_history_counts c;
-    if (gp_history_open(path, GP_HISTORY_READ, &h, NULL) != GP_OK)
+    /* No history file: a read-only open fails at its stat, nothing created. */
+    if (gp_history_default_path(path, sizeof(path), NULL) != GP_OK ||
+        gp_history_open(path, GP_HISTORY_READ, &h, NULL) != GP_OK)
         return;
     if (gp_history_count(h, &c, NULL) != GP_OK || c.signals == 0) {
         gp_history_close(h);
