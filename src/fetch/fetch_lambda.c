@@ -63,24 +63,38 @@ static void row(FILE *f, const char *name, const char *region, const char *gpu,
     fputc('\n', f);
 }
 
+/* Lambda's instance-types answer: the document (the caller decrefs it)
+ * and its "data" object, or GP_EDATA naming what is wrong. */
+static gp_status load_answer(const char *url, const char *body, size_t len, json_t **root,
+                             json_t **data, gp_error *err)
+{
+    json_error_t je;
+    *root = json_loadb(body, len, 0, &je);
+    *data = NULL;
+    if (!*root)
+        return gp_fail(err, GP_EDATA, url, je.line,
+                       "not a whole JSON document (%s): truncated, or not "
+                       "Lambda's instance-types answer",
+                       je.text);
+    *data = json_object_get(*root, "data");
+    if (!json_is_object(*data)) {
+        json_decref(*root);
+        *root = NULL;
+        return gp_fail(err, GP_EDATA, url, 0, "no \"data\" object");
+    }
+    return GP_OK;
+}
+
 gp_status gp_lambda_csv(const char *url, const char *body, size_t len,
                         const gp_catalog *specs, char **out, size_t *outlen,
                         gp_error *err)
 {
     *out = NULL;
     *outlen = 0;
-    json_error_t je;
-    json_t *root = json_loadb(body, len, 0, &je);
-    if (!root)
-        return gp_fail(err, GP_EDATA, url, je.line,
-                       "not a whole JSON document (%s): truncated, or not "
-                       "Lambda's instance-types answer",
-                       je.text);
-    json_t *data = json_object_get(root, "data");
-    if (!json_is_object(data)) {
-        json_decref(root);
-        return gp_fail(err, GP_EDATA, url, 0, "no \"data\" object");
-    }
+    json_t *root, *data;
+    gp_status lst = load_answer(url, body, len, &root, &data, err);
+    if (lst != GP_OK)
+        return lst;
     FILE *f = open_memstream(out, outlen);
     if (!f) {
         json_decref(root);
@@ -195,18 +209,10 @@ gp_status gp_lambda_signals(const char *url, const char *body, size_t len,
 {
     *out = NULL;
     *n = 0;
-    json_error_t je;
-    json_t *root = json_loadb(body, len, 0, &je);
-    if (!root)
-        return gp_fail(err, GP_EDATA, url, je.line,
-                       "not a whole JSON document (%s): truncated, or not "
-                       "Lambda's instance-types answer",
-                       je.text);
-    json_t *data = json_object_get(root, "data");
-    if (!json_is_object(data)) {
-        json_decref(root);
-        return gp_fail(err, GP_EDATA, url, 0, "no \"data\" object");
-    }
+    json_t *root, *data;
+    gp_status lst = load_answer(url, body, len, &root, &data, err);
+    if (lst != GP_OK)
+        return lst;
     /* Every region the answer names, for any type. */
     json_t *all = json_array();
     const char *key;
