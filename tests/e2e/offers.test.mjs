@@ -109,9 +109,6 @@ test("the CSV link is the CLI's CSV for the same filter", async () => {
 
 test("a screenshot, and no console error", async () => {
   await page.screenshot({ path: screenshotPath("e2e-offers"), fullPage: false });
-  // One known exception: the pages have no icon yet, so chromium's own
-  // request for /favicon.ico gets 404 (web/ is being changed elsewhere;
-  // remove this filter once the server answers /favicon.ico).
-  const real = errors.filter((e) => !/ 404 .*\/favicon\.ico\)$/.test(e));
-  assert.deepEqual(real, []);
+  // The pages link their icon (/assets/favicon.svg): nothing 404s.
+  assert.deepEqual(errors, []);
 });

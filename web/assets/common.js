@@ -74,6 +74,7 @@ window.GP = (function () {
       const row = document.createElement("tr");
       for (const c of columns) {
         const td = document.createElement("td");
+        td.dataset.label = c[1];
         const v = typeof c[2] === "function" ? c[2](r) : r[c[0]];
         td.textContent = typeof c[2] === "function" ? v : text(v);
         if (typeof r[c[0]] === "number") td.className = "num";
