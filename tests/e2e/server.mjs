@@ -135,15 +135,29 @@ export async function get(url) {
   return { status: r.status, type: r.headers.get("content-type") || "", text: await r.text() };
 }
 
-// Presses Tab (at most 60 times) until the focus is on SELECTOR: the form
-// is reached with the keyboard as a user without a mouse reaches it.
+// Presses Tab (Shift+Tab when SELECTOR comes before the focused element),
+// at most 60 times, until the focus is on SELECTOR: the form is reached
+// with the keyboard as a user without a mouse reaches it.
 export async function tabTo(page, selector) {
   for (let i = 0; i < 60; i++) {
-    if (await page.evaluate((sel) => document.activeElement && document.activeElement.matches(sel), selector))
-      return;
-    await page.keyboard.press("Tab");
+    const where = await page.evaluate((sel) => {
+      const a = document.activeElement, t = document.querySelector(sel);
+      if (!t) return "missing";
+      if (a === t) return "here";
+      return a && a !== document.body && (t.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING)
+        ? "before" : "after";
+    }, selector);
+    if (where === "here") return;
+    assert.notEqual(where, "missing", `no ${selector} on the page`);
+    await page.keyboard.press(where === "before" ? "Shift+Tab" : "Tab");
   }
   assert.fail(`Tab never reached ${selector}`);
+}
+
+// Tabs to FORM's submit button and presses Enter.
+export async function submit(page, form) {
+  await tabTo(page, `${form} [type="submit"]`);
+  await page.keyboard.press("Enter");
 }
 
 // Tabs to the field NAME of the form, clears it and types VALUE.
@@ -215,14 +229,14 @@ export function expect400(errors, re) {
 }
 
 // Opens URL at a phone's 390x844 and, once READY (a function run in the
-// page) is true, asserts that no element reaches past the screen's edges
-// (one column, nothing to scroll sideways), saves a screenshot NAME, and
-// asserts no console error.
-export async function fitsPhone(browser, url, ready, name) {
+// page, given ARG) is true, asserts that no element reaches past the
+// screen's edges (one column, nothing to scroll sideways), saves a
+// screenshot NAME-390, and asserts no console error.
+export async function fitsPhone(browser, url, ready, name, arg) {
   const { context, page, errors } = await newPage(browser, 390, 844);
   try {
     await page.goto(url);
-    await page.waitForFunction(ready);
+    await page.waitForFunction(ready, arg);
     const wide = await page.evaluate(() => {
       const w = document.documentElement.clientWidth;
       const out = [];
