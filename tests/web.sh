@@ -237,7 +237,7 @@ if [ -n "$CHROME" ]; then
     timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
         --disable-component-update --disable-sync --no-first-run --user-data-dir="$T/profile" \
         --virtual-time-budget=5000 --dump-dom "$URL/?gpu=H100&per-provider=1" >"$T/dom" 2>/dev/null
-    rows=$(grep -o '<tr><td>' "$T/dom" | wc -l)
+    rows=$(grep -o '<tr><td[ >]' "$T/dom" | wc -l)
     want=$("$BIN" offers --gpu H100 --per-provider --format csv | tail -n +2 | wc -l)
     if [ "$rows" -gt 0 ] && [ "$rows" = "$want" ]; then ok; else bad "chromium drew $rows rows, the CLI has $want"; fi
     timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
@@ -252,7 +252,7 @@ if [ -n "$CHROME" ]; then
     rows=$(tr -d '\n' <"$T/dom" | sed 's/.*<table id="plans">//; s/<\/table>.*//; s/<tr/\n<tr/g' | grep -c '^<tr><td')
     first=$("$BIN" plan --params 1B --tokens 10B --format json | sed -n 's/.*"instance_type": "\(.*\)",/\1/p' | head -1)
     nplans=$("$BIN" plan --params 1B --tokens 10B --format json | sed -n '/"plans": \[/,/^  \],/p' | grep -c '^      "rank":')
-    if [ "$rows" -gt 0 ] && [ "$rows" = "$nplans" ] && grep -qF "<td>$first</td>" "$T/dom" &&
+    if [ "$rows" -gt 0 ] && [ "$rows" = "$nplans" ] && grep -q "<td[^>]*>$first</td>" "$T/dom" &&
         grep -q 'id="chart" [^>]*src="/api/v1/plan.svg?params=1B' "$T/dom"; then ok; else
         bad "chromium drew $rows plan rows (the API has $nplans, first $first) or no chart"; fi
     # The other pages fill their tables from the API too.

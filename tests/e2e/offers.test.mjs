@@ -4,7 +4,7 @@
 // screenshot. Run by ctest (`e2e.browser`) as `node --test` in this folder.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, newPage, screenshotPath, get, cli } from "./server.mjs";
+import { startServer, launchBrowser, newPage, screenshotPath, get, cli, fitsPhone } from "./server.mjs";
 
 let server, browser, page, errors, context;
 
@@ -58,6 +58,17 @@ test("the table is /api/v1/offers", async () => {
   assert.match(await page.textContent("#status"), new RegExp(`^${api.length} offers`));
 });
 
+test("at 1280 px the whole table fits: no sideways scroll", async () => {
+  const fit = await page.evaluate(() => {
+    const wrap = document.querySelector("#offers").closest(".scroll");
+    return { scroll: wrap.scrollWidth, client: wrap.clientWidth, page: document.documentElement.scrollWidth,
+             view: document.documentElement.clientWidth };
+  });
+  assert.equal(fit.view, 1280);
+  assert.ok(fit.scroll <= fit.client, `the offers table is ${fit.scroll} px in ${fit.client} px`);
+  assert.ok(fit.page <= fit.view, `the page is ${fit.page} px wide`);
+});
+
 test("a GPU filter goes into the URL and the rows follow it", async () => {
   const api = JSON.parse((await get(`${server.url}/api/v1/offers?gpu=H100`)).text);
   assert.ok(api.length > 0);
@@ -109,9 +120,11 @@ test("the CSV link is the CLI's CSV for the same filter", async () => {
 
 test("a screenshot, and no console error", async () => {
   await page.screenshot({ path: screenshotPath("e2e-offers"), fullPage: false });
-  // One known exception: the pages have no icon yet, so chromium's own
-  // request for /favicon.ico gets 404 (web/ is being changed elsewhere;
-  // remove this filter once the server answers /favicon.ico).
-  const real = errors.filter((e) => !/ 404 .*\/favicon\.ico\)$/.test(e));
-  assert.deepEqual(real, []);
+  // The pages link their icon (/assets/favicon.svg): nothing 404s.
+  assert.deepEqual(errors, []);
+});
+
+test("at a phone's width the page is one column, every offer a card", async () => {
+  const n = JSON.parse((await get(`${server.url}/api/v1/offers`)).text).length;
+  await fitsPhone(browser, `${server.url}/`, (want) => document.querySelectorAll("#offers tbody tr").length === want, "e2e-offers", n);
 });

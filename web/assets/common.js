@@ -32,13 +32,15 @@ window.GP = (function () {
     el.className = isError ? "error" : "";
     el.textContent = text;
   }
-  function num(v, digits) {
+  // FIXED: always that many decimals (money: cents)
+  function num(v, digits, fixed) {
     if (v === null || v === undefined) return "-";
     if (typeof v !== "number") return String(v);
     if (Math.abs(v) >= 1e6) return v.toExponential(2);
-    return v.toLocaleString("en-US", { maximumFractionDigits: digits === undefined ? 2 : digits });
+    const d = digits === undefined ? 2 : digits;
+    return v.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: fixed ? d : 0 });
   }
-  function money(v) { return v === null || v === undefined ? "-" : "$" + num(v, 2); }
+  function money(v) { return v === null || v === undefined ? "-" : "$" + num(v, 2, true); }
   function text(v) {
     if (v === null || v === undefined) return "-";
     if (typeof v === "number") return num(v, 4);
@@ -74,6 +76,7 @@ window.GP = (function () {
       const row = document.createElement("tr");
       for (const c of columns) {
         const td = document.createElement("td");
+        td.dataset.label = c[1];
         const v = typeof c[2] === "function" ? c[2](r) : r[c[0]];
         td.textContent = typeof c[2] === "function" ? v : text(v);
         if (typeof r[c[0]] === "number") td.className = "num";

@@ -25,7 +25,9 @@
       const j = res[1];
       if (!res[0]) {
         const msg = (j && j.error) || "error";
-        GP.say(status, msg + (msg.indexOf("gpuplan history import") < 0 ?
+        // a bad parameter (400) is the CLI's message alone; any other
+        // failure may be an empty history, so it says how to fill one
+        GP.say(status, msg + (j && j.status !== 400 && msg.indexOf("gpuplan history import") < 0 ?
           " (an empty history fills with `gpuplan history import` or `gpuplan catalog refresh`)" : ""), true);
         result.hidden = true;
         return;

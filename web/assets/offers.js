@@ -27,9 +27,15 @@
     }
   }
   function money(v) { return v === null || v === undefined ? "-" : "$" + v.toFixed(2); }
+  // Each cell carries its column's heading (data-label), shown beside the
+  // value when a phone-width screen turns the rows into cards.
+  const labels = Array.from(document.querySelectorAll("#offers thead th"), function (th) {
+    return th.textContent;
+  });
   function cell(tr, text, cls, title) {
     const td = document.createElement("td");
     td.textContent = text;
+    td.dataset.label = labels[tr.cells.length];
     if (cls) td.className = cls;
     if (title) td.title = title;
     tr.appendChild(td);
@@ -51,15 +57,15 @@
       cell(tr, o.provider);
       cell(tr, o.kind);
       cell(tr, o.instance_type || "-", "long", o.instance_type);
-      cell(tr, o.region || "-");
-      cell(tr, o.gpu || "-");
+      cell(tr, o.region || "-", "region");
+      cell(tr, o.gpu || "-", "gpu");
       cell(tr, o.gpu_count === null ? "-" : String(o.gpu_count), "num");
       cell(tr, o.gpu_mem_gb === null ? "-" : Math.round(o.gpu_mem_gb) + " GB", "num");
       cell(tr, money(o.usd_per_hour), "num");
       cell(tr, money(o.usd_per_gpu_hour), "num");
       cell(tr, money(o.spot_usd_per_gpu_hour), "num");
       const where = (o.source_file || "") + (o.source_line ? ":" + o.source_line : "");
-      cell(tr, o.source || "-", "src", where);
+      cell(tr, o.source || "-", "src", (o.source || "-") + (where ? " (" + where + ")" : ""));
       cell(tr, o.as_of || "-");
       tbody.appendChild(tr);
     }
@@ -79,7 +85,7 @@
         } else {
           rows = res[1];
           status.textContent = rows.length + (rows.length === 1 ? " offer" : " offers") +
-            ". On-demand USD unless marked; hover a source for its file and line.";
+            ". On-demand USD unless marked; hover a source for all of it, its file and line.";
         }
         draw();
       })

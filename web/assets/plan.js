@@ -20,6 +20,7 @@
     }
   }).catch(function () {});
 
+  function withP90(shown, p90) { return p90 && p90 !== shown ? shown + " (P90 " + p90 + ")" : shown; }
   function days(h) { return h === null || h === undefined ? "-" : GP.num(h / 24, 1) + " d"; }
   const COLUMNS = [
     ["rank", "#"],
@@ -29,8 +30,9 @@
     ["gpu", "GPU"],
     ["gpus", "GPUs", function (p) { return p.instances + " × " + (p.gpus / p.instances) + " = " + p.gpus; }],
     ["pricing_kind", "Pricing"],
-    ["hours", "Time", function (p) { return days(p.hours) + (p.hours_p90 ? " (P90 " + days(p.hours_p90) + ")" : ""); }],
-    ["cost_usd", "Cost", function (p) { return GP.money(p.cost_usd) + (p.cost_p90_usd ? " (P90 " + GP.money(p.cost_p90_usd) + ")" : ""); }],
+    // the P90 where it differs from the expected value as shown (spot)
+    ["hours", "Time", function (p) { return withP90(days(p.hours), p.hours_p90 && days(p.hours_p90)); }],
+    ["cost_usd", "Cost", function (p) { return withP90(GP.money(p.cost_usd), p.cost_p90_usd && GP.money(p.cost_p90_usd)); }],
     ["usd_per_gpu_hour", "$/GPU-h", function (p) { return GP.money(p.usd_per_gpu_hour); }],
     ["mfu", "MFU", function (p) { return p.mfu === null ? "-" : GP.num(100 * p.mfu, 1) + "%"; }],
     ["capacity", "Capacity", function (p) { return p.capacity && p.capacity.status ? p.capacity.status : GP.text(p.capacity); }],
