@@ -69,6 +69,35 @@ grep -q 'commitment 1y \$2.3138/h; commitment 3y \$1.6528/h' "$T/gcp.json"; chec
 grep -q '999' "$T/gcp.json"; check "gcp: N1, Custom, Storage, Reserved and G2 SKUs left out" $([ $? = 1 ]; echo $?)
 grep -q '"region": "asia-northeast1"' "$T/gcp.json"; check "gcp: embedded gcp offers replaced whole" $([ $? = 1 ]; echo $?)
 grep -q "\"source\": \"$GCP/v1/services/6F81-5844-456A/skus?currencyCode=USD\"" "$T/gcp.json"; check "gcp: source is the URL without key" $?
+# Machine families (NOTE.md: which SKUs price which family, per SkyPilot's
+# and gpuhunt's fetchers). Columns of offers --format csv: 3 instance_type,
+# 4 region, 11 usd_per_hour, 13 spot_usd_per_hour.
+"$BIN" offers --provider gcp --all-regions --format csv >"$T/gcp.csv" 2>/dev/null
+"$BIN" catalog check --kind refused >"$T/refused" 2>&1
+price() { # TYPE REGION COLUMN: the offer's cell, "" when no such offer
+    awk -F, -v t="$1" -v r="$2" -v c="$3" '$3 == t && $4 == r { print $c; exit }' "$T/gcp.csv"
+}
+# a3-megagpu-8g: 208 x 0.0301 + 1872 x 0.00176 (A3Plus core/RAM) + 8 x 10.34427625 (H100 80GB Plus GPU) = 92.30973
+[ "$(price a3-megagpu-8g us-central1 11)" = 92.30973 ]; check "A3 Mega: A3Plus core/RAM + H100 80GB Plus GPU (got $(price a3-megagpu-8g us-central1 11))" $?
+# a3-ultragpu-8g: 224 x 0.02978 + 2952 x 0.001744562 (A3 core/RAM) + 8 x 9.31174 (H200 141GB GPU) = 86.314587024
+[ "$(price a3-ultragpu-8g us-central1 11)" = 86.31458702 ]; check "A3 Ultra: A3 core/RAM + H200 141GB GPU (got $(price a3-ultragpu-8g us-central1 11))" $?
+# a4-highgpu-8g: 8 x 11.277 (B200 1-GPU slice, VM included); spot 8 x 4.0758 from a
+# "Spot Preemptible" slice SKU whose usageType says OnDemand
+[ "$(price a4-highgpu-8g us-central1 11)" = 90.216 ]; check "A4: 8 x the B200 slice (got $(price a4-highgpu-8g us-central1 11))" $?
+[ "$(price a4-highgpu-8g us-central1 13)" = 32.6064 ]; check "A4: spot from the Spot Preemptible slice SKU (got $(price a4-highgpu-8g us-central1 13))" $?
+# the A3 High price does not take the Plus (Mega) GPU rate in us-central1
+[ "$(price a3-highgpu-8g us-central1 11)" = 43.06614006 ]; check "A3 High: the H100 80GB GPU, not the Plus SKU" $?
+# us-east5 has A3 core/RAM and only an "H100 80GB Mega" GPU SKU (999 sentinels):
+# no a3-highgpu there (Mega is not H100), no a3-megagpu (no A3Plus core/RAM)
+grep -q '^gcp,[^,]*,a3-highgpu-[^,]*,us-east5,' "$T/gcp.csv"; check "Mega GPU SKU does not price a3-highgpu" $([ $? = 1 ]; echo $?)
+grep -q '^gcp,[^,]*,a3-megagpu-[^,]*,us-east5,' "$T/gcp.csv"; check "A3 Mega is not priced with A3 High's core/RAM" $([ $? = 1 ]; echo $?)
+grep -q 'refused: no-price: gcp a3-megagpu-8g: no usable price' "$T/refused"; check "A3 Mega unpriced in us-east5: refused by name" $?
+# us-east4 has an H100 80GB GPU and N1 core/RAM (999) only: A3 is never priced with N1's rates
+grep -q '^gcp,[^,]*,a3-[^,]*,us-east4,' "$T/gcp.csv"; check "N1 core/RAM never price A3" $([ $? = 1 ]; echo $?)
+grep -q 'refused: no-price: gcp a3-highgpu-8g: no usable price' "$T/refused"; check "A3 High unpriced in us-east4: refused by name" $?
+grep -q '999' "$T/gcp.csv"; check "gcp: no 999 sentinel in any offer (csv)" $([ $? = 1 ]; echo $?)
+# G2: SKUs present, but the catalog has no g2-standard machine types: none priced
+grep -q '^gcp,[^,]*,g2-' "$T/gcp.csv"; check "G2: no machine types in the catalog, none priced" $([ $? = 1 ]; echo $?)
 cp "$GPUPLAN_HOME/refresh/gcp.csv" "$T/gcp.before"
 
 # an empty SKU list is a failure and keeps the old data
