@@ -96,6 +96,11 @@ grep -q 'refused: no-price: gcp a3-megagpu-8g: no usable price' "$T/refused"; ch
 grep -q '^gcp,[^,]*,a3-[^,]*,us-east4,' "$T/gcp.csv"; check "N1 core/RAM never price A3" $([ $? = 1 ]; echo $?)
 grep -q 'refused: no-price: gcp a3-highgpu-8g: no usable price' "$T/refused"; check "A3 High unpriced in us-east4: refused by name" $?
 grep -q '999' "$T/gcp.csv"; check "gcp: no 999 sentinel in any offer (csv)" $([ $? = 1 ]; echo $?)
+# on-demand availability (gpuhunt, from GCP's consumption-option table): flagged
+# for a3-highgpu-1g and A4, not for a3-highgpu-8g
+grep '^gcp,[^,]*,a3-highgpu-1g,us-central1,' "$T/gcp.csv" | grep -q 'may not sell this machine type on demand'; check "a3-highgpu-1g: on-demand availability noted" $?
+grep '^gcp,[^,]*,a4-highgpu-8g,us-central1,' "$T/gcp.csv" | grep -q 'may not sell this machine type on demand'; check "a4-highgpu-8g: on-demand availability noted" $?
+grep '^gcp,[^,]*,a3-highgpu-8g,us-central1,' "$T/gcp.csv" | grep -q 'may not sell'; check "a3-highgpu-8g: no availability note" $([ $? = 1 ]; echo $?)
 # G2: SKUs present, but the catalog has no g2-standard machine types: none priced
 grep -q '^gcp,[^,]*,g2-' "$T/gcp.csv"; check "G2: no machine types in the catalog, none priced" $([ $? = 1 ]; echo $?)
 cp "$GPUPLAN_HOME/refresh/gcp.csv" "$T/gcp.before"

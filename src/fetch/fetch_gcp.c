@@ -530,6 +530,16 @@ gp_status gp_gcp_csv(gp_gcp *g, const char *source, char **out, size_t *len,
                      "not priced: no %s SKU in %s (on-demand or preemptible)", miss,
                      region);
             }
+            /* gpuhunt drops these on-demand offers as not sold on demand,
+             * citing GCP's consumption-option table (accelerator-optimized
+             * machines, #consumption_option_availability_by_machine_type) */
+            if (!isnan(price[U_OD]) &&
+                (!m->fam->core_ram || strcmp(m->fam->prefix, "a3-ultragpu-") == 0 ||
+                 (strcmp(m->fam->prefix, "a3-highgpu-") == 0 && m->spec->gpu_count < 8)))
+                note(notes, sizeof(notes),
+                     "GCP may not sell this machine type on demand (gpuhunt, from "
+                     "GCP's consumption-option table): the on-demand price is the "
+                     "API's");
             if (!isnan(price[U_C1]))
                 note(notes, sizeof(notes), "commitment 1y $%.4f/h", price[U_C1]);
             if (!isnan(price[U_C3]))

@@ -87,9 +87,10 @@ gp_status gp_aws_csv(gp_aws *a, const char *source, char **out, size_t *len,
 /* GCP Cloud Billing Catalog, Compute Engine SKUs (fetch_gcp.c): pages in
  * order through gp_gcp_page() (*token gets nextPageToken, "" on the last
  * page), then gp_gcp_csv(): one row per machine type (the catalog's own
- * GCP A2, A3 High and G2 machine types in `specs`) and region where its
- * parts are priced: on-demand, preemptible as spot, Commit1Yr/Commit3Yr in
- * notes. GP_EDATA for a page that is not whole JSON, an unreadable or
+ * GCP A2, A3 High/Edge/Mega/Ultra, A4 and G2 machine types in `specs`) and
+ * region where its GPU is priced: on-demand, preemptible as spot,
+ * Commit1Yr/Commit3Yr in notes; no price (refused) where a part is
+ * missing. GP_EDATA for a page that is not whole JSON, an unreadable or
  * negative unitPrice, and from gp_gcp_csv() when no page listed any SKU. */
 typedef struct gp_gcp gp_gcp;
 gp_status gp_gcp_new(gp_gcp **out, const gp_catalog *specs, gp_error *err);
