@@ -85,6 +85,8 @@ price() { # TYPE REGION COLUMN: the offer's cell, "" when no such offer
 # "Spot Preemptible" slice SKU whose usageType says OnDemand
 [ "$(price a4-highgpu-8g us-central1 11)" = 90.216 ]; check "A4: 8 x the B200 slice (got $(price a4-highgpu-8g us-central1 11))" $?
 [ "$(price a4-highgpu-8g us-central1 13)" = 32.6064 ]; check "A4: spot from the Spot Preemptible slice SKU (got $(price a4-highgpu-8g us-central1 13))" $?
+# A3 Edge: A3 core/RAM + H100 80GB GPU, as A3 High (208 vCPU, 1872 GiB, 8 GPUs)
+[ "$(price a3-edgegpu-8g us-central1 11)" = 43.06614006 ]; check "A3 Edge: A3 core/RAM + H100 80GB GPU" $?
 # the A3 High price does not take the Plus (Mega) GPU rate in us-central1
 [ "$(price a3-highgpu-8g us-central1 11)" = 43.06614006 ]; check "A3 High: the H100 80GB GPU, not the Plus SKU" $?
 # us-east5 has A3 core/RAM and only an "H100 80GB Mega" GPU SKU (999 sentinels):
