@@ -103,7 +103,8 @@ static const family FAMILIES[] = {
     {"a2-ultragpu-", "A100-80GB", "A2", "A100-80GB"},
     {"a3-highgpu-", "H100", "A3", "H100"},
     {"a3-edgegpu-", "H100", "A3", "H100"},
-    /* the catalog names A3 Mega's GPU H100 (data/gpu-names.csv) */
+    /* the catalog names A3 Mega's GPU H100 (src/catalog/accel_name.c
+     * reads "mega" as a form factor of the H100) */
     {"a3-megagpu-", "H100", "A3Plus", "H100-MEGA"},
     {"a3-ultragpu-", "H200", "A3", "H200"},
     {"a4-highgpu-", "B200", NULL, "B200-SLICE"},
