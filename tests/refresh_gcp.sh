@@ -93,10 +93,12 @@ price() { # TYPE REGION COLUMN: the offer's cell, "" when no such offer
 # no a3-highgpu there (Mega is not H100), no a3-megagpu (no A3Plus core/RAM)
 grep -q '^gcp,[^,]*,a3-highgpu-[^,]*,us-east5,' "$T/gcp.csv"; check "Mega GPU SKU does not price a3-highgpu" $([ $? = 1 ]; echo $?)
 grep -q '^gcp,[^,]*,a3-megagpu-[^,]*,us-east5,' "$T/gcp.csv"; check "A3 Mega is not priced with A3 High's core/RAM" $([ $? = 1 ]; echo $?)
-grep -q 'refused: no-price: gcp a3-megagpu-8g: no usable price' "$T/refused"; check "A3 Mega unpriced in us-east5: refused by name" $?
+grep -q 'refused: no-price: gcp a3-megagpu-8g us-east5: not priced: no "A3Plus Instance Core", "A3Plus Instance Ram" SKU' "$T/refused"; check "A3 Mega unpriced in us-east5: named with the missing SKUs" $?
 # us-east4 has an H100 80GB GPU and N1 core/RAM (999) only: A3 is never priced with N1's rates
 grep -q '^gcp,[^,]*,a3-[^,]*,us-east4,' "$T/gcp.csv"; check "N1 core/RAM never price A3" $([ $? = 1 ]; echo $?)
-grep -q 'refused: no-price: gcp a3-highgpu-8g: no usable price' "$T/refused"; check "A3 High unpriced in us-east4: refused by name" $?
+grep -q 'refused: no-price: gcp a3-highgpu-8g us-east4: not priced: no "A3 Instance Core", "A3 Instance Ram" SKU' "$T/refused"; check "A3 High unpriced in us-east4: named with the missing SKUs" $?
+# a machine whose GPU SKU is in no region (the fixture has no A100 80GB SKU)
+grep -q 'refused: no-price: gcp a2-ultragpu-8g: not priced: no "A100 80GB GPU" SKU .* in any region' "$T/refused"; check "a2-ultragpu-8g: no GPU SKU, said" $?
 grep -q '999' "$T/gcp.csv"; check "gcp: no 999 sentinel in any offer (csv)" $([ $? = 1 ]; echo $?)
 # on-demand availability (gpuhunt, from GCP's consumption-option table): flagged
 # for a3-highgpu-1g and A4, not for a3-highgpu-8g
@@ -105,6 +107,7 @@ grep '^gcp,[^,]*,a4-highgpu-8g,us-central1,' "$T/gcp.csv" | grep -q 'may not sel
 grep '^gcp,[^,]*,a3-highgpu-8g,us-central1,' "$T/gcp.csv" | grep -q 'may not sell'; check "a3-highgpu-8g: no availability note" $([ $? = 1 ]; echo $?)
 # G2: SKUs present, but the catalog has no g2-standard machine types: none priced
 grep -q '^gcp,[^,]*,g2-' "$T/gcp.csv"; check "G2: no machine types in the catalog, none priced" $([ $? = 1 ]; echo $?)
+grep -q "refused: no-price: gcp g2-standard-\*: not priced: .* no g2-standard-\* machine types" "$T/refused"; check "G2: unpriced, with the reason" $?
 cp "$GPUPLAN_HOME/refresh/gcp.csv" "$T/gcp.before"
 
 # an empty SKU list is a failure and keeps the old data

@@ -59,11 +59,13 @@
  * sole-tenant, DWS/Calendar, reserved, premium and RTX Virtual
  * Workstation SKUs are left out, as both fetchers do.
  *
- * A machine type whose GPU has a price in a region but which cannot be
- * priced there (a core, RAM or GPU SKU missing for both on-demand and
- * preemptible) is written with on-demand 0 and no spot price: the
- * refresh refuses it by name (`gpuplan catalog check --kind refused`) and
- * its notes say which SKUs were missing. */
+ * What cannot be priced is said, one message each (gp_gcp_unpriced(),
+ * added as no-price diagnostics of the source, so the refresh counts them
+ * as refused and `gpuplan catalog check --kind refused` lists them): a
+ * machine type whose GPU has a price in a region but a core, RAM or GPU
+ * SKU has neither an on-demand nor a preemptible price there (which SKUs);
+ * a machine type whose GPU SKU is in no region; a family whose SKUs are
+ * listed but whose machine types the catalog lacks (G2). */
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -72,6 +74,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog/push.h"
 #include "core/arena.h"
 #include "core/fail.h"
 #include "fetch/fetcher.h"
@@ -92,23 +95,23 @@ typedef struct part {
 
 /* A machine family: the catalog's type-name prefix and accelerator, the
  * core/RAM SKU family ("A3Plus"), NULL when the GPU SKU includes the VM,
- * and the GPU SKU's part name (gpu_of()). */
+ * the GPU SKU's part name (gpu_of()) and its description, for messages. */
 typedef struct family {
-    const char *prefix, *catalog_gpu, *core_ram, *gpu_part;
+    const char *prefix, *catalog_gpu, *core_ram, *gpu_part, *gpu_sku;
 } family;
 
 static const family FAMILIES[] = {
-    {"a2-highgpu-", "A100", "A2", "A100"},
-    {"a2-megagpu-", "A100", "A2", "A100"},
-    {"a2-ultragpu-", "A100-80GB", "A2", "A100-80GB"},
-    {"a3-highgpu-", "H100", "A3", "H100"},
-    {"a3-edgegpu-", "H100", "A3", "H100"},
+    {"a2-highgpu-", "A100", "A2", "A100", "A100 GPU"},
+    {"a2-megagpu-", "A100", "A2", "A100", "A100 GPU"},
+    {"a2-ultragpu-", "A100-80GB", "A2", "A100-80GB", "A100 80GB GPU"},
+    {"a3-highgpu-", "H100", "A3", "H100", "H100 80GB GPU"},
+    {"a3-edgegpu-", "H100", "A3", "H100", "H100 80GB GPU"},
     /* the catalog names A3 Mega's GPU H100 (src/catalog/accel_name.c
      * reads "mega" as a form factor of the H100) */
-    {"a3-megagpu-", "H100", "A3Plus", "H100-MEGA"},
-    {"a3-ultragpu-", "H200", "A3", "H200"},
-    {"a4-highgpu-", "B200", NULL, "B200-SLICE"},
-    {"g2-standard-", "L4", "G2", "L4"},
+    {"a3-megagpu-", "H100", "A3Plus", "H100-MEGA", "H100 80GB Mega/Plus GPU"},
+    {"a3-ultragpu-", "H200", "A3", "H200", "H200 141GB GPU"},
+    {"a4-highgpu-", "B200", NULL, "B200-SLICE", "Nvidia B200 (1 gpu slice)"},
+    {"g2-standard-", "L4", "G2", "L4", "L4 GPU"},
 };
 #define NFAMILIES (sizeof(FAMILIES) / sizeof(*FAMILIES))
 
@@ -124,6 +127,8 @@ struct gp_gcp {
     size_t n, cap;
     size_t skus;        /* SKUs seen on all pages */
     char effective[16];
+    char **unpriced;    /* what gp_gcp_csv() could not price, and why */
+    size_t nunpriced, unpriced_cap;
 };
 typedef struct gp_gcp gcp;
 
@@ -168,6 +173,9 @@ void gp_gcp_free(gp_gcp *g)
         return;
     free(g->m);
     free(g->parts);
+    for (size_t i = 0; i < g->nunpriced; i++)
+        free(g->unpriced[i]);
+    free(g->unpriced);
     free(g);
 }
 
@@ -460,9 +468,93 @@ static void note(char *notes, size_t cap, const char *fmt, ...)
     va_end(ap);
 }
 
+static int unpriced(gcp *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int unpriced(gcp *g, const char *fmt, ...)
+{
+    char buf[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    char *m = strdup(buf);
+    if (!m || gp_grow((void **)&g->unpriced, &g->unpriced_cap, g->nunpriced,
+                      sizeof(*g->unpriced)) != 0) {
+        free(m);
+        return -1;
+    }
+    g->unpriced[g->nunpriced++] = m;
+    return 0;
+}
+
+/* "A3Plus Instance Core" / "A3Plus Instance Ram" / the GPU SKU's words. */
+static const char *part_words(const family *fm, int kind, char *buf, size_t cap)
+{
+    if (kind == K_GPU)
+        return fm->gpu_sku;
+    snprintf(buf, cap, "%s Instance %s", fm->core_ram, kind == K_CORE ? "Core" : "Ram");
+    return buf;
+}
+
+static int any_part(const gcp *g, int kind, const char *name)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (g->parts[i].kind == kind && g->parts[i].usage <= U_SPOT &&
+            strcmp(g->parts[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* What could not be priced: the machine types of `specs` whose GPU has no
+ * SKU in any region, and the families whose SKUs are listed but whose
+ * machine types the catalog does not have (G2). */
+static int unpriced_families(gcp *g)
+{
+    char w[64];
+    for (size_t mi = 0; mi < g->nm; mi++) {
+        const machine *m = &g->m[mi];
+        if (!any_part(g, K_GPU, m->fam->gpu_part) &&
+            unpriced(g,
+                     "gcp %s: not priced: no \"%s\" SKU with an on-demand or "
+                     "preemptible price in any region",
+                     m->spec->instance_type, m->fam->gpu_sku) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < NFAMILIES; i++) {
+        const family *fm = &FAMILIES[i];
+        int have = 0;
+        for (size_t mi = 0; mi < g->nm && !have; mi++)
+            have = g->m[mi].fam == fm;
+        int listed = any_part(g, K_GPU, fm->gpu_part) ||
+                     (fm->core_ram && any_part(g, K_CORE, fm->core_ram));
+        if (!have && listed &&
+            unpriced(g,
+                     "gcp %s*: not priced: the Cloud Billing Catalog lists its SKUs "
+                     "(%s%s%s\"%s\"), but gpuplan's catalog has no %s* machine types "
+                     "(vCPUs, memory, GPU count) to price",
+                     fm->prefix, fm->core_ram ? "\"" : "",
+                     fm->core_ram ? part_words(fm, K_CORE, w, sizeof(w)) : "",
+                     fm->core_ram ? "\" and Ram, " : "", fm->gpu_sku, fm->prefix) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+size_t gp_gcp_unpriced_count(const gp_gcp *g)
+{
+    return g->nunpriced;
+}
+
+const char *gp_gcp_unpriced(const gp_gcp *g, size_t i)
+{
+    return i < g->nunpriced ? g->unpriced[i] : NULL;
+}
+
 gp_status gp_gcp_csv(gp_gcp *g, const char *source, char **out, size_t *len,
                      char *effective, size_t ecap, gp_error *err)
 {
+    for (size_t i = 0; i < g->nunpriced; i++)
+        free(g->unpriced[i]);
+    g->nunpriced = 0;
     *out = NULL;
     *len = 0;
     snprintf(effective, ecap, "%s", g->effective);
@@ -513,23 +605,33 @@ gp_status gp_gcp_csv(gp_gcp *g, const char *source, char **out, size_t *len,
                          what, m->spec->gpu_count, a->usd);
             }
             if (isnan(price[U_OD]) && isnan(price[U_SPOT])) {
-                /* the GPU is priced here but the machine is not: a row
-                 * with no price, refused by name, saying what is missing */
-                char miss[200] = "";
+                /* the GPU is priced here but the machine is not: no row;
+                 * the refresh lists it as refused, saying what is missing */
+                char miss[200] = "", w[64];
                 for (int k = K_CORE; k <= K_GPU; k++) {
                     const char *nm = k == K_GPU ? m->fam->gpu_part : m->fam->core_ram;
                     if (!nm || find(g, k, U_OD, nm, region) || find(g, k, U_SPOT, nm, region))
                         continue;
                     size_t n = strlen(miss);
-                    snprintf(miss + n, sizeof(miss) - n, "%s%s %s", n ? ", " : "", nm,
-                             k == K_CORE ? "core" : k == K_RAM ? "RAM" : "GPU");
+                    snprintf(miss + n, sizeof(miss) - n, "%s\"%s\"", n ? ", " : "",
+                             part_words(m->fam, k, w, sizeof(w)));
                 }
-                if (!miss[0])
-                    snprintf(miss, sizeof(miss),
-                             "an on-demand or a preemptible price for every part");
-                note(notes, sizeof(notes),
-                     "not priced: no %s SKU in %s (on-demand or preemptible)", miss,
-                     region);
+                int st = miss[0] ? unpriced(g,
+                                            "gcp %s %s: not priced: no %s SKU with an "
+                                            "on-demand or preemptible price there",
+                                            m->spec->instance_type, region, miss)
+                                 : unpriced(g,
+                                            "gcp %s %s: not priced: its parts have "
+                                            "on-demand and preemptible prices, but "
+                                            "not all of one kind",
+                                            m->spec->instance_type, region);
+                if (st != 0) {
+                    fclose(f);
+                    free(*out);
+                    *out = NULL;
+                    return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+                }
+                continue;
             }
             /* gpuhunt drops these on-demand offers as not sold on demand,
              * citing GCP's consumption-option table (accelerator-optimized
@@ -550,14 +652,13 @@ gp_status gp_gcp_csv(gp_gcp *g, const char *source, char **out, size_t *len,
             csv_num(f, m->spec->gpu_mem_gb);
             csv_num(f, m->spec->vcpus);
             csv_num(f, m->spec->ram_gb);
-            /* no on-demand part: 0, which the checks refuse by name (a
-             * spot-only offer, or no offer when spot is empty too) */
+            /* no on-demand part: 0, a spot-only offer */
             csv_num(f, isnan(price[U_OD]) ? 0 : price[U_OD]);
             csv_num(f, price[U_SPOT]);
             fprintf(f, ",\"%s\",%s,\"%s\"\n", source, g->effective, notes);
         }
     }
-    if (fclose(f) != 0) {
+    if (fclose(f) != 0 || unpriced_families(g) != 0) {
         free(*out);
         *out = NULL;
         return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
@@ -633,6 +734,13 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
                         sizeof(ctx->effective), err);
     if (st == GP_OK)
         st = gp_fetch_add_rows(ctx, csv, len, err);
+    /* what could not be priced, as no-price diagnostics of this source:
+     * the refresh lists them as refused (`catalog check --kind refused`) */
+    size_t nsrc = gp_catalog_source_count(ctx->cat);
+    for (size_t i = 0; st == GP_OK && nsrc > 0 && i < gp_gcp_unpriced_count(g); i++)
+        if (gp_catalog_diag_add(ctx->cat, GP_DIAG_NO_PRICE, (unsigned)(nsrc - 1), 0, "%s",
+                                gp_gcp_unpriced(g, i)) != GP_OK)
+            st = gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
     free(csv);
     gp_gcp_free(g);
     return st;

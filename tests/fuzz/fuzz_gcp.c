@@ -35,6 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         st = gp_gcp_csv(g, "fuzz", &csv, &len, eff, sizeof(eff), &err);
         if (st != GP_OK && st != GP_EDATA)
             __builtin_trap();
+        for (size_t i = 0; st == GP_OK && i < gp_gcp_unpriced_count(g); i++)
+            if (strncmp(gp_gcp_unpriced(g, i), "gcp ", 4) != 0)
+                __builtin_trap();
     }
     if (st == GP_OK) {
         gp_catalog *cat = NULL;
