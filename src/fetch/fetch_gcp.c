@@ -17,16 +17,55 @@
  * and GPUs, "GiBy.h" for memory; tieredRates[].unitPrice {currencyCode,
  * units (int64, a JSON string), nanos}: the last tier is the rate).
  *
- * GCP prices a GPU VM by parts: the machine family's per-vCPU ("A2
+ * GCP prices most GPU VMs by parts: the machine family's per-vCPU ("A2
  * Instance Core") and per-GiB ("A2 Instance Ram") rates, plus the
  * per-GPU rate of the attached accelerator ("Nvidia Tesla A100 GPU").
- * The machine types and their vCPUs, memory, GPU model and count come
- * from the catalog's own GCP rows (the embedded SkyPilot snapshot and
- * data/gcp-machine-gpus.csv); this source gives prices only. One offer per
- * machine type and region where every part has an on-demand or a
- * preemptible price: price = vCPUs x core + GiB x ram + GPUs x gpu; the
- * Commit1Yr/Commit3Yr compositions go into notes. Families: A2 (a2-*),
- * A3 High (a3-highgpu-*) and G2 (g2-standard-*). */
+ * The machine types and their vCPUs, memory and GPU count come from the
+ * catalog's own GCP rows (the embedded SkyPilot snapshots' host-VM table
+ * and data/gcp-machine-gpus.csv); this source gives prices only. One
+ * offer per machine type and region where every part has an on-demand or
+ * a preemptible price: price = vCPUs x core + GiB x ram + GPUs x gpu; the
+ * Commit1Yr/Commit3Yr compositions go into notes.
+ *
+ * Which SKUs price which machine family (read 2026-12-02 in SkyPilot's
+ * sky/catalog/data_fetchers/fetch_gcp.py at a2f08cfd1e81 and gpuhunt's
+ * src/gpuhunt/providers/gcp.py at 35841515de37; facts only, the matching
+ * below is ours). Descriptions are matched as whole phrases, never by a
+ * loose word, so one family's SKU never prices another's machine:
+ *   a2-highgpu, a2-megagpu  "A2 Instance Core/Ram" + "A100 GPU"
+ *   a2-ultragpu             "A2 Instance Core/Ram" + "A100 80GB GPU"
+ *   a3-highgpu, a3-edgegpu  "A3 Instance Core/Ram" + "H100 80GB GPU"
+ *   a3-megagpu              "A3Plus Instance Core/Ram" (gpuhunt maps
+ *                           "A3Plus Instance" to a3-megagpu) + "H100 80GB
+ *                           Mega GPU" / "H100 Mega 80GB GPU" / "H100 80GB
+ *                           Plus GPU" (the three spellings SkyPilot
+ *                           matches; gpuhunt maps Mega and Plus alike).
+ *                           SkyPilot prices its host with the A3 rates;
+ *                           we do not borrow A3 High's rates: no A3Plus
+ *                           SKU in a region, no price there.
+ *   a3-ultragpu             "A3 Instance Core/Ram" (both fetchers take the
+ *                           a3 series' rates for it) + "H200 141GB GPU"
+ *   a4-highgpu              no core or RAM SKUs: "A4 Nvidia B200 (1 gpu
+ *                           slice)" is per GPU and includes the VM
+ *                           (SkyPilot: "The B200 GPU pricing includes the
+ *                           full VM cost"; gpuhunt: price proportional to
+ *                           the GPU count), price = GPUs x slice
+ *   g2-standard             "G2 Instance Core/Ram" + "L4 GPU"; the
+ *                           catalog has no g2-standard machine types
+ *                           (vCPUs, memory, L4 count), so none is priced
+ * N1 SKUs ("N1 Predefined Instance Core") never match any of these. A
+ * "Spot Preemptible" description is preemptible even under usageType
+ * "OnDemand" (SkyPilot notes GCP lists some B200 spot SKUs so). Custom,
+ * sole-tenant, DWS/Calendar, reserved, premium and RTX Virtual
+ * Workstation SKUs are left out, as both fetchers do.
+ *
+ * What cannot be priced is said, one message each (gp_gcp_unpriced(),
+ * added as no-price diagnostics of the source, so the refresh counts them
+ * as refused and `gpuplan catalog check --kind refused` lists them): a
+ * machine type whose GPU has a price in a region but a core, RAM or GPU
+ * SKU has neither an on-demand nor a preemptible price there (which SKUs);
+ * a machine type whose GPU SKU is in no region; a family whose SKUs are
+ * listed but whose machine types the catalog lacks (G2). */
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -35,6 +74,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog/push.h"
 #include "core/arena.h"
 #include "core/fail.h"
 #include "fetch/fetcher.h"
@@ -53,9 +93,31 @@ typedef struct part {
     double usd;         /* per vCPU-hour, GiB-hour or GPU-hour */
 } part;
 
+/* A machine family: the catalog's type-name prefix and accelerator, the
+ * core/RAM SKU family ("A3Plus"), NULL when the GPU SKU includes the VM,
+ * the GPU SKU's part name (gpu_of()) and its description, for messages. */
+typedef struct family {
+    const char *prefix, *catalog_gpu, *core_ram, *gpu_part, *gpu_sku;
+} family;
+
+static const family FAMILIES[] = {
+    {"a2-highgpu-", "A100", "A2", "A100", "A100 GPU"},
+    {"a2-megagpu-", "A100", "A2", "A100", "A100 GPU"},
+    {"a2-ultragpu-", "A100-80GB", "A2", "A100-80GB", "A100 80GB GPU"},
+    {"a3-highgpu-", "H100", "A3", "H100", "H100 80GB GPU"},
+    {"a3-edgegpu-", "H100", "A3", "H100", "H100 80GB GPU"},
+    /* the catalog names A3 Mega's GPU H100 (src/catalog/accel_name.c
+     * reads "mega" as a form factor of the H100) */
+    {"a3-megagpu-", "H100", "A3Plus", "H100-MEGA", "H100 80GB Mega/Plus GPU"},
+    {"a3-ultragpu-", "H200", "A3", "H200", "H200 141GB GPU"},
+    {"a4-highgpu-", "B200", NULL, "B200-SLICE", "Nvidia B200 (1 gpu slice)"},
+    {"g2-standard-", "L4", "G2", "L4", "L4 GPU"},
+};
+#define NFAMILIES (sizeof(FAMILIES) / sizeof(*FAMILIES))
+
 typedef struct machine {
     const gp_offer *spec;
-    const char *family;
+    const family *fam;
 } machine;
 
 struct gp_gcp {
@@ -65,17 +127,16 @@ struct gp_gcp {
     size_t n, cap;
     size_t skus;        /* SKUs seen on all pages */
     char effective[16];
+    char **unpriced;    /* what gp_gcp_csv() could not price, and why */
+    size_t nunpriced, unpriced_cap;
 };
 typedef struct gp_gcp gcp;
 
-static const char *family_of(const char *type)
+static const family *family_of(const char *type, const char *gpu)
 {
-    if (strncmp(type, "a2-", 3) == 0)
-        return "A2";
-    if (strncmp(type, "a3-highgpu-", 11) == 0)
-        return "A3";
-    if (strncmp(type, "g2-standard-", 12) == 0)
-        return "G2";
+    for (size_t i = 0; i < NFAMILIES; i++)
+        if (strncmp(type, FAMILIES[i].prefix, strlen(FAMILIES[i].prefix)) == 0)
+            return strcmp(gpu, FAMILIES[i].catalog_gpu) == 0 ? &FAMILIES[i] : NULL;
     return NULL;
 }
 
@@ -92,7 +153,7 @@ gp_status gp_gcp_new(gp_gcp **out, const gp_catalog *specs, gp_error *err)
         return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
-        const char *fam = family_of(o[i].instance_type);
+        const family *fam = family_of(o[i].instance_type, o[i].gpu);
         if (strcmp(o[i].provider, "gcp") != 0 || !fam || !(o[i].gpu_count > 0) ||
             !(o[i].vcpus > 0) || !(o[i].ram_gb > 0) || !o[i].gpu[0])
             continue;
@@ -112,6 +173,9 @@ void gp_gcp_free(gp_gcp *g)
         return;
     free(g->m);
     free(g->parts);
+    for (size_t i = 0; i < g->nunpriced; i++)
+        free(g->unpriced[i]);
+    free(g->unpriced);
     free(g);
 }
 
@@ -121,32 +185,56 @@ static const char *str(json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : "";
 }
 
-/* A word of `s` equal to `w` (words split at spaces). */
-static int has_word(const char *s, const char *w)
-{
-    size_t n = strlen(w);
-    for (const char *p = s; (p = strstr(p, w)) != NULL; p++)
-        if ((p == s || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-            return 1;
-    return 0;
-}
-
-/* The accelerator a GPU SKU's description names, in the catalog's names
- * (data/gpu-names.csv spellings), or NULL for one we do not price. */
+/* The GPU part a GPU SKU's description names, or NULL for one we do not
+ * price. Whole phrases ("H100 80GB GPU" is not in "H100 80GB Mega GPU"),
+ * so a Mega, Plus or 80GB SKU never prices the plain model's machines. */
 static const char *gpu_of(const char *d)
 {
-    if (strstr(d, "H100 80GB Mega") || strstr(d, "H100 Mega"))
-        return "H100-MEGA";
-    if (strstr(d, "H100"))
-        return "H100";
-    if (strstr(d, "H200"))
-        return "H200";
-    if (strstr(d, "A100 80GB"))
-        return "A100-80GB";
-    if (strstr(d, "A100"))
-        return "A100";
-    if (has_word(d, "L4"))
-        return "L4";
+    static const char *const PHRASE[][2] = {
+        {"Nvidia B200 (1 gpu slice)", "B200-SLICE"},
+        {"H100 80GB Mega GPU", "H100-MEGA"},
+        {"H100 Mega 80GB GPU", "H100-MEGA"},
+        {"H100 80GB Plus GPU", "H100-MEGA"},
+        {"H100 80GB GPU", "H100"},
+        {"H200 141GB GPU", "H200"},
+        {"A100 80GB GPU", "A100-80GB"},
+        {"A100 GPU", "A100"},
+        {"L4 GPU", "L4"},
+    };
+    for (size_t i = 0; i < sizeof(PHRASE) / sizeof(*PHRASE); i++) {
+        const char *p = strstr(d, PHRASE[i][0]);
+        /* the phrase starts a word ("Nvidia L4 GPU", not "XL4 GPU") */
+        if (p && (p == d || p[-1] == ' '))
+            return PHRASE[i][1];
+    }
+    return NULL;
+}
+
+/* A core or RAM SKU of a family we price: `d` (prefixes removed) is
+ * "<FAM> Instance Core|Ram ..." or, for commitments, "<FAM> Cpu|Ram ...";
+ * *kind and the family's name, or NULL ("N1 Predefined Instance Core",
+ * "A3 Ultra ...", "A2 Custom Instance Core" are not). */
+static const char *core_ram_of(const char *d, int *kind)
+{
+    static const char *const FAM[] = {"A2", "A3", "A3Plus", "G2"};
+    static const struct {
+        const char *word;
+        int kind;
+    } WHAT[] = {{"Instance Core", K_CORE}, {"Instance Ram", K_RAM}, {"Cpu", K_CORE},
+                {"Ram", K_RAM}};
+    for (size_t i = 0; i < sizeof(FAM) / sizeof(*FAM); i++) {
+        size_t n = strlen(FAM[i]);
+        if (strncmp(d, FAM[i], n) != 0 || d[n] != ' ')
+            continue;
+        for (size_t w = 0; w < sizeof(WHAT) / sizeof(*WHAT); w++) {
+            size_t m = strlen(WHAT[w].word);
+            const char *r = d + n + 1;
+            if (strncmp(r, WHAT[w].word, m) == 0 && (r[m] == ' ' || r[m] == '\0')) {
+                *kind = WHAT[w].kind;
+                return FAM[i];
+            }
+        }
+    }
     return NULL;
 }
 
@@ -220,28 +308,27 @@ static gp_status sku(gcp *g, json_t *s, const char *url, gp_error *err)
     if (usage < 0)
         return GP_OK;
     /* Variants priced apart from a plain VM of the family. */
-    static const char *const SKIP[] = {"Custom", "Sole Tenancy", "DWS", "Calendar",
-                                       "Reserved", "Extended", "Premium"};
+    static const char *const SKIP[] = {"Custom",   "Sole Tenancy", "DWS",
+                                       "Calendar", "Reserved",     "Extended",
+                                       "Premium",  "suspended",    "Virtual Workstation"};
     for (size_t i = 0; i < sizeof(SKIP) / sizeof(*SKIP); i++)
         if (strstr(desc, SKIP[i]))
             return GP_OK;
-    int kind;
-    const char *name = NULL;
-    if (strstr(desc, "GPU")) {
-        kind = K_GPU;
-        name = gpu_of(desc);
-    } else {
-        static const char *const FAM[] = {"A2", "A3", "G2"};
-        for (size_t i = 0; i < 3 && !name; i++)
-            if (has_word(desc, FAM[i]))
-                name = FAM[i];
-        if (strstr(desc, "Ram"))
-            kind = K_RAM;
-        else if (strstr(desc, "Core") || strstr(desc, "Cpu"))
-            kind = K_CORE;
-        else
-            return GP_OK;
+    const char *d = desc;
+    if (strncmp(d, "Commitment v1: ", 15) == 0)
+        d += 15;
+    if (strncasecmp(d, "Spot Preemptible ", 17) == 0) {
+        d += 17;
+        /* SkyPilot's fetcher: some B200 spot SKUs say usageType OnDemand */
+        if (usage == U_OD)
+            usage = U_SPOT;
     }
+    int kind = K_GPU;
+    const char *name;
+    if (strstr(d, "GPU") || strstr(d, "gpu slice"))
+        name = gpu_of(d);
+    else
+        name = core_ram_of(d, &kind);
     if (!name)
         return GP_OK;
     json_t *pis = json_object_get(s, "pricingInfo");
@@ -343,9 +430,13 @@ static const part *find(const gcp *g, int kind, int usage, const char *name,
 static double compose(const gcp *g, const machine *m, int usage, const char *region,
                       const part **c, const part **r, const part **a)
 {
-    *c = find(g, K_CORE, usage, m->family, region);
-    *r = find(g, K_RAM, usage, m->family, region);
-    *a = find(g, K_GPU, usage, m->spec->gpu, region);
+    *a = find(g, K_GPU, usage, m->fam->gpu_part, region);
+    if (!m->fam->core_ram) { /* the GPU SKU includes the VM (A4) */
+        *c = *r = NULL;
+        return *a ? m->spec->gpu_count * (*a)->usd : NAN;
+    }
+    *c = find(g, K_CORE, usage, m->fam->core_ram, region);
+    *r = find(g, K_RAM, usage, m->fam->core_ram, region);
     if (!*c || !*r || !*a)
         return NAN;
     return m->spec->vcpus * (*c)->usd + m->spec->ram_gb * (*r)->usd +
@@ -377,9 +468,93 @@ static void note(char *notes, size_t cap, const char *fmt, ...)
     va_end(ap);
 }
 
+static int unpriced(gcp *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int unpriced(gcp *g, const char *fmt, ...)
+{
+    char buf[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    char *m = strdup(buf);
+    if (!m || gp_grow((void **)&g->unpriced, &g->unpriced_cap, g->nunpriced,
+                      sizeof(*g->unpriced)) != 0) {
+        free(m);
+        return -1;
+    }
+    g->unpriced[g->nunpriced++] = m;
+    return 0;
+}
+
+/* "A3Plus Instance Core" / "A3Plus Instance Ram" / the GPU SKU's words. */
+static const char *part_words(const family *fm, int kind, char *buf, size_t cap)
+{
+    if (kind == K_GPU)
+        return fm->gpu_sku;
+    snprintf(buf, cap, "%s Instance %s", fm->core_ram, kind == K_CORE ? "Core" : "Ram");
+    return buf;
+}
+
+static int any_part(const gcp *g, int kind, const char *name)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (g->parts[i].kind == kind && g->parts[i].usage <= U_SPOT &&
+            strcmp(g->parts[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* What could not be priced: the machine types of `specs` whose GPU has no
+ * SKU in any region, and the families whose SKUs are listed but whose
+ * machine types the catalog does not have (G2). */
+static int unpriced_families(gcp *g)
+{
+    char w[64];
+    for (size_t mi = 0; mi < g->nm; mi++) {
+        const machine *m = &g->m[mi];
+        if (!any_part(g, K_GPU, m->fam->gpu_part) &&
+            unpriced(g,
+                     "gcp %s: not priced: no \"%s\" SKU with an on-demand or "
+                     "preemptible price in any region",
+                     m->spec->instance_type, m->fam->gpu_sku) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < NFAMILIES; i++) {
+        const family *fm = &FAMILIES[i];
+        int have = 0;
+        for (size_t mi = 0; mi < g->nm && !have; mi++)
+            have = g->m[mi].fam == fm;
+        int listed = any_part(g, K_GPU, fm->gpu_part) ||
+                     (fm->core_ram && any_part(g, K_CORE, fm->core_ram));
+        if (!have && listed &&
+            unpriced(g,
+                     "gcp %s*: not priced: the Cloud Billing Catalog lists its SKUs "
+                     "(%s%s%s\"%s\"), but gpuplan's catalog has no %s* machine types "
+                     "(vCPUs, memory, GPU count) to price",
+                     fm->prefix, fm->core_ram ? "\"" : "",
+                     fm->core_ram ? part_words(fm, K_CORE, w, sizeof(w)) : "",
+                     fm->core_ram ? "\" and Ram, " : "", fm->gpu_sku, fm->prefix) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+size_t gp_gcp_unpriced_count(const gp_gcp *g)
+{
+    return g->nunpriced;
+}
+
+const char *gp_gcp_unpriced(const gp_gcp *g, size_t i)
+{
+    return i < g->nunpriced ? g->unpriced[i] : NULL;
+}
+
 gp_status gp_gcp_csv(gp_gcp *g, const char *source, char **out, size_t *len,
                      char *effective, size_t ecap, gp_error *err)
 {
+    for (size_t i = 0; i < g->nunpriced; i++)
+        free(g->unpriced[i]);
+    g->nunpriced = 0;
     *out = NULL;
     *len = 0;
     snprintf(effective, ecap, "%s", g->effective);
@@ -399,7 +574,7 @@ gp_status gp_gcp_csv(gp_gcp *g, const char *source, char **out, size_t *len,
         for (size_t pi = 0; pi < g->n; pi++) {
             const part *gp = &g->parts[pi];
             if (gp->kind != K_GPU || gp->usage > U_SPOT ||
-                strcmp(gp->name, m->spec->gpu) != 0)
+                strcmp(gp->name, m->fam->gpu_part) != 0)
                 continue;
             int seen = 0;
             for (size_t q = 0; q < pi && !seen; q++)
@@ -414,15 +589,60 @@ gp_status gp_gcp_csv(gp_gcp *g, const char *source, char **out, size_t *len,
             char notes[600] = "";
             for (int u = 0; u < NUSAGE; u++) {
                 price[u] = compose(g, m, u, region, &c, &r, &a);
-                if (u == U_OD && !isnan(price[u]))
+                if (u > U_SPOT || isnan(price[u]) || (u == U_SPOT && !isnan(price[U_OD])))
+                    continue;
+                const char *what = u == U_OD ? "price" : "preemptible price";
+                if (c)
                     note(notes, sizeof(notes),
-                         "price = %g vCPU x $%.6f + %g GiB x $%.6f + %g x %s "
-                         "$%.6f (Compute Engine SKUs)",
-                         m->spec->vcpus, c->usd, m->spec->ram_gb, r->usd,
-                         m->spec->gpu_count, m->spec->gpu, a->usd);
+                         "%s = %g vCPU x $%.6f + %g GiB x $%.6f + %g x %s "
+                         "$%.6f (Compute Engine SKUs: %s Instance Core, Ram)",
+                         what, m->spec->vcpus, c->usd, m->spec->ram_gb, r->usd,
+                         m->spec->gpu_count, m->fam->gpu_part, a->usd, m->fam->core_ram);
+                else
+                    note(notes, sizeof(notes),
+                         "%s = %g x $%.6f (Compute Engine SKU Nvidia B200 (1 gpu "
+                         "slice), per GPU, vCPUs and memory included)",
+                         what, m->spec->gpu_count, a->usd);
             }
-            if (isnan(price[U_OD]) && isnan(price[U_SPOT]))
+            if (isnan(price[U_OD]) && isnan(price[U_SPOT])) {
+                /* the GPU is priced here but the machine is not: no row;
+                 * the refresh lists it as refused, saying what is missing */
+                char miss[200] = "", w[64];
+                for (int k = K_CORE; k <= K_GPU; k++) {
+                    const char *nm = k == K_GPU ? m->fam->gpu_part : m->fam->core_ram;
+                    if (!nm || find(g, k, U_OD, nm, region) || find(g, k, U_SPOT, nm, region))
+                        continue;
+                    size_t n = strlen(miss);
+                    snprintf(miss + n, sizeof(miss) - n, "%s\"%s\"", n ? ", " : "",
+                             part_words(m->fam, k, w, sizeof(w)));
+                }
+                int st = miss[0] ? unpriced(g,
+                                            "gcp %s %s: not priced: no %s SKU with an "
+                                            "on-demand or preemptible price there",
+                                            m->spec->instance_type, region, miss)
+                                 : unpriced(g,
+                                            "gcp %s %s: not priced: its parts have "
+                                            "on-demand and preemptible prices, but "
+                                            "not all of one kind",
+                                            m->spec->instance_type, region);
+                if (st != 0) {
+                    fclose(f);
+                    free(*out);
+                    *out = NULL;
+                    return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+                }
                 continue;
+            }
+            /* gpuhunt drops these on-demand offers as not sold on demand,
+             * citing GCP's consumption-option table (accelerator-optimized
+             * machines, #consumption_option_availability_by_machine_type) */
+            if (!isnan(price[U_OD]) &&
+                (!m->fam->core_ram || strcmp(m->fam->prefix, "a3-ultragpu-") == 0 ||
+                 (strcmp(m->fam->prefix, "a3-highgpu-") == 0 && m->spec->gpu_count < 8)))
+                note(notes, sizeof(notes),
+                     "GCP may not sell this machine type on demand (gpuhunt, from "
+                     "GCP's consumption-option table): the on-demand price is the "
+                     "API's");
             if (!isnan(price[U_C1]))
                 note(notes, sizeof(notes), "commitment 1y $%.4f/h", price[U_C1]);
             if (!isnan(price[U_C3]))
@@ -432,13 +652,13 @@ gp_status gp_gcp_csv(gp_gcp *g, const char *source, char **out, size_t *len,
             csv_num(f, m->spec->gpu_mem_gb);
             csv_num(f, m->spec->vcpus);
             csv_num(f, m->spec->ram_gb);
-            /* no on-demand part: 0, which the checks refuse by name */
+            /* no on-demand part: 0, a spot-only offer */
             csv_num(f, isnan(price[U_OD]) ? 0 : price[U_OD]);
             csv_num(f, price[U_SPOT]);
             fprintf(f, ",\"%s\",%s,\"%s\"\n", source, g->effective, notes);
         }
     }
-    if (fclose(f) != 0) {
+    if (fclose(f) != 0 || unpriced_families(g) != 0) {
         free(*out);
         *out = NULL;
         return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
@@ -514,6 +734,13 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
                         sizeof(ctx->effective), err);
     if (st == GP_OK)
         st = gp_fetch_add_rows(ctx, csv, len, err);
+    /* what could not be priced, as no-price diagnostics of this source:
+     * the refresh lists them as refused (`catalog check --kind refused`) */
+    size_t nsrc = gp_catalog_source_count(ctx->cat);
+    for (size_t i = 0; st == GP_OK && nsrc > 0 && i < gp_gcp_unpriced_count(g); i++)
+        if (gp_catalog_diag_add(ctx->cat, GP_DIAG_NO_PRICE, (unsigned)(nsrc - 1), 0, "%s",
+                                gp_gcp_unpriced(g, i)) != GP_OK)
+            st = gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
     free(csv);
     gp_gcp_free(g);
     return st;

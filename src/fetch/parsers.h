@@ -87,9 +87,10 @@ gp_status gp_aws_csv(gp_aws *a, const char *source, char **out, size_t *len,
 /* GCP Cloud Billing Catalog, Compute Engine SKUs (fetch_gcp.c): pages in
  * order through gp_gcp_page() (*token gets nextPageToken, "" on the last
  * page), then gp_gcp_csv(): one row per machine type (the catalog's own
- * GCP A2, A3 High and G2 machine types in `specs`) and region where its
- * parts are priced: on-demand, preemptible as spot, Commit1Yr/Commit3Yr in
- * notes. GP_EDATA for a page that is not whole JSON, an unreadable or
+ * GCP A2, A3 High/Edge/Mega/Ultra, A4 and G2 machine types in `specs`) and
+ * region where its GPU is priced: on-demand, preemptible as spot,
+ * Commit1Yr/Commit3Yr in notes; none where a part is missing
+ * (gp_gcp_unpriced() says so). GP_EDATA for a page that is not whole JSON, an unreadable or
  * negative unitPrice, and from gp_gcp_csv() when no page listed any SKU. */
 typedef struct gp_gcp gp_gcp;
 gp_status gp_gcp_new(gp_gcp **out, const gp_catalog *specs, gp_error *err);
@@ -98,5 +99,9 @@ gp_status gp_gcp_page(gp_gcp *g, const char *url, const char *body, size_t len,
                       char *token, size_t cap, gp_error *err);
 gp_status gp_gcp_csv(gp_gcp *g, const char *source, char **out, size_t *len,
                      char *effective, size_t ecap, gp_error *err);
+/* After gp_gcp_csv(): what it could not price and why, one message each
+ * ("gcp a3-megagpu-8g us-east5: not priced: no ... SKU ..."). */
+size_t gp_gcp_unpriced_count(const gp_gcp *g);
+const char *gp_gcp_unpriced(const gp_gcp *g, size_t i);
 
 #endif
