@@ -87,9 +87,9 @@ static axis range(double lo, double hi)
 static const char *kind_colour(gp_kind k)
 {
     switch (k) {
-    case GP_KIND_HYPERSCALER: return "#1f77b4";
-    case GP_KIND_NEOCLOUD: return "#2ca02c";
-    case GP_KIND_MARKETPLACE: return "#ff7f0e";
+    case GP_KIND_HYPERSCALER: return "#0072B2"; /* Okabe-Ito blue */
+    case GP_KIND_NEOCLOUD: return "#009E73";    /* bluish green */
+    case GP_KIND_MARKETPLACE: return "#E69F00"; /* orange */
     default: return "#7f7f7f";
     }
 }
@@ -239,15 +239,15 @@ int gp_svg_plans(const char *path, const gp_plan_result *r, const gp_plan_reques
     if (!isnan(req->deadline_hours) && req->deadline_hours > 0) {
         double x = px_x(&ax, req->deadline_hours);
         fprintf(f, "<g class=\"deadline\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-                   "stroke=\"#d62728\" stroke-dasharray=\"6 4\"/><text x=\"%.1f\" y=\"%d\" "
-                   "font-size=\"12\" fill=\"#d62728\">deadline</text></g>\n",
+                   "stroke=\"#D55E00\" stroke-dasharray=\"6 4\"/><text x=\"%.1f\" y=\"%d\" "
+                   "font-size=\"12\" fill=\"#D55E00\">deadline</text></g>\n",
                 x, TOP, x, H - BOTTOM, x + 4, TOP + 12);
     }
     if (!isnan(req->budget_usd)) {
         double y = px_y(&ay, req->budget_usd);
         fprintf(f, "<g class=\"budget\"><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-                   "stroke=\"#9467bd\" stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%.1f\" "
-                   "font-size=\"12\" fill=\"#9467bd\">budget</text></g>\n",
+                   "stroke=\"#CC79A7\" stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%.1f\" "
+                   "font-size=\"12\" fill=\"#CC79A7\">budget</text></g>\n",
                 LEFT, y, W - RIGHT, y, W - RIGHT - 50, y - 5);
     }
     /* Every candidate, then the frontier over them. */
@@ -314,8 +314,26 @@ int gp_svg_plans(const char *path, const gp_plan_result *r, const gp_plan_reques
 
 /* ---- generic charts (market) --------------------------------------------- */
 
-static const char *const PALETTE[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                                      "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+/* Okabe and Ito's colour-blind-safe palette ("Color Universal Design",
+ * 2008): blue, orange, bluish green, vermillion, reddish purple, sky blue
+ * and black; its yellow is left out, as a thin line or a label in yellow
+ * is hard to read on white. Past seven series the colours repeat with a
+ * dashed line (series_dash), and every line is labelled by name at its
+ * end, so no series is told apart by colour alone. */
+static const char *const PALETTE[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
+                                      "#CC79A7", "#56B4E9", "#000000"};
+enum { PALETTE_N = sizeof(PALETTE) / sizeof(PALETTE[0]) };
+
+/* The stroke pattern of series `s`: solid for the first round of colours,
+ * then dashed, then dotted. */
+static const char *series_dash(size_t s)
+{
+    switch ((s / PALETTE_N) % 3) {
+    case 0: return "";
+    case 1: return " stroke-dasharray=\"6 3\"";
+    default: return " stroke-dasharray=\"2 3\"";
+    }
+}
 
 typedef struct vaxis {
     double lo, hi;
@@ -427,7 +445,7 @@ int gp_svg_lines(const char *path, const char *title, const char *y_label,
     xml_text(f, y_label);
     fputs("</text>\n", f);
     for (size_t s = 0; s < nseries; s++) {
-        const char *c = PALETTE[s % (sizeof(PALETTE) / sizeof(PALETTE[0]))];
+        const char *c = PALETTE[s % PALETTE_N];
         fprintf(f, "<g class=\"series\">\n");
         if (series[s].low) { /* the band: low..high where both exist */
             for (size_t i = 0; i + 1 < n; i++) {
@@ -443,7 +461,8 @@ int gp_svg_lines(const char *path, const char *title, const char *y_label,
                         x0, vmap(&v, lo_v[i]));
             }
         }
-        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", c);
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"", c,
+                series_dash(s));
         int any = 0;
         for (size_t i = 0; i < n; i++) {
             double y = series[s].high[i];
@@ -506,7 +525,7 @@ int gp_svg_dotplot(const char *path, const char *title, const char *x_label,
             k++;
         if (k == nkeys && nkeys < 16)
             keys[nkeys++] = rows[r].colour_key;
-        const char *c = PALETTE[k % (sizeof(PALETTE) / sizeof(PALETTE[0]))];
+        const char *c = PALETTE[k % PALETTE_N];
         double y = top + row_h * ((double)r + 0.5);
         fprintf(f, "<g class=\"row\"><text x=\"%d\" y=\"%.1f\" font-size=\"12\" "
                    "text-anchor=\"end\">",
@@ -576,7 +595,7 @@ int gp_svg_scatter(const char *path, const char *who, const char *title, const c
         if (!(pts[i].x > 0) || !(pts[i].y > 0) || !isfinite(pts[i].x) || !isfinite(pts[i].y))
             continue;
         double x = px_x(&ax, pts[i].x), y = px_y(&ay, pts[i].y);
-        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"#1f77b4\"><title>", x, y);
+        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"#0072B2\"><title>", x, y);
         xml_text(f, pts[i].label ? pts[i].label : "");
         fprintf(f, "</title></circle><text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">", x + 7, y + 4);
         xml_text(f, pts[i].label ? pts[i].label : "");
