@@ -900,12 +900,18 @@ static int use_refreshed_feed(plan_cli *pc, const gp_args *args)
         long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         double fetched = (double)(era * 146097 + doe - 719468) * 86400.0 + h * 3600.0 +
                          mi * 60.0 + sec;
+        char limit[32];
+        if (max_hours >= 24 && max_hours == (double)(long)(max_hours / 24) * 24)
+            snprintf(limit, sizeof(limit), "%ld day%s", (long)(max_hours / 24),
+                     max_hours == 24 ? "" : "s");
+        else
+            snprintf(limit, sizeof(limit), "%g hours", max_hours);
         if ((double)time(NULL) - fetched > max_hours * 3600)
             fprintf(stderr,
-                    "gpuplan plan: the refreshed Spot Advisor feed is older than %g hours "
+                    "gpuplan plan: the refreshed Spot Advisor feed is older than %s "
                     "(fetched %s); update it with `gpuplan catalog refresh --source "
                     "aws-spot-advisor`\n",
-                    max_hours, f->observed_utc);
+                    limit, f->observed_utc);
     }
     return 0;
 }
@@ -922,8 +928,6 @@ static int parse(plan_cli *pc, gp_args *args)
     gp_status st = gp_terms_load_default(&pc->terms, &err);
     if (st != GP_OK)
         return gp_report("plan", st, &err);
-    if ((rc = use_refreshed_feed(pc, args)))
-        return rc;
     /* The catalog check's findings (price outliers, counts the name
      * contradicts) reach the plans made on those offers. */
     if ((st = gp_catalog_check(pc->cat, &err)) != GP_OK)
@@ -1066,6 +1070,18 @@ static int parse(plan_cli *pc, gp_args *args)
         pc->export_format = gp_arg_text(args, "export", "skypilot");
         pc->export_file = gp_arg(args, "export")->text2;
     }
+    /* The refreshed bands matter only to AWS spot plans without a given
+     * rate: when none can be made, the feed (330 KB) is not read. */
+    int aws = r->spot != GP_ALLOW_NEVER && isnan(r->spot_rate_per_node_hour);
+    for (size_t i = 0; aws && i < f->nexclude; i++)
+        aws = strcasecmp(f->exclude[i], "aws") != 0;
+    if (aws && f->nproviders) {
+        aws = 0;
+        for (size_t i = 0; i < f->nproviders; i++)
+            aws |= strcasecmp(f->providers[i], "aws") == 0;
+    }
+    if (aws && (rc = use_refreshed_feed(pc, args)))
+        return rc;
     return 0;
 }
 

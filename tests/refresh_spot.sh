@@ -75,7 +75,8 @@ ls "$GPUPLAN_HOME/refresh" | grep -q tmp; check "refresh: no temp files left" $(
 head -c 60 "$FEED" | grep -q '^{"gpuplan_refresh":{"observed_utc":"'"$today"
 check "stored feed: first member says when it was fetched" $?
 grep -q "\"endpoint\":\"$SA/a/spot-advisor-data.json\"" "$FEED"; check "stored feed: the URL fetched" $?
-grep -q '"global_rate": "<10%"' "$FEED"; check "stored feed: AWS's members kept" $?
+grep -q '"p5.48xlarge":{"r":4}' "$FEED"; check "stored feed: the Linux bands in the feed's format" $?
+grep -q 'Windows\|instance_types\|"s":' "$FEED"; check "stored feed: savings, Windows and instance_types left out" $([ $? = 1 ]; echo $?)
 plan >"$T/plan1" 2>"$T/plan1.err"
 grep -q "band >20% for p5.48xlarge in us-east-1 (refreshed feed of $today)" "$T/plan1"
 check "plan: the refreshed feed, dated today" $?
@@ -147,17 +148,28 @@ grep -q '"basis": "assumption"' "$T/plan4.json"
 check "a type the refreshed feed lacks: the kind assumption, not a borrowed band" $?
 GPUPLAN_ENDPOINT_AWS_SPOT_ADVISOR=$SA/a "$BIN" catalog refresh --source aws-spot-advisor --quiet >"$T/out" 2>"$T/err"
 check "endpoint from GPUPLAN_ENDPOINT_AWS_SPOT_ADVISOR" $?
-cmp -s "$FEED" "$T/feed.a"; check "environment endpoint: feed a stored" $([ $? = 1 ]; echo $?)
+grep -q '"p5.48xlarge":{"r":4}' "$FEED"; check "environment endpoint: feed a stored (p5.48xlarge back, band 4)" $?
 grep -q "\"endpoint\":\"$SA/a/spot-advisor-data.json\"" "$FEED"; check "environment endpoint: its URL recorded" $?
+
+# ---- plans that cannot use AWS's bands do not read the feed ----
+cp "$FEED" "$T/feed.keep"
+printf 'not json' >"$FEED"
+"$BIN" plan --model llama-2-7b --tokens 20B --provider aws --gpu H100 --spot never --top 1 >/dev/null 2>&1
+check "--spot never: the stored feed is not read" $?
+"$BIN" plan --model llama-2-7b --tokens 20B --provider lambda --top 1 --trials 200 >/dev/null 2>&1
+check "--provider lambda: the stored feed is not read" $?
+plan >/dev/null 2>&1
+check "an AWS spot plan reads it (the broken feed: exit 3)" $([ $? = 3 ]; echo $?)
+cp "$T/feed.keep" "$FEED"
 
 # ---- a stored feed the planner cannot use ----
 cp "$FEED" "$T/feed.good"
 sed 's/"observed_utc":"[^"]*"/"observed_utc":"2020-01-01T00:00:00Z"/' "$T/feed.good" >"$FEED"
 plan >"$T/plan5" 2>"$T/plan5.err"
 check "old feed: plan runs" $?
-grep -q 'refreshed Spot Advisor feed is older than 168 hours (fetched 2020-01-01T00:00:00Z)' "$T/plan5.err"
+grep -q 'refreshed Spot Advisor feed is older than 7 days (fetched 2020-01-01T00:00:00Z)' "$T/plan5.err"
 check "old feed: one staleness line naming the refresh" $?
-sed 's/"label": "<5%"/"label": "<6%"/' "$T/feed.good" >"$FEED"
+sed 's/"label":"<5%"/"label":"<6%"/' "$T/feed.good" >"$FEED"
 plan >"$T/plan6" 2>"$T/plan6.err"
 check "relabelled feed: plan runs" $?
 grep -q "refreshed Spot Advisor feed is not used: .*band 0 is labelled '<5%'; the Spot Advisor feed ($SA/a/spot-advisor-data.json) says '<6%'; using the embedded feed of 2025-06-28" "$T/plan6.err"

@@ -129,13 +129,14 @@ gp_status gp_refresh_add_stored(gp_catalog *cat, const char *home,
 
 /* ---- AWS's Spot Instance Advisor feed ---------------------------------- */
 
-/* The `aws-spot-advisor` source stores no offers but AWS's feed itself,
- * checked, as <home>/refresh/aws-spot-advisor.json (docs/refresh.md), with
- * when and where it was fetched. As read: a matrix of Linux interruption
- * bands, one row per instance type (sorted by strcmp), one column per
- * region (sorted), each cell an index into labels (the feed's
- * ranges[i].label: 0 "<5%" ... 4 ">20%") or GP_SPOT_FEED_NONE where the
- * feed has no figure for that type in that region. */
+/* The `aws-spot-advisor` source stores no offers but AWS's feed, checked
+ * and reduced to its Linux bands in the feed's own format, as
+ * <home>/refresh/aws-spot-advisor.json (docs/refresh.md), with when and
+ * where it was fetched. As read: a matrix of Linux interruption bands, one
+ * row per instance type (sorted by strcmp), one column per region
+ * (sorted), each cell an index into labels (the feed's ranges[i].label:
+ * 0 "<5%" ... 4 ">20%") or GP_SPOT_FEED_NONE where the feed has no figure
+ * for that type in that region. */
 enum { GP_SPOT_FEED_NONE = 255, GP_SPOT_FEED_MAX_LABELS = 16 };
 
 typedef struct gp_spot_feed {

@@ -7,8 +7,9 @@
  *
  * It gives no offers: the feed itself is checked by the one feed reader
  * (fetch/spot_feed.h: ranges present, every band `r` inside them, names
- * plain, at least one Linux band) and handed to refresh.c to store whole
- * as <home>/refresh/aws-spot-advisor.json, where the planner reads it
+ * plain, at least one Linux band), reduced to its Linux bands in its own
+ * format (gp_spot_feed_store()) and handed to refresh.c to store as
+ * <home>/refresh/aws-spot-advisor.json, where the planner reads it
  * over the copy compiled in at build time. The bands of the catalog's AWS
  * instance types also become availability signals "spot-band:<label>"
  * (provider aws, per region): a band is the share of that type's spot
@@ -194,8 +195,8 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
     }
     /* S3 stamps the object's Last-Modified: the source's own date. */
     gp_fetch_date(r.last_modified, ctx->effective, sizeof(ctx->effective));
-    if (gp_spot_feed_store(r.body, r.len, ctx->observed_utc ? ctx->observed_utc : "",
-                           ctx->effective, ctx->first_url, &ctx->feed, &ctx->feed_len) != 0)
+    if (gp_spot_feed_store(&f, ctx->observed_utc ? ctx->observed_utc : "", ctx->effective,
+                           ctx->first_url, &ctx->feed, &ctx->feed_len) != 0)
         st = gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
     gp_http_response_free(&r);
     if (st == GP_OK) {

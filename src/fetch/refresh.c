@@ -454,7 +454,7 @@ static void check_and_write(const gp_catalog *cat, const gp_refresh_result *r,
 /* ---- one provider ------------------------------------------------------ */
 
 /* A feed (not offers) a fetcher checked: the count guard on its figures,
- * then stored whole as dir/<provider>.json, atomically; the signals it
+ * then the document it made stored as dir/<provider>.json, atomically; the signals it
  * gave go with it. Takes ctx->feed and ctx->signals. */
 static gp_status store_feed(const gp_refresh_opts *o, const char *dir, gp_fetch_ctx *ctx,
                             gp_refresh_result *r)

@@ -124,40 +124,52 @@ static int read_stored(json_t *root, gp_spot_feed *f, char *msg, size_t msglen)
     return 0;
 }
 
-int gp_spot_feed_store(const char *data, size_t len, const char *observed_utc,
-                       const char *effective, const char *endpoint, char **out, size_t *outlen)
+int gp_spot_feed_store(const gp_spot_feed *f, const char *observed_utc, const char *effective,
+                       const char *endpoint, char **out, size_t *outlen)
 {
     *out = NULL;
     *outlen = 0;
-    size_t at = 0;
-    while (at < len && (data[at] == ' ' || data[at] == '\t' || data[at] == '\r' ||
-                        data[at] == '\n'))
-        at++;
-    if (at == len || data[at] != '{')
-        return -1;
     json_t *m = json_pack("{s:s, s:s, s:s}", "observed_utc", observed_utc, "effective",
                           effective, "endpoint", endpoint);
-    char *head = m ? json_dumps(m, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    char *head = m ? json_dumps(m, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER)
+                   : NULL;
     json_decref(m);
     if (!head)
         return -1;
-    /* {"gpuplan_refresh":HEAD, then the feed's own members: the feed
-     * parsed with a `ranges` member, so it has at least one. */
-    static const char KEY[] = "{\"gpuplan_refresh\":";
-    size_t hl = strlen(head), kl = sizeof(KEY) - 1, rest = len - at - 1;
-    char *buf = malloc(kl + hl + 1 + rest + 1);
-    if (!buf) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *w = open_memstream(&buf, &len);
+    if (!w) {
         free(head);
         return -1;
     }
-    memcpy(buf, KEY, kl);
-    memcpy(buf + kl, head, hl);
-    buf[kl + hl] = ',';
-    memcpy(buf + kl + hl + 1, data + at + 1, rest);
-    buf[kl + hl + 1 + rest] = '\0';
+    /* Names and labels are plain (the reader allows nothing to escape):
+     * written as they are. One region a line. */
+    fprintf(w, "{\"gpuplan_refresh\":%s,\n\"ranges\":[", head);
     free(head);
+    for (size_t i = 0; i < f->nlabels; i++)
+        fprintf(w, "%s{\"index\":%zu,\"label\":\"%s\"}", i ? "," : "", i, f->labels[i]);
+    fputs("],\n\"spot_advisor\":{", w);
+    for (size_t ri = 0; ri < f->nregions; ri++) {
+        fprintf(w, "%s\n\"%s\":{\"Linux\":{", ri ? "," : "", f->regions[ri]);
+        int first = 1;
+        for (size_t ti = 0; ti < f->ntypes; ti++) {
+            unsigned char b = f->bands[ti * f->nregions + ri];
+            if (b == GP_SPOT_FEED_NONE)
+                continue;
+            fprintf(w, "%s\"%s\":{\"r\":%u}", first ? "" : ",", f->types[ti], (unsigned)b);
+            first = 0;
+        }
+        fputs("}}", w);
+    }
+    fputs("}}\n", w);
+    int bad = ferror(w);
+    if (fclose(w) != 0 || bad) {
+        free(buf);
+        return -1;
+    }
     *out = buf;
-    *outlen = kl + hl + 1 + rest;
+    *outlen = len;
     return 0;
 }
 

@@ -35,12 +35,16 @@ enum {
 int gp_spot_feed_parse(const char *data, size_t len, gp_spot_feed *out, char *msg,
                        size_t msglen);
 
-/* The document gpuplan stores for a fetched feed `data` (which parsed and
- * has no "gpuplan_refresh" member): the same JSON with that member first,
- * holding observed_utc, effective ("" none) and endpoint. *out malloc'd.
- * Returns 0, or -1 when out of memory or `data` is not a JSON object. */
-int gp_spot_feed_store(const char *data, size_t len, const char *observed_utc,
-                       const char *effective, const char *endpoint, char **out,
-                       size_t *outlen);
+/* The document gpuplan stores for a fetched feed `f` (which parsed and is
+ * not itself a stored copy): the feed reduced to what gpuplan reads, in
+ * the feed's own format, read back by gp_spot_feed_parse() as the same
+ * matrix: "gpuplan_refresh" first (observed_utc, effective ("" none),
+ * endpoint), then `ranges` (index, label) and, per region, the Linux band
+ * `r` of each type. The savings `s`, the Windows figures and
+ * `instance_types` are left out (nothing reads them; a third of the bytes
+ * and of the JSON nodes the planner would parse). *out malloc'd. Returns
+ * 0, or -1 when out of memory. */
+int gp_spot_feed_store(const gp_spot_feed *f, const char *observed_utc, const char *effective,
+                       const char *endpoint, char **out, size_t *outlen);
 
 #endif

@@ -65,8 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!f.stored) {
         char *st = NULL;
         size_t sl = 0;
-        if (gp_spot_feed_store((const char *)data, size, "2026-01-02T03:04:05Z", "",
-                               "http://127.0.0.1:1/x \"q\"", &st, &sl) != 0)
+        if (gp_spot_feed_store(&f, "2026-01-02T03:04:05Z", "", "http://127.0.0.1:1/x \"q\"",
+                               &st, &sl) != 0)
             __builtin_trap();
         gp_spot_feed g;
         if (gp_spot_feed_parse(st, sl, &g, msg, sizeof(msg)) != 0 || !g.stored ||
