@@ -30,6 +30,20 @@ void gp_cli_avail_open(gp_cli_avail *a)
         GP_OK) {
         a->keys = NULL;
         a->nkeys = 0;
+        return;
+    }
+    /* Signals that say nothing about availability (AWS's Spot Advisor
+     * bands, kept neutral) are not "signals recorded": with no capacity
+     * or stock signal ever, there is no STOCK field and --available says
+     * none was recorded. */
+    char **all = NULL;
+    size_t nall = 0;
+    if (a->nkeys == 0 && gp_history_signal_keys(h, 0, &all, &nall, NULL) == GP_OK) {
+        gp_history_keys_free(all, nall);
+        if (nall == 0) {
+            gp_cli_avail_close(a);
+            a->signals = 0;
+        }
     }
 }
 

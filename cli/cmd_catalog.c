@@ -27,8 +27,8 @@ static const gp_opt OPTS[] = {
     {"provider", 'p', OPT_STRING, OPT_REPEAT, "NAME", NULL,
      "check/export/refresh: only this provider (repeatable, or a comma list)"},
     {"source", 0, OPT_STRING, OPT_REPEAT, "NAME", NULL,
-     "refresh: only these sources (skypilot, azure, aws, lambda; default: "
-     "skypilot,azure)"},
+     "refresh: only these sources (skypilot, azure, aws, lambda, runpod, gcp, "
+     "aws-spot-advisor; default: skypilot,azure,aws-spot-advisor)"},
     {"endpoint", 0, OPT_STRING, OPT_REPEAT, "NAME=URL", NULL,
      "refresh: base URL of a source or provider (repeatable; default: "
      "$GPUPLAN_ENDPOINT_<NAME>, else the source's own)"},

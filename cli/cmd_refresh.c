@@ -52,16 +52,21 @@ static int record_history(const char *cmd, const gp_refresh_result *res, size_t 
     gp_history *h = NULL;
     gp_history_stats all, one;
     memset(&all, 0, sizeof(all));
+    size_t all_bands = 0;
+    int priced = 0;
     gp_status st = gp_history_default_path(path, sizeof(path), &err);
     if (st == GP_OK)
         st = gp_history_open(path, GP_HISTORY_WRITE, &h, &err);
     for (size_t i = 0; st == GP_OK && i < n; i++) {
         const gp_refresh_result *r = &res[i];
-        if (r->status != GP_OK || !r->catalog)
+        if (r->status != GP_OK || (!r->catalog && !r->nsignals))
             continue;
         memset(&one, 0, sizeof(one));
-        st = gp_history_append_catalog(h, r->catalog, r->provider, r->endpoint,
-                                       r->observed_unix_s, &one, &err);
+        /* A feed (aws-spot-advisor) has no prices, only its signals. */
+        priced |= r->catalog != NULL;
+        if (r->catalog)
+            st = gp_history_append_catalog(h, r->catalog, r->provider, r->endpoint,
+                                           r->observed_unix_s, &one, &err);
         /* The availability the source gave with these prices, at the
          * same time and from the same endpoint. */
         if (st == GP_OK && r->nsignals) {
@@ -72,7 +77,8 @@ static int record_history(const char *cmd, const gp_refresh_result *res, size_t 
                 break;
             }
             for (size_t k = 0; k < r->nsignals; k++) {
-                sig[k].provider = r->provider;
+                sig[k].provider =
+                    r->signals[k].provider[0] ? r->signals[k].provider : r->provider;
                 sig[k].instance_type = r->signals[k].instance_type;
                 sig[k].region = r->signals[k].region;
                 sig[k].kind = r->signals[k].kind;
@@ -83,7 +89,10 @@ static int record_history(const char *cmd, const gp_refresh_result *res, size_t 
             memset(&ss, 0, sizeof(ss));
             st = gp_history_record_signals(h, sig, r->nsignals, &ss, &err);
             free(sig);
-            all.signals += ss.signals;
+            if (r->feed)
+                all_bands += ss.signals;
+            else
+                all.signals += ss.signals;
         }
         all.observations += one.observations;
         all.new_runs += one.new_runs;
@@ -101,11 +110,17 @@ static int record_history(const char *cmd, const gp_refresh_result *res, size_t 
         gp_report(cmd, st, &err);
         return -1;
     }
-    printf("history: %zu prices recorded in %s (%zu new runs, %zu extended)\n",
-           all.observations, path, all.new_runs, all.extended_runs);
+    if (priced)
+        printf("history: %zu prices recorded in %s (%zu new runs, %zu extended)\n",
+               all.observations, path, all.new_runs, all.extended_runs);
     if (all.signals)
         printf("availability: %zu signals recorded (gpuplan offers --available)\n",
                all.signals);
+    if (all_bands)
+        printf("availability: %zu Spot Advisor bands recorded as neutral signals (a "
+               "monthly interruption share, not stock: no STOCK or --available effect) "
+               "in %s\n",
+               all_bands, path);
     return 0;
 }
 
@@ -154,7 +169,15 @@ int gp_cli_catalog_refresh(const gp_args *args)
            "REFUSED", "BEFORE", "RESULT");
     for (size_t i = 0; i < n; i++) {
         const gp_refresh_result *r = &res[i];
-        if (r->status == GP_OK) {
+        if (r->status == GP_OK && r->feed) {
+            /* A feed: OFFERS and BEFORE count its band figures. */
+            stored++;
+            printf("%-16s %-9s %7zu %7s %7zu  stored: %zu Spot Advisor bands (not "
+                   "offers), as of %s%s%s\n",
+                   r->provider, r->source, r->offers, "-", r->previous, r->offers,
+                   r->observed_utc, r->effective[0] ? ", AWS's Last-Modified " : "",
+                   r->effective);
+        } else if (r->status == GP_OK) {
             stored++;
             offers += r->offers;
             printf("%-16s %-9s %7zu %7zu %7zu  stored, as of %s\n", r->provider,

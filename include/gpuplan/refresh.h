@@ -62,6 +62,9 @@ typedef struct gp_refresh_signal {
     char instance_type[128];
     char region[64];
     char kind[32];
+    char provider[64];             /* "": the result's provider (a feed's
+                                      signals name the provider they are
+                                      about: "aws") */
 } gp_refresh_signal;
 
 /* What a refresh did for one provider: the offers it stored (a normal
@@ -85,6 +88,9 @@ typedef struct gp_refresh_result {
     size_t requests;               /* HTTP requests made (retries count) */
     gp_status status;              /* GP_OK: stored */
     gp_error err;                  /* why it failed */
+    int feed;                      /* a feed, not offers (aws-spot-advisor):
+                                      `offers` and `previous` count its
+                                      figures, `catalog` is NULL */
 } gp_refresh_result;
 
 /* The data home (see above) into buf. GP_EINVAL when none can be named
@@ -120,6 +126,45 @@ typedef struct gp_refresh_stored {
 gp_status gp_refresh_add_stored(gp_catalog *cat, const char *home,
                                 gp_refresh_stored **stored, size_t *nstored,
                                 gp_error *err);
+
+/* ---- AWS's Spot Instance Advisor feed ---------------------------------- */
+
+/* The `aws-spot-advisor` source stores no offers but AWS's feed, checked
+ * and reduced to its Linux bands in the feed's own format, as
+ * <home>/refresh/aws-spot-advisor.json (docs/refresh.md), with when and
+ * where it was fetched. As read: a matrix of Linux interruption bands, one
+ * row per instance type (sorted by strcmp), one column per region
+ * (sorted), each cell an index into labels (the feed's ranges[i].label:
+ * 0 "<5%" ... 4 ">20%") or GP_SPOT_FEED_NONE where the feed has no figure
+ * for that type in that region. */
+enum { GP_SPOT_FEED_NONE = 255, GP_SPOT_FEED_MAX_LABELS = 16 };
+
+typedef struct gp_spot_feed {
+    char **regions;                /* sorted, unique */
+    size_t nregions;
+    char **types;                  /* sorted, unique: types with a Linux band */
+    size_t ntypes;
+    unsigned char *bands;          /* ntypes x nregions, row-major */
+    char *labels[GP_SPOT_FEED_MAX_LABELS];
+    size_t nlabels;
+    size_t figures;                /* cells with a band */
+    int stored;                    /* the copy gpuplan stored (has its
+                                      "gpuplan_refresh" member) */
+    char observed_utc[24];         /* stored: the fetch time, else "" */
+    char effective[32];            /* stored: AWS's Last-Modified date, "" */
+    char endpoint[1024];           /* stored: the URL fetched, else "" */
+} gp_spot_feed;
+
+/* The name the feed is stored under, and its source's name. */
+#define GP_SPOT_FEED_SOURCE "aws-spot-advisor"
+
+/* Frees what a feed holds and empties it (an empty feed is a no-op). */
+void gp_spot_feed_clear(gp_spot_feed *f);
+
+/* Reads the feed the last refresh stored in `home` into *out (clear it
+ * with gp_spot_feed_clear()). GP_ENOTFOUND when none is stored; GP_EDATA
+ * naming the file when it does not read as a stored feed. */
+gp_status gp_refresh_spot_feed_load(const char *home, gp_spot_feed *out, gp_error *err);
 
 #ifdef __cplusplus
 }

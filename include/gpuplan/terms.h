@@ -1,13 +1,16 @@
 /* gpuplan — provider pricing terms beyond the hourly price: storage, egress
  * tiers, reserved commitments, spot interruption risk and cluster-size
  * limits, from data/providers.csv, data/egress.csv, data/reserved-terms.csv,
- * AWS's Spot Instance Advisor feed (compiled at build time),
+ * AWS's Spot Instance Advisor feed (compiled at build time, or the one
+ * `catalog refresh` stored: gp_terms_use_spot_advisor()),
  * data/spot-bands.csv, data/spot-assumptions.csv, data/tpu-hosts.csv and
  * data/cluster-limits.csv (each row sourced).
  *
  * A gp_terms owns its strings; they stay valid until gp_terms_free(). */
 #ifndef GPUPLAN_TERMS_H
 #define GPUPLAN_TERMS_H
+
+#include <stddef.h>
 
 #include "gpuplan/error.h"
 
@@ -124,7 +127,40 @@ typedef struct gp_spot_risk {
     int lower_bound;               /* the band has no upper edge (">20%") */
     const char *band_label;        /* "<5%" ... ">20%", "" otherwise */
     const char *source;            /* the band's or the assumption's basis */
+    const char *feed;              /* advisor: "refreshed" or "embedded",
+                                      the feed the band came from; "" */
+    const char *feed_as_of;        /* advisor: that feed's date, "" */
 } gp_spot_risk;
+
+/* AWS's Spot Instance Advisor bands as a matrix: one row per instance
+ * type (sorted by strcmp), one column per region (sorted), each cell an
+ * index into labels (the feed's ranges[i].label) or 255 where the feed has
+ * no figure. The terms use the copy compiled in at build time
+ * (data/spot-advisor-data.json) unless given another. */
+typedef struct gp_spot_advisor_table {
+    const char *const *regions;
+    size_t nregions;
+    const char *const *types;
+    size_t ntypes;
+    const unsigned char *bands;    /* ntypes x nregions, row-major */
+    const char *const *labels;
+    size_t nlabels;
+    const char *feed;              /* "embedded" or "refreshed" */
+    const char *as_of;             /* "YYYY-MM-DD": when the feed was
+                                      copied (embedded) or fetched */
+    const char *source;            /* where it came from: a file or URL */
+} gp_spot_advisor_table;
+
+/* The compiled-in table (static). */
+const gp_spot_advisor_table *gp_terms_embedded_spot_advisor(void);
+
+/* Uses `a` for AWS's bands from now on (NULL: the compiled-in table
+ * again). `a` and its strings must outlive `t`. GP_EDATA, and `t`
+ * unchanged, when a band of `a` has no row in data/spot-bands.csv under
+ * the same label (the bands turn into rates by that file) or `a` is not
+ * a sorted matrix. */
+gp_status gp_terms_use_spot_advisor(gp_terms *t, const gp_spot_advisor_table *a,
+                                    gp_error *err);
 
 /* A share p of nodes interrupted in a month (730 hours) as a Poisson rate
  * per node-hour, -ln(1 - p) / 730. NAN unless 0 <= p < 1. */

@@ -29,6 +29,15 @@ typedef struct gp_fetch_ctx {
     char effective[32];      /* set by the fetcher: the source's own date */
     gp_refresh_signal *signals; /* added by gp_fetch_signal() */
     size_t nsignals, signals_cap;
+    const char *dir;         /* <home>/refresh, where stored data is (read
+                                only: refresh.c writes) */
+    const char *observed_utc; /* the fetch time, "YYYY-MM-DDTHH:MM:SSZ" */
+    /* A feed, not offers (aws-spot-advisor): the fetcher sets `feed`
+     * (malloc'd, the whole checked document to store as
+     * dir/<provider>.json), the figures in it and in the stored one (the
+     * count guard), and adds nothing to `cat`. */
+    char *feed;
+    size_t feed_len, feed_items, feed_previous;
 } gp_fetch_ctx;
 
 /* Adds an availability signal (gpuplan/refresh.h) to ctx; GP_ENOMEM. */
@@ -53,6 +62,7 @@ extern const gp_fetcher gp_fetcher_lambda;
 extern const gp_fetcher gp_fetcher_aws;
 extern const gp_fetcher gp_fetcher_runpod;
 extern const gp_fetcher gp_fetcher_gcp;
+extern const gp_fetcher gp_fetcher_spot_advisor;
 
 /* "YYYY-MM-DD" from an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT") or an
  * ISO time ("2024-01-01T00:00:00Z"); "" when unreadable. */

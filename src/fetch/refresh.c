@@ -28,7 +28,8 @@ static const gp_fetcher *const FETCHERS[] = {&gp_fetcher_azure,
                                              &gp_fetcher_lambda,
                                              &gp_fetcher_runpod,
                                              &gp_fetcher_gcp,
-                                             &gp_fetcher_skypilot};
+                                             &gp_fetcher_skypilot,
+                                             &gp_fetcher_spot_advisor};
 #define NFETCHERS (sizeof(FETCHERS) / sizeof(FETCHERS[0]))
 
 size_t gp_refresh_source_count(void) { return NFETCHERS; }
@@ -98,6 +99,7 @@ gp_status gp_fetch_signal(gp_fetch_ctx *ctx, const char *instance_type,
     snprintf(g->instance_type, sizeof(g->instance_type), "%s", instance_type);
     snprintf(g->region, sizeof(g->region), "%s", region ? region : "");
     snprintf(g->kind, sizeof(g->kind), "%s", kind);
+    g->provider[0] = '\0';
     return GP_OK;
 }
 
@@ -451,6 +453,41 @@ static void check_and_write(const gp_catalog *cat, const gp_refresh_result *r,
 
 /* ---- one provider ------------------------------------------------------ */
 
+/* A feed (not offers) a fetcher checked: the count guard on its figures,
+ * then the document it made stored as dir/<provider>.json, atomically; the signals it
+ * gave go with it. Takes ctx->feed and ctx->signals. */
+static gp_status store_feed(const gp_refresh_opts *o, const char *dir, gp_fetch_ctx *ctx,
+                            gp_refresh_result *r)
+{
+    gp_error *err = &r->err;
+    char path[4300];
+    snprintf(path, sizeof(path), "%s/%s.json", dir, r->provider);
+    r->feed = 1;
+    r->offers = ctx->feed_items;
+    r->previous = ctx->feed_previous;
+    gp_status st = GP_OK;
+    if (!o->force && r->offers * 2 < r->previous)
+        st = gp_fail(err, GP_EDATA, NULL, 0,
+                     "%zu band figures where %zu were stored: fewer than half, so the "
+                     "previous feed is kept (--force replaces it)",
+                     r->offers, r->previous);
+    if (o->progress)
+        o->progress(o->progress_ctx, r->provider, 0, r->offers);
+    if (st == GP_OK)
+        st = mkdirs(dir, err);
+    if (st == GP_OK)
+        st = write_atomic(dir, path, ctx->feed, ctx->feed_len, err);
+    free(ctx->feed);
+    ctx->feed = NULL;
+    if (st != GP_OK) {
+        free(ctx->signals);
+        return st;
+    }
+    r->signals = ctx->signals;
+    r->nsignals = ctx->nsignals;
+    return GP_OK;
+}
+
 typedef struct run_ctx {
     const gp_refresh_opts *opts;
     const char *provider;
@@ -513,6 +550,8 @@ static gp_status refresh_one(const gp_refresh_opts *o, const char *home,
     ctx.key = key;
     ctx.cat = cat;
     ctx.specs = *specs;
+    ctx.dir = dir;
+    ctx.observed_utc = r->observed_utc;
     *bytes_seen = gp_http_bytes(http);
     run_ctx pc = {o, r->provider, *bytes_seen};
     gp_http_set_progress(http, on_bytes, &pc);
@@ -522,6 +561,13 @@ static gp_status refresh_one(const gp_refresh_opts *o, const char *home,
     snprintf(r->effective, sizeof(r->effective), "%s", ctx.effective);
     r->requests = gp_http_requests(http) - req0;
     r->bytes = gp_http_bytes(http) - *bytes_seen;
+    if (ctx.feed_previous)
+        r->previous = ctx.feed_previous;
+    if (st == GP_OK && ctx.feed) {
+        gp_catalog_free(cat);
+        return store_feed(o, dir, &ctx, r);
+    }
+    free(ctx.feed);
     text csv = {0}, bad = {0};
     if (st == GP_OK) {
         check_and_write(cat, r, date, &csv, &bad, &r->offers, &r->refused);
@@ -574,7 +620,8 @@ gp_status gp_refresh_run(const gp_refresh_opts *o, gp_refresh_result **results,
             k++;
         if (k == NFETCHERS)
             return gp_fail(err, GP_EINVAL, NULL, 0,
-                           "unknown source '%s' (skypilot, azure, aws, lambda, runpod, gcp)",
+                           "unknown source '%s' (skypilot, azure, aws, lambda, runpod, gcp, "
+                           "aws-spot-advisor)",
                            o->sources[i]);
     }
     for (size_t i = 0; i < o->nproviders; i++)

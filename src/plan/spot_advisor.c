@@ -1,5 +1,6 @@
-/* Looking up AWS's Spot Instance Advisor bands in the table compiled from
- * the feed at build time (src/plan/spot_advisor.h). */
+/* Looking up AWS's Spot Instance Advisor bands in a band table
+ * (src/plan/spot_advisor.h): the one compiled at build time, or a
+ * refreshed feed in the same form. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,5 +21,7 @@ int gp_spot_advisor_band(const gp_spot_advisor_table *t, const char *type, const
     if (!ty || !re)
         return -1;
     unsigned char b = t->bands[(size_t)(ty - t->types) * t->nregions + (size_t)(re - t->regions)];
-    return b == GP_SPOT_ADVISOR_NONE ? -1 : (int)b;
+    return b == GP_SPOT_ADVISOR_NONE || b >= t->nlabels ? -1 : (int)b;
 }
+
+const gp_spot_advisor_table *gp_terms_embedded_spot_advisor(void) { return &gp_spot_advisor; }

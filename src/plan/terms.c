@@ -34,6 +34,7 @@ typedef struct capacity_row {
 
 struct gp_terms {
     gp_spot_rules *spot_rules; /* storage throughput, GCP rules */
+    const gp_spot_advisor_table *advisor; /* AWS's bands: compiled or refreshed */
     band_row *bands; size_t nbands;
     assume_row *assume; size_t nassume;
     host_row *hosts; size_t nhosts;
@@ -224,12 +225,11 @@ static gp_status band_row_fn(reader *r, const char *const *v, long line, gp_erro
     return GP_OK;
 }
 
-/* Every band of the compiled feed has a row in spot-bands.csv, under the
- * feed's own label: a feed with a new band fails the build's tests, not a
- * plan. */
-static gp_status check_bands(const gp_terms *t, gp_error *err)
+/* Every band of a feed has a row in spot-bands.csv, under the feed's own
+ * label: a compiled feed with a new band fails the build's tests, not a
+ * plan; a refreshed one is refused (gp_terms_use_spot_advisor()). */
+static gp_status check_bands(const gp_terms *t, const gp_spot_advisor_table *a, gp_error *err)
 {
-    const gp_spot_advisor_table *a = &gp_spot_advisor;
     for (size_t i = 0; i < a->nlabels; i++) {
         const band_row *b = NULL;
         for (size_t j = 0; j < t->nbands && !b; j++)
@@ -237,12 +237,12 @@ static gp_status check_bands(const gp_terms *t, gp_error *err)
                 b = &t->bands[j];
         if (!b)
             return gp_fail(err, GP_EDATA, "embedded:spot-bands.csv", 0,
-                           "no row for band %zu ('%s') of spot-advisor-data.json", i,
-                           a->labels[i]);
+                           "no row for band %zu ('%s') of the Spot Advisor feed (%s)", i,
+                           a->labels[i], a->source ? a->source : "");
         if (strcmp(b->label, a->labels[i]) != 0)
             return gp_fail(err, GP_EDATA, "embedded:spot-bands.csv", 0,
-                           "band %zu is labelled '%s'; spot-advisor-data.json says '%s'", i,
-                           b->label, a->labels[i]);
+                           "band %zu is labelled '%s'; the Spot Advisor feed (%s) says '%s'",
+                           i, b->label, a->source ? a->source : "", a->labels[i]);
     }
     return GP_OK;
 }
@@ -351,7 +351,8 @@ gp_status gp_terms_load_default(gp_terms **out, gp_error *err)
     static const char *const CAPACITY[] = {"provider", "instance_pattern", "term", "multinode",
                                            "max_gpus", "fabric_max_gpus", "source"};
     if (st == GP_OK) st = read_file(t, "capacity.csv", CAPACITY, 7, capacity_row_fn, err);
-    if (st == GP_OK) st = check_bands(t, err);
+    t->advisor = &gp_spot_advisor;
+    if (st == GP_OK) st = check_bands(t, t->advisor, err);
     if (st == GP_OK) st = gp_spot_rules_load_default(&t->spot_rules, err);
     if (st != GP_OK) {
         gp_terms_free(t);
@@ -541,6 +542,32 @@ int gp_terms_max_gpus(const gp_terms *t, const char *provider, const char *insta
     return 0;
 }
 
+gp_status gp_terms_use_spot_advisor(gp_terms *t, const gp_spot_advisor_table *a,
+                                    gp_error *err)
+{
+    if (!t)
+        return gp_fail(err, GP_EINVAL, NULL, 0, "no terms");
+    if (!a) {
+        t->advisor = &gp_spot_advisor;
+        return GP_OK;
+    }
+    const char *src = a->source ? a->source : "the Spot Advisor feed";
+    if (!a->nlabels || (a->ntypes && !a->types) || (a->nregions && !a->regions) ||
+        (a->ntypes && a->nregions && !a->bands) || !a->labels)
+        return gp_fail(err, GP_EDATA, src, 0, "an empty or incomplete band table");
+    for (size_t i = 1; i < a->ntypes; i++)
+        if (strcmp(a->types[i - 1], a->types[i]) >= 0)
+            return gp_fail(err, GP_EDATA, src, 0, "instance types not sorted");
+    for (size_t i = 1; i < a->nregions; i++)
+        if (strcmp(a->regions[i - 1], a->regions[i]) >= 0)
+            return gp_fail(err, GP_EDATA, src, 0, "regions not sorted");
+    gp_status st = check_bands(t, a, err);
+    if (st != GP_OK)
+        return st;
+    t->advisor = a;
+    return GP_OK;
+}
+
 const gp_provider_facts *gp_terms_provider(const gp_terms *t, const char *provider)
 {
     for (size_t i = 0; t && provider && i < t->nfacts; i++)
@@ -564,12 +591,14 @@ int gp_terms_spot_risk(const gp_terms *t, const char *provider, const char *kind
     memset(out, 0, sizeof(*out));
     out->band = -1;
     out->band_label = "";
+    out->feed = "";
+    out->feed_as_of = "";
     if (!t || !provider)
         return 0;
     /* The feed is AWS's: only AWS offers are looked up in it, by their own
      * instance type and region; nothing is borrowed for anyone else. */
     int band = strcasecmp(provider, "aws") == 0 && instance_type && region
-                   ? gp_spot_advisor_band(&gp_spot_advisor, instance_type, region)
+                   ? gp_spot_advisor_band(t->advisor, instance_type, region)
                    : -1;
     for (size_t i = 0; band >= 0 && i < t->nbands; i++)
         if (t->bands[i].band == band) {
@@ -583,6 +612,8 @@ int gp_terms_spot_risk(const gp_terms *t, const char *provider, const char *kind
             out->rate_per_node_hour = gp_spot_monthly_to_rate(b->expected);
             out->p90_rate_per_node_hour = gp_spot_monthly_to_rate(b->p90);
             out->source = b->source;
+            out->feed = t->advisor->feed ? t->advisor->feed : "";
+            out->feed_as_of = t->advisor->as_of ? t->advisor->as_of : "";
             return 1;
         }
     const assume_row *a = NULL;

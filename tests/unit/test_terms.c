@@ -292,6 +292,67 @@ static void spot_risk_without_data(void **state)
     gp_terms_free(t);
 }
 
+/* A refreshed feed (gp_terms_use_spot_advisor) replaces the compiled one
+ * whole: its band is used and the risk names it; a type it lacks gets the
+ * assumption, not the compiled band; labels data/spot-bands.csv does not
+ * know, or an unsorted table, are refused and leave the terms as they
+ * were; NULL goes back to the compiled table. */
+static void spot_risk_refreshed_feed(void **state)
+{
+    (void)state;
+    gp_terms *t = load();
+    const gp_spot_advisor_table *e = gp_terms_embedded_spot_advisor();
+    assert_string_equal(e->feed, "embedded");
+    assert_string_equal(e->as_of, "2025-06-28");
+    gp_spot_risk r;
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p5.48xlarge", "us-west-2", &r));
+    assert_int_equal(r.band, 1);
+    assert_string_equal(r.feed, "embedded");
+    assert_string_equal(r.feed_as_of, "2025-06-28");
+    static const char *const regions[] = {"us-east-1", "us-west-2"};
+    static const char *const types[] = {"p5.48xlarge", "p5en.48xlarge"};
+    /* p5.48xlarge us-west-2 moved from 5-10% to >20%; p5en.48xlarge is
+     * listed only in us-east-1. */
+    static const unsigned char bands[] = {2, 4, 0, 255};
+    gp_spot_advisor_table a = {regions, 2, types, 2, bands, e->labels, e->nlabels,
+                               "refreshed", "2026-12-02", "http://127.0.0.1:1/x"};
+    gp_error err;
+    gp_error_clear(&err);
+    assert_int_equal(gp_terms_use_spot_advisor(t, &a, &err), GP_OK);
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p5.48xlarge", "us-west-2", &r));
+    assert_int_equal(r.basis, GP_SPOT_RISK_ADVISOR);
+    assert_int_equal(r.band, 4);
+    assert_true(r.lower_bound);
+    assert_string_equal(r.feed, "refreshed");
+    assert_string_equal(r.feed_as_of, "2026-12-02");
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p5.48xlarge", "us-east-1", &r));
+    assert_int_equal(r.band, 2);
+    /* In the compiled feed p5en.48xlarge us-west-2 has a band; here none. */
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p5en.48xlarge", "us-west-2", &r));
+    assert_int_equal(r.basis, GP_SPOT_RISK_ASSUMED);
+    assert_string_equal(r.feed, "");
+    /* A relabelled band: refused, the refreshed table stays in use. */
+    static const char *const relabelled[] = {"<5%", "5-10%", "10-15%", "15-20%", ">25%"};
+    gp_spot_advisor_table b = a;
+    b.labels = relabelled;
+    b.nlabels = 5;
+    assert_int_equal(gp_terms_use_spot_advisor(t, &b, &err), GP_EDATA);
+    assert_non_null(strstr(err.message, ">25%"));
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p5.48xlarge", "us-west-2", &r));
+    assert_int_equal(r.band, 4);
+    /* Unsorted types: refused. */
+    static const char *const unsorted[] = {"p5en.48xlarge", "p5.48xlarge"};
+    gp_spot_advisor_table c = a;
+    c.types = unsorted;
+    assert_int_equal(gp_terms_use_spot_advisor(t, &c, &err), GP_EDATA);
+    /* Back to the compiled table. */
+    assert_int_equal(gp_terms_use_spot_advisor(t, NULL, &err), GP_OK);
+    assert_true(gp_terms_spot_risk(t, "aws", "hyperscaler", "p5.48xlarge", "us-west-2", &r));
+    assert_int_equal(r.band, 1);
+    assert_string_equal(r.feed, "embedded");
+    gp_terms_free(t);
+}
+
 /* Hosts, not listings: 256 chips of v5e are 32 hosts, of v4 64. */
 static void tpu_hosts(void **state)
 {
@@ -365,6 +426,7 @@ int main(void)
         cmocka_unit_test(monthly_to_rate),
         cmocka_unit_test(spot_risk_from_the_feed),
         cmocka_unit_test(spot_risk_without_data),
+        cmocka_unit_test(spot_risk_refreshed_feed),
         cmocka_unit_test(tpu_hosts),
         cmocka_unit_test(capacity_rules),
     };

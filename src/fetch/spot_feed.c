@@ -1,9 +1,10 @@
-/* Build helper: AWS's Spot Instance Advisor feed -> a band matrix -> C
- * (scripts/spot_advisor_feed.h). */
-#include "spot_advisor_feed.h"
+/* The one reader of AWS's Spot Instance Advisor feed: JSON -> a band
+ * matrix (fetch/spot_feed.h), and the stored form of a fetched feed. */
+#include "fetch/spot_feed.h"
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ static int fail(char *msg, size_t msglen, const char *fmt, ...)
 static int plain_name(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > SA_MAX_NAME)
+    if (n == 0 || n > GP_SPOT_FEED_MAX_NAME)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
@@ -73,14 +74,14 @@ static size_t sort_unique(char **v, size_t n)
     return k;
 }
 
-static int read_ranges(json_t *root, sa_feed *f, char *msg, size_t msglen)
+static int read_ranges(json_t *root, gp_spot_feed *f, char *msg, size_t msglen)
 {
     json_t *ranges = json_object_get(root, "ranges");
     if (!json_is_array(ranges) || json_array_size(ranges) == 0)
         return fail(msg, msglen, "no 'ranges' array");
     size_t n = json_array_size(ranges);
-    if (n > SA_MAX_LABELS)
-        return fail(msg, msglen, "%zu ranges, more than %d", n, SA_MAX_LABELS);
+    if (n > GP_SPOT_FEED_MAX_LABELS)
+        return fail(msg, msglen, "%zu ranges, more than %d", n, GP_SPOT_FEED_MAX_LABELS);
     for (size_t i = 0; i < n; i++) {
         json_t *r = json_array_get(ranges, i);
         json_t *idx = json_object_get(r, "index"), *label = json_object_get(r, "label");
@@ -100,7 +101,79 @@ static int read_ranges(json_t *root, sa_feed *f, char *msg, size_t msglen)
     return 0;
 }
 
-int sa_feed_parse(const char *data, size_t len, sa_feed *out, char *msg, size_t msglen)
+/* The member a stored copy carries (gp_spot_feed_store()); absent in
+ * AWS's own feed. */
+static int read_stored(json_t *root, gp_spot_feed *f, char *msg, size_t msglen)
+{
+    json_t *m = json_object_get(root, "gpuplan_refresh");
+    if (!m)
+        return 0;
+    static const char *const KEYS[] = {"observed_utc", "effective", "endpoint"};
+    char *const dst[] = {f->observed_utc, f->effective, f->endpoint};
+    const size_t cap[] = {sizeof(f->observed_utc), sizeof(f->effective), sizeof(f->endpoint)};
+    if (!json_is_object(m))
+        return fail(msg, msglen, "'gpuplan_refresh' is not an object");
+    for (size_t i = 0; i < 3; i++) {
+        json_t *v = json_object_get(m, KEYS[i]);
+        if (!json_is_string(v) || json_string_length(v) >= cap[i])
+            return fail(msg, msglen, "gpuplan_refresh.%s is not a string shorter than %zu",
+                        KEYS[i], cap[i]);
+        snprintf(dst[i], cap[i], "%s", json_string_value(v));
+    }
+    f->stored = 1;
+    return 0;
+}
+
+int gp_spot_feed_store(const gp_spot_feed *f, const char *observed_utc, const char *effective,
+                       const char *endpoint, char **out, size_t *outlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    json_t *m = json_pack("{s:s, s:s, s:s}", "observed_utc", observed_utc, "effective",
+                          effective, "endpoint", endpoint);
+    char *head = m ? json_dumps(m, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER)
+                   : NULL;
+    json_decref(m);
+    if (!head)
+        return -1;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *w = open_memstream(&buf, &len);
+    if (!w) {
+        free(head);
+        return -1;
+    }
+    /* Names and labels are plain (the reader allows nothing to escape):
+     * written as they are. One region a line. */
+    fprintf(w, "{\"gpuplan_refresh\":%s,\n\"ranges\":[", head);
+    free(head);
+    for (size_t i = 0; i < f->nlabels; i++)
+        fprintf(w, "%s{\"index\":%zu,\"label\":\"%s\"}", i ? "," : "", i, f->labels[i]);
+    fputs("],\n\"spot_advisor\":{", w);
+    for (size_t ri = 0; ri < f->nregions; ri++) {
+        fprintf(w, "%s\n\"%s\":{\"Linux\":{", ri ? "," : "", f->regions[ri]);
+        int first = 1;
+        for (size_t ti = 0; ti < f->ntypes; ti++) {
+            unsigned char b = f->bands[ti * f->nregions + ri];
+            if (b == GP_SPOT_FEED_NONE)
+                continue;
+            fprintf(w, "%s\"%s\":{\"r\":%u}", first ? "" : ",", f->types[ti], (unsigned)b);
+            first = 0;
+        }
+        fputs("}}", w);
+    }
+    fputs("}}\n", w);
+    int bad = ferror(w);
+    if (fclose(w) != 0 || bad) {
+        free(buf);
+        return -1;
+    }
+    *out = buf;
+    *outlen = len;
+    return 0;
+}
+
+int gp_spot_feed_parse(const char *data, size_t len, gp_spot_feed *out, char *msg, size_t msglen)
 {
     memset(out, 0, sizeof(*out));
     json_error_t jerr;
@@ -120,8 +193,8 @@ int sa_feed_parse(const char *data, size_t len, sa_feed *out, char *msg, size_t 
         fail(msg, msglen, "no 'spot_advisor' object");
         goto out;
     }
-    if (json_object_size(sa) > SA_MAX_REGIONS) {
-        fail(msg, msglen, "more than %d regions", SA_MAX_REGIONS);
+    if (json_object_size(sa) > GP_SPOT_FEED_MAX_REGIONS) {
+        fail(msg, msglen, "more than %d regions", GP_SPOT_FEED_MAX_REGIONS);
         goto out;
     }
     /* Pass 1: the regions and every type with a Linux figure. */
@@ -134,7 +207,7 @@ int sa_feed_parse(const char *data, size_t len, sa_feed *out, char *msg, size_t 
     json_t *per_os;
     json_object_foreach(sa, region, per_os) {
         if (!plain_name(region)) {
-            fail(msg, msglen, "region name '%.*s' is not plain", SA_MAX_NAME, region);
+            fail(msg, msglen, "region name '%.*s' is not plain", GP_SPOT_FEED_MAX_NAME, region);
             goto out;
         }
         if (!json_is_object(per_os)) {
@@ -158,7 +231,7 @@ int sa_feed_parse(const char *data, size_t len, sa_feed *out, char *msg, size_t 
         json_t *fig;
         json_object_foreach(linux_types, type, fig) {
             if (!plain_name(type)) {
-                fail(msg, msglen, "%s: type name '%.*s' is not plain", region, SA_MAX_NAME,
+                fail(msg, msglen, "%s: type name '%.*s' is not plain", region, GP_SPOT_FEED_MAX_NAME,
                      type);
                 goto out;
             }
@@ -185,14 +258,14 @@ int sa_feed_parse(const char *data, size_t len, sa_feed *out, char *msg, size_t 
                 goto out;
             }
             ntypes_raw++;
-            out->ntypes = ntypes_raw; /* so sa_feed_free frees them on failure */
+            out->ntypes = ntypes_raw; /* so gp_spot_feed_clear frees them on failure */
         }
     }
     /* JSON_REJECT_DUPLICATES: region names are unique. */
     qsort(out->regions, out->nregions, sizeof(char *), cmp_str);
     out->ntypes = sort_unique(out->types, ntypes_raw);
-    if (out->ntypes > SA_MAX_TYPES) {
-        fail(msg, msglen, "more than %d instance types", SA_MAX_TYPES);
+    if (out->ntypes > GP_SPOT_FEED_MAX_TYPES) {
+        fail(msg, msglen, "more than %d instance types", GP_SPOT_FEED_MAX_TYPES);
         goto out;
     }
     /* Pass 2: the matrix. */
@@ -202,7 +275,7 @@ int sa_feed_parse(const char *data, size_t len, sa_feed *out, char *msg, size_t 
         fail(msg, msglen, "out of memory");
         goto out;
     }
-    memset(out->bands, SA_NONE, cells ? cells : 1);
+    memset(out->bands, GP_SPOT_FEED_NONE, cells ? cells : 1);
     json_object_foreach(sa, region, per_os) {
         long ri = index_of(out->regions, out->nregions, region);
         json_t *linux_types = json_object_get(per_os, "Linux");
@@ -212,17 +285,24 @@ int sa_feed_parse(const char *data, size_t len, sa_feed *out, char *msg, size_t 
             long ti = index_of(out->types, out->ntypes, type);
             out->bands[(size_t)ti * out->nregions + (size_t)ri] =
                 (unsigned char)json_integer_value(json_object_get(fig, "r"));
+            out->figures++;
         }
     }
+    if (out->figures == 0) {
+        fail(msg, msglen, "no instance type has a Linux band");
+        goto out;
+    }
+    if (read_stored(root, out, msg, msglen) != 0)
+        goto out;
     rc = 0;
 out:
     json_decref(root);
     if (rc != 0)
-        sa_feed_free(out);
+        gp_spot_feed_clear(out);
     return rc;
 }
 
-void sa_feed_free(sa_feed *f)
+void gp_spot_feed_clear(gp_spot_feed *f)
 {
     if (!f)
         return;
@@ -230,43 +310,10 @@ void sa_feed_free(sa_feed *f)
         free(f->regions[i]);
     for (size_t i = 0; f->types && i < f->ntypes; i++)
         free(f->types[i]);
-    for (size_t i = 0; i < SA_MAX_LABELS; i++)
+    for (size_t i = 0; i < GP_SPOT_FEED_MAX_LABELS; i++)
         free(f->labels[i]);
     free(f->regions);
     free(f->types);
     free(f->bands);
     memset(f, 0, sizeof(*f));
-}
-
-static void strings(FILE *out, const char *name, char *const *v, size_t n)
-{
-    fprintf(out, "static const char *const %s[] = {\n", name);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "    \"%s\",\n", v[i]);
-    if (n == 0)
-        fputs("    \"\",\n", out);
-    fputs("};\n\n", out);
-}
-
-int sa_feed_write_c(const sa_feed *f, FILE *out)
-{
-    fputs("/* Generated by scripts/compile_spot_advisor.c from data/spot-advisor-data.json.\n"
-          " * Do not edit. */\n#include \"plan/spot_advisor.h\"\n\n",
-          out);
-    strings(out, "regions", f->regions, f->nregions);
-    strings(out, "types", f->types, f->ntypes);
-    strings(out, "labels", (char *const *)f->labels, f->nlabels);
-    fputs("static const unsigned char bands[] = {\n", out);
-    size_t cells = f->ntypes * f->nregions;
-    for (size_t i = 0; i < cells; i++)
-        fprintf(out, "%s%u,%s", i % f->nregions == 0 ? "    " : "", (unsigned)f->bands[i],
-                (i + 1) % f->nregions == 0 ? "\n" : "");
-    if (cells == 0)
-        fputs("    255\n", out);
-    fputs("};\n\n", out);
-    fprintf(out,
-            "const gp_spot_advisor_table gp_spot_advisor = {\n"
-            "    regions, %zu, types, %zu, bands, labels, %zu\n};\n",
-            f->nregions, f->ntypes, f->nlabels);
-    return ferror(out) ? -1 : 0;
 }
