@@ -5,10 +5,10 @@
 #       4 connections on /api/v1/offers (repeated), at most 6 plan requests
 #       (Llama 3 70B, 1.4T tokens) and at most 12 distinct whole-catalog
 #       offers queries (1.1 MB each) against a 4 MiB answer cache, so the
-#       cache hits, misses and evicts under load; fails on any error, on a
-#       repeated query never answered from the cache or a distinct one
-#       answered from it, or on server RSS growth above 8 MiB; timings are
-#       printed, never asserted.
+#       cache hits, misses and evicts under load; fails on any error, on no
+#       repeated query answered from the cache or a distinct one answered
+#       from it, or on server RSS growth above 8 MiB; timings are printed,
+#       never asserted.
 #   web-load.sh GPUPLAN WEB_LOAD SECONDS bench    bench/run.sh: 8 connections,
 #       offers and plan requests alternating, first repeated queries (the
 #       cache answers), then distinct ones (every request runs its

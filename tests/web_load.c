@@ -15,7 +15,9 @@
  *            [--check-cache 1] http://127.0.0.1:PORT PATH[@N]...
  *
  * Exit 0 when no request failed, the RSS grew by at most K KiB and, with
- * --check-cache, every repeated PATH had hits and no {n} PATH had one; 1
+ * --check-cache, no {n} PATH had a hit and the repeated PATHs had at least
+ * one between them (not one each: under a small budget the cache may drop
+ * a rarely asked one, such as a slow plan, before it comes again); 1
  * otherwise; 2 on a bad command line. Only 127.0.0.1 is accepted; every
  * loop is bounded in time (S <= 600) and count (at most GP_MAX_SAMPLES
  * requests per path). Timings are reported, never asserted. */
@@ -317,6 +319,7 @@ int main(int argc, char **argv)
     long rss1 = pid ? rss_kib(pid, "VmRSS") : -1;
     long hwm = pid ? rss_kib(pid, "VmHWM") : -1;
     int bad = 0;
+    long repeated = 0, repeated_hits = 0;
     printf("web_load: %d connections, %.1f s\n", conns, wall);
     printf("%-56s %7s %6s %8s %8s %8s %6s %6s\n", "path", "ok", "errors", "p50_ms", "p99_ms",
            "max_ms", "req/s", "hits");
@@ -337,9 +340,9 @@ int main(int argc, char **argv)
             printf("  FAIL: %ld answers of distinct queries came from the cache\n", hits);
             bad = 1;
         }
-        if (check_cache && n > 0 && !e->distinct && hits == 0) {
-            printf("  FAIL: a repeated query never came from the cache\n");
-            bad = 1;
+        if (!e->distinct) {
+            repeated++;
+            repeated_hits += hits;
         }
         if (errs) {
             printf("  first error: %s\n", e->first_error);
@@ -348,6 +351,10 @@ int main(int argc, char **argv)
         if (n == 0)
             bad = 1;
         free(e->ms);
+    }
+    if (check_cache && repeated > 0 && repeated_hits == 0) {
+        printf("FAIL: no answer of a repeated query came from the cache\n");
+        bad = 1;
     }
     if (pid) {
         printf("server VmRSS before %ld KiB, after %ld KiB (growth %ld KiB), VmHWM %ld KiB\n", rss0, rss1,
