@@ -62,6 +62,10 @@ PLAN='/api/v1/plan?model=llama-3-70b&tokens=1.4T'
 ALL_N='/api/v1/offers?max-price=1000{n}'
 H100_N='/api/v1/offers?gpu=H100&spot=1&max-price=1000{n}'
 PLAN_N='/api/v1/plan?model=llama-3-70b&tokens=1.4{n}T'
+# the same work again, not asked before on this server
+ALL2_N='/api/v1/offers?max-price=2000{n}'
+H100_2N='/api/v1/offers?gpu=H100&spot=1&max-price=2000{n}'
+PLAN2_N='/api/v1/plan?model=llama-3-70b&tokens=1.3{n}T'
 if [ "$MODE" = bench ]; then
     echo "-- repeated queries (answered from the cache after the warm-up), 8 connections"
     "$LOAD" --seconds "$SECONDS_" --conns 8 --pid "$PID" "http://127.0.0.1:$PORT" \
@@ -71,7 +75,7 @@ if [ "$MODE" = bench ]; then
         "$ALL_N" "$H100_N" "$PLAN_N" && \
     echo "-- distinct offers alone, 8 connections" && \
     "$LOAD" --seconds "$SECONDS_" --conns 8 --pid "$PID" "http://127.0.0.1:$PORT" \
-        "${ALL_N}1" "${H100_N}1" && \
+        "$ALL2_N" "$H100_2N" && \
     echo "-- distinct plans alone, 2 connections" && \
     "$LOAD" --seconds "$SECONDS_" --conns 2 --pid "$PID" "http://127.0.0.1:$PORT" "${PLAN_N}1"
 else
