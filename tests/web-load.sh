@@ -77,7 +77,7 @@ if [ "$MODE" = bench ]; then
     "$LOAD" --seconds "$SECONDS_" --conns 8 --pid "$PID" "http://127.0.0.1:$PORT" \
         "$ALL2_N" "$H100_2N" && \
     echo "-- distinct plans alone, 2 connections" && \
-    "$LOAD" --seconds "$SECONDS_" --conns 2 --pid "$PID" "http://127.0.0.1:$PORT" "${PLAN_N}1"
+    "$LOAD" --seconds "$SECONDS_" --conns 2 --pid "$PID" "http://127.0.0.1:$PORT" "$PLAN2_N"
 else
     # The bound: 8 MiB. Besides the cache (at most its 4 MiB budget, full
     # after the warm-up, which sends 4 distinct whole-catalog queries) the
