@@ -344,7 +344,7 @@ int gp_web_cache_answer(gp_web_cache *c, const char *key, size_t keylen, uint64_
     if (!got.body)
         e->state = READY; /* waiters see no body: 503 */
     if (got.body)
-        share(c, e, reply, keep && c->budget_bytes > 0 ? "miss" : "off");
+        share(c, e, reply, keep && c->budget_bytes > 0 && c->ttl_s > 0 ? "miss" : "off");
     unref(e); /* this request's own reference; the reply holds another */
     pthread_cond_broadcast(&c->changed);
     pthread_mutex_unlock(&c->lock);
