@@ -70,6 +70,11 @@ typedef struct entry {
     size_t bytes;                   /* counted against the budget */
 } entry;
 
+/* A request waiting for a child slot. */
+typedef struct waiter {
+    struct waiter *next;
+} waiter;
+
 struct gp_web_cache {
     pthread_mutex_t lock;
     pthread_cond_t changed; /* an answer is ready or a child slot freed */
@@ -78,6 +83,7 @@ struct gp_web_cache {
     size_t bytes, budget_bytes, entries;
     double ttl_s;
     int children, max_children;
+    waiter *queue; /* first come, first run */
 };
 
 static double mono_s(void)
@@ -296,15 +302,28 @@ int gp_web_cache_answer(gp_web_cache *c, const char *key, size_t keylen, uint64_
         e->hnext = c->buckets[h % NBUCKETS];
         c->buckets[h % NBUCKETS] = e;
     }
-    /* A child slot: at most max_children commands at once. */
+    /* A child slot: at most max_children commands at once, given in the
+     * order asked (a queue of the waiters, each on its own stack); one
+     * that waited QUEUE_WAIT_MS leaves the queue without a slot. */
+    waiter me = {NULL};
+    waiter **tail = &c->queue;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = &me;
     struct timespec until;
     deadline_of(&until, now + QUEUE_WAIT_MS / 1e3);
     int rc = 0;
-    while (c->children >= c->max_children && rc != ETIMEDOUT)
+    while (!(c->queue == &me && c->children < c->max_children) && rc != ETIMEDOUT)
         rc = pthread_cond_timedwait(&c->changed, &c->lock, &until);
-    int slot = c->children < c->max_children;
+    int slot = c->queue == &me && c->children < c->max_children;
+    for (waiter **p = &c->queue; *p; p = &(*p)->next)
+        if (*p == &me) {
+            *p = me.next;
+            break;
+        }
     if (slot)
         c->children++;
+    pthread_cond_broadcast(&c->changed); /* the next in the queue may go */
     pthread_mutex_unlock(&c->lock);
 
     gp_web_reply got = {0};
