@@ -7,7 +7,10 @@
  * printed by its own renderers, so the answer is byte for byte what the
  * CLI prints, and a bad parameter gets the CLI's own message. A child per
  * request also bounds each request in time (killed after GP_WEB_TIMEOUT_MS)
- * and keeps one request's state from reaching another. Options that name
+ * and keeps one request's state from reaching another. Answers go through
+ * web/cache.c: keyed by this command line (without the temporary file's
+ * path) and the data generation, a repeated request is answered from
+ * memory with the same bytes, and at most one child per core runs. Options that name
  * a file on the server (--catalog, --svg, --export) are refused.
  *
  * Files the CLI writes are reached another way, never at a path the user
