@@ -41,6 +41,7 @@ unset GPUPLAN_CATALOG http_proxy https_proxy HTTP_PROXY HTTPS_PROXY
 # it at its default (64 MiB).
 CACHE_KIB=4096
 [ "$MODE" = bench ] && CACHE_KIB=65536
+: >"$T/out" # read below before the server's shell may have made it
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0" GPUPLAN_WEB_CACHE_KIB=$CACHE_KIB \
     "$BIN" web --port 0 >"$T/out" 2>"$T/err" &
 PID=$!
