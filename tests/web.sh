@@ -300,5 +300,111 @@ else
     PID=
     if [ $rc = 0 ] && grep -q 'stopped (SIGTERM)' "$T/out"; then ok; else bad "exit $rc after SIGTERM, want 0"; fi
 fi
+
+# --- the answer cache (web/cache.c) ----------------------------------------
+# A second server on its own data home, with a 96 KiB answer budget: a kept
+# answer is the CLI's, a change to the data home's refresh files is seen at
+# once, the budget evicts the least recently used answer, an answer larger
+# than the budget is never kept, a usage error (400) is kept, and identical
+# requests sent together run the command once.
+export GPUPLAN_HOME="$T/home2"
+mkdir -p "$T/home2/refresh"
+GPUPLAN_WEB_CACHE_KIB=96 "$BIN" web --port 0 >"$T/out2" 2>"$T/err2" &
+PID=$!
+PORT=
+i=0
+while [ $i -lt 100 ]; do # at most 10 s
+    PORT=$(sed -n 's/^gpuplan web: serving http:\/\/127\.0\.0\.1:\([0-9]*\)\/ on port \([0-9]*\) .*/\1/p' "$T/out2")
+    [ -n "$PORT" ] && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+done
+if [ -z "$PORT" ]; then
+    echo "FAIL the cache test's server printed no port"; cat "$T/out2" "$T/err2"; exit 1
+fi
+URL=http://127.0.0.1:$PORT
+cache_of() { sed -n 's/^X-Gpuplan-Cache: \([a-z]*\).*/\1/p' "$T/head" | tr -d '\r'; }
+cached() { # cached WANT(hit|miss) PATH CLI-ARGS...: status 200, that header, the CLI's bytes
+    want=$1
+    path=$2
+    shift 2
+    code=$(get "$path")
+    got=$(cache_of)
+    "$BIN" "$@" >"$T/cli" 2>/dev/null
+    if [ "$code" = 200 ] && [ "$got" = "$want" ] && cmp -s "$T/body" "$T/cli"; then ok; else
+        bad "$path: $code, X-Gpuplan-Cache '$got' (want 200, '$want' and the bytes of gpuplan $*)"; fi
+}
+# The budget: two 1B-parameter plans fit in 96 KiB, three do not.
+P1='/api/v1/plan?params=1B&tokens=10B'
+P2='/api/v1/plan?params=1B&tokens=11B'
+P3='/api/v1/plan?params=1B&tokens=12B'
+s1=$("$BIN" plan --params 1B --tokens 10B --format json | wc -c)
+s2=$("$BIN" plan --params 1B --tokens 11B --format json | wc -c)
+s3=$("$BIN" plan --params 1B --tokens 12B --format json | wc -c)
+if [ $((s1 + s2)) -lt 96000 ] && [ $((s2 + s3)) -lt 96000 ] && [ $((s1 + s2 + s3)) -gt 99000 ]; then
+    ok
+    cached miss "$P1" plan --params 1B --tokens 10B --format json
+    cached hit "$P1" plan --params 1B --tokens 10B --format json
+    cached miss "$P2" plan --params 1B --tokens 11B --format json
+    cached miss "$P3" plan --params 1B --tokens 12B --format json # evicts P1
+    cached hit "$P3" plan --params 1B --tokens 12B --format json
+    cached hit "$P2" plan --params 1B --tokens 11B --format json
+    cached miss "$P1" plan --params 1B --tokens 10B --format json # it was evicted
+else
+    bad "the eviction check's plans are $s1, $s2 and $s3 bytes: two no longer fit in 96 KiB or three do"
+fi
+# 1.1 MB, larger than the budget: answered, never kept.
+cached miss '/api/v1/offers' offers --format json
+cached miss '/api/v1/offers' offers --format json
+# The refreshed prices of a provider replace its embedded rows: two real
+# coreweave rows of data/catalog/neocloud.csv, then three, then the same
+# file touched.
+CW='/api/v1/offers?provider=coreweave'
+cached miss "$CW" offers --provider coreweave --format json
+cp "$T/body" "$T/cw.embedded"
+cached hit "$CW" offers --provider coreweave --format json
+NEO=$(dirname "$0")/../data/catalog/neocloud.csv
+{ head -n 1 "$NEO"; grep '^coreweave,' "$NEO" | head -n 2; } >"$T/cw.csv"
+mv "$T/cw.csv" "$T/home2/refresh/coreweave.csv" # replaced as `catalog refresh` does
+cached miss "$CW" offers --provider coreweave --format json
+if cmp -s "$T/body" "$T/cw.embedded"; then bad "$CW: the same answer after the refresh file came"; else ok; fi
+cached hit "$CW" offers --provider coreweave --format json
+{ head -n 1 "$NEO"; grep '^coreweave,' "$NEO" | head -n 3; } >"$T/home2/refresh/coreweave.csv" # rewritten in place
+cached miss "$CW" offers --provider coreweave --format json
+touch -d '1 hour ago' "$T/home2/refresh/coreweave.csv"
+cached miss "$CW" offers --provider coreweave --format json
+# A usage error: the CLI's message, kept.
+for want in miss hit; do
+    code=$(get '/api/v1/offers?provider=nosuchcloud')
+    got=$(cache_of)
+    "$BIN" offers --provider nosuchcloud --format json >/dev/null 2>"$T/cli"
+    msg=$(sed 's/^gpuplan: //' "$T/cli" | head -n 1)
+    if [ "$code" = 400 ] && [ "$got" = $want ] && grep -qF "$msg" "$T/body"; then ok; else
+        bad "unknown provider: $code, X-Gpuplan-Cache '$got' (want 400, $want, the CLI's message)"; fi
+done
+# Four identical plan requests at once: one runs the command, the others
+# wait for it (shared) or find it kept (hit); all get the CLI's bytes.
+PLAN70='/api/v1/plan?model=llama-3-70b&tokens=1.4T'
+"$BIN" plan --model llama-3-70b --tokens 1.4T --format json >"$T/cli70"
+pids=
+for k in 1 2 3 4; do # each bounded by curl's --max-time
+    curl -s --noproxy '*' --max-time 15 -D "$T/h$k" -o "$T/b$k" "$URL$PLAN70" &
+    pids="$pids $!"
+done
+wait $pids
+misses=$(cat "$T"/h1 "$T"/h2 "$T"/h3 "$T"/h4 | grep -c '^X-Gpuplan-Cache: miss')
+same4=0
+for k in 1 2 3 4; do cmp -s "$T/b$k" "$T/cli70" && same4=$((same4 + 1)); done
+if [ "$misses" = 1 ] && [ $same4 = 4 ]; then ok; else bad "4 identical plan requests at once: $misses ran the command (want 1), $same4 of 4 are the CLI's bytes"; fi
+kill -TERM "$PID"
+i=0
+while [ $i -lt 100 ] && kill -0 "$PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+if kill -0 "$PID" 2>/dev/null; then bad "the cache test's server still runs 10 s after SIGTERM"; else
+    wait "$PID"
+    rc=$?
+    PID=
+    if [ $rc = 0 ]; then ok; else bad "the cache test's server exited $rc after SIGTERM"; fi
+fi
 [ $fail = 0 ] || { echo "$fail of $n web checks failed"; exit 1; }
 echo "$n web checks pass"

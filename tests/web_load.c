@@ -3,14 +3,21 @@
  * server answers `Connection: close`), cycling through the PATHs; a PATH
  * written PATH@N is sent at most N times in all. Counts errors (no
  * connection, a status other than 200, a body shorter than its
- * Content-Length, a timeout), and reports per path the count and the
- * p50/p99/max latency; with --pid, the server's VmRSS before (after a
- * warm-up of CONNS concurrent requests per path) and after the run.
+ * Content-Length, a timeout), and reports per path the count, the
+ * p50/p99/max latency and how many answers the server said it had kept
+ * (X-Gpuplan-Cache: hit, web/cache.c); with --pid, the server's VmRSS
+ * before (after a warm-up of CONNS concurrent requests per path) and after
+ * the run. A PATH containing {n} is a distinct query per request: {n}
+ * becomes 1, 2, 3 ... (one counter per path), so every request misses the
+ * server's cache; a PATH without it repeats one query.
  *
  *   web_load [--seconds S] [--conns N] [--pid PID] [--max-rss-growth-kib K]
- *            http://127.0.0.1:PORT PATH[@N]...
+ *            [--check-cache 1] http://127.0.0.1:PORT PATH[@N]...
  *
- * Exit 0 when no request failed and the RSS grew by at most K KiB; 1
+ * Exit 0 when no request failed, the RSS grew by at most K KiB and, with
+ * --check-cache, no {n} PATH had a hit and the repeated PATHs had at least
+ * one between them (not one each: under a small budget the cache may drop
+ * a rarely asked one, such as a slow plan, before it comes again); 1
  * otherwise; 2 on a bad command line. Only 127.0.0.1 is accepted; every
  * loop is bounded in time (S <= 600) and count (at most GP_MAX_SAMPLES
  * requests per path). Timings are reported, never asserted. */
@@ -39,6 +46,9 @@ typedef struct endpoint {
     atomic_long errors;
     double *ms; /* latencies of the requests that succeeded */
     atomic_long done;
+    atomic_long seq;  /* {n} */
+    atomic_long hits; /* X-Gpuplan-Cache: hit */
+    int distinct;     /* the path has {n} */
     char first_error[256];
     pthread_mutex_t lock;
 } endpoint;
@@ -55,9 +65,18 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One GET of PATH; 0 on a complete 200 answer, else -1 with WHY set. */
-static int request(const char *path, char *why, size_t why_len)
+/* One GET of e's path ({n} replaced); 0 on a complete 200 answer, else -1
+ * with WHY set; *hit: the server answered from its cache. */
+static int request(endpoint *e, char *why, size_t why_len, int *hit)
 {
+    char path[1100];
+    const char *n_at = strstr(e->path, "{n}");
+    if (n_at)
+        snprintf(path, sizeof path, "%.*s%ld%s", (int)(n_at - e->path), e->path,
+                 atomic_fetch_add(&e->seq, 1) + 1, n_at + 3);
+    else
+        snprintf(path, sizeof path, "%s", e->path);
+    *hit = 0;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) {
         snprintf(why, why_len, "socket: %s", strerror(errno));
@@ -112,6 +131,8 @@ static int request(const char *path, char *why, size_t why_len)
         return -1;
     }
     char *end = strstr(head, "\r\n\r\n");
+    char *hc = strcasestr(head, "\r\nX-Gpuplan-Cache: hit\r\n");
+    *hit = hc && end && hc < end;
     char *cl = strcasestr(head, "\r\nContent-Length:");
     if (!end || !cl || cl > end) {
         snprintf(why, why_len, "no Content-Length");
@@ -144,8 +165,11 @@ static void *worker(void *arg)
             return NULL; /* every cap reached */
         char why[200];
         double t0 = now_s();
-        int rc = request(e->path, why, sizeof why);
+        int hit = 0;
+        int rc = request(e, why, sizeof why, &hit);
         double ms = (now_s() - t0) * 1e3;
+        if (hit)
+            atomic_fetch_add(&e->hits, 1);
         if (rc != 0) {
             if (atomic_fetch_add(&e->errors, 1) == 0) {
                 pthread_mutex_lock(&e->lock);
@@ -168,7 +192,8 @@ static void *warm(void *arg)
     (void)arg;
     for (int k = 0; k < n_eps; k++) {
         char why[200];
-        if (request(eps[k].path, why, sizeof why) != 0 && atomic_fetch_add(&warm_errors, 1) == 0)
+        int hit;
+        if (request(&eps[k], why, sizeof why, &hit) != 0 && atomic_fetch_add(&warm_errors, 1) == 0)
             snprintf(warm_error, sizeof warm_error, "%s: %s", eps[k].path, why);
     }
     return NULL;
@@ -207,7 +232,7 @@ static int usage(const char *msg)
 {
     fprintf(stderr,
             "web_load: %s\nusage: web_load [--seconds S] [--conns N] [--pid PID] "
-            "[--max-rss-growth-kib K] http://127.0.0.1:PORT PATH[@N]...\n",
+            "[--max-rss-growth-kib K] [--check-cache 1] http://127.0.0.1:PORT PATH[@N]...\n",
             msg);
     return 2;
 }
@@ -217,6 +242,7 @@ int main(int argc, char **argv)
     double seconds = 10;
     int conns = 8;
     long pid = 0, max_growth = -1;
+    int check_cache = 0;
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
         if (i + 1 >= argc)
@@ -233,6 +259,8 @@ int main(int argc, char **argv)
             pid = (long)v;
         else if (strcmp(argv[i], "--max-rss-growth-kib") == 0 && v >= 0)
             max_growth = (long)v;
+        else if (strcmp(argv[i], "--check-cache") == 0 && (v == 0 || v == 1))
+            check_cache = (int)v;
         else
             return usage("unknown option or value out of range (--seconds 0-600, --conns 1-64)");
     }
@@ -255,6 +283,9 @@ int main(int argc, char **argv)
         if (argv[i][0] != '/')
             return usage("a path starts with /");
         e->path = argv[i];
+        e->distinct = strstr(e->path, "{n}") != NULL;
+        if (strlen(e->path) > 1000)
+            return usage("a path is at most 1000 bytes");
         e->ms = malloc(sizeof(double) * GP_MAX_SAMPLES);
         if (!e->ms)
             return 1;
@@ -288,21 +319,31 @@ int main(int argc, char **argv)
     long rss1 = pid ? rss_kib(pid, "VmRSS") : -1;
     long hwm = pid ? rss_kib(pid, "VmHWM") : -1;
     int bad = 0;
+    long repeated = 0, repeated_hits = 0;
     printf("web_load: %d connections, %.1f s\n", conns, wall);
-    printf("%-48s %7s %6s %8s %8s %8s %6s\n", "path", "ok", "errors", "p50_ms", "p99_ms", "max_ms",
-           "req/s");
+    printf("%-56s %7s %6s %8s %8s %8s %6s %6s\n", "path", "ok", "errors", "p50_ms", "p99_ms",
+           "max_ms", "req/s", "hits");
     for (int k = 0; k < n_eps; k++) {
         endpoint *e = &eps[k];
         long n = atomic_load(&e->done);
         if (n > GP_MAX_SAMPLES)
             n = GP_MAX_SAMPLES;
-        long errs = atomic_load(&e->errors);
+        long errs = atomic_load(&e->errors), hits = atomic_load(&e->hits);
         qsort(e->ms, (size_t)n, sizeof(double), cmp_d);
         if (n > 0)
-            printf("%-48s %7ld %6ld %8.1f %8.1f %8.1f %6.1f\n", e->path, n, errs, pct(e->ms, n, 0.50),
-                   pct(e->ms, n, 0.99), e->ms[n - 1], (double)n / wall);
+            printf("%-56s %7ld %6ld %8.1f %8.1f %8.1f %6.1f %6ld\n", e->path, n, errs,
+                   pct(e->ms, n, 0.50), pct(e->ms, n, 0.99), e->ms[n - 1], (double)n / wall, hits);
         else
-            printf("%-48s %7ld %6ld %8s %8s %8s %6s\n", e->path, n, errs, "-", "-", "-", "-");
+            printf("%-56s %7ld %6ld %8s %8s %8s %6s %6s\n", e->path, n, errs, "-", "-", "-", "-",
+                   "-");
+        if (check_cache && n > 0 && e->distinct && hits > 0) {
+            printf("  FAIL: %ld answers of distinct queries came from the cache\n", hits);
+            bad = 1;
+        }
+        if (!e->distinct) {
+            repeated++;
+            repeated_hits += hits;
+        }
         if (errs) {
             printf("  first error: %s\n", e->first_error);
             bad = 1;
@@ -310,6 +351,10 @@ int main(int argc, char **argv)
         if (n == 0)
             bad = 1;
         free(e->ms);
+    }
+    if (check_cache && repeated > 0 && repeated_hits == 0) {
+        printf("FAIL: no answer of a repeated query came from the cache\n");
+        bad = 1;
     }
     if (pid) {
         printf("server VmRSS before %ld KiB, after %ld KiB (growth %ld KiB), VmHWM %ld KiB\n", rss0, rss1,

@@ -7,7 +7,10 @@
  * printed by its own renderers, so the answer is byte for byte what the
  * CLI prints, and a bad parameter gets the CLI's own message. A child per
  * request also bounds each request in time (killed after GP_WEB_TIMEOUT_MS)
- * and keeps one request's state from reaching another. Options that name
+ * and keeps one request's state from reaching another. Answers go through
+ * web/cache.c: keyed by this command line (without the temporary file's
+ * path) and the data generation, a repeated request is answered from
+ * memory with the same bytes, and at most one child per core runs. Options that name
  * a file on the server (--catalog, --svg, --export) are refused.
  *
  * Files the CLI writes are reached another way, never at a path the user
@@ -179,62 +182,29 @@ static char *read_whole(const char *path, size_t *len)
     return buf;
 }
 
-int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
-               gp_web_reply *reply)
+/* What one request runs (gp_web_cache_answer's ctx). */
+typedef struct run_ctx {
+    const gp_cmd *cmd;
+    const endpoint *ep;
+    const gp_web_query *q;
+    int want;
+    const char *exportv;
+    const gp_web_config *cfg;
+} run_ctx;
+
+/* Runs the command in a child of this binary and makes its answer.
+ * Returns 1 when the answer is deterministic for the command line and the
+ * data (a 200, or the CLI's usage error), 0 otherwise. */
+static int run_command(void *ctxp, gp_web_reply *reply)
 {
-    /* NAME.svg: the command's chart. */
-    char base[64];
-    int want = OUT_STDOUT;
-    size_t nlen = strlen(name);
-    if (nlen >= sizeof(base))
-        return -1;
-    memcpy(base, name, nlen + 1);
-    if (nlen > 4 && strcmp(base + nlen - 4, ".svg") == 0) {
-        base[nlen - 4] = '\0';
-        want = OUT_SVG;
-    }
-    const endpoint *ep = NULL;
-    for (size_t i = 0; i < sizeof(ENDPOINTS) / sizeof(ENDPOINTS[0]); i++)
-        if (strcmp(ENDPOINTS[i].name, base) == 0)
-            ep = &ENDPOINTS[i];
-    if (!ep)
-        return -1;
-    const gp_cmd *cmd = gp_command_find(ep->command);
-    if (!cmd)
-        return -1;
-    if (want == OUT_SVG && !has_opt(cmd, "svg"))
-        return -1;
-
-    /* plan?export=skypilot|dstack: the launch file instead of the JSON. */
-    char rest[16384], exportv[64];
-    int has_export = 0;
-    if (strcmp(ep->name, "plan") == 0) {
-        if (gp_web_take_param(query, "export", rest, sizeof(rest), exportv, sizeof(exportv),
-                              &has_export) != 0) {
-            reply_error(reply, 400, "export", "export must be skypilot or dstack");
-            return 0;
-        }
-        if (has_export) {
-            if (strcmp(exportv, "skypilot") != 0 && strcmp(exportv, "dstack") != 0) {
-                reply_error(reply, 400, "export", "export must be skypilot or dstack");
-                return 0;
-            }
-            if (want == OUT_SVG) {
-                reply_error(reply, 400, "export", "export does not go with plan.svg");
-                return 0;
-            }
-            want = OUT_EXPORT;
-            query = rest;
-        }
-    }
-
-    gp_web_query q;
-    if (gp_web_query_parse(cmd->opts, cmd->nopts, ep->csv && want == OUT_STDOUT, query, &q) !=
-        0) {
-        reply_error(reply, q.status, q.param, q.message);
-        gp_web_query_free(&q);
-        return 0;
-    }
+    const run_ctx *ctx = ctxp;
+    const gp_cmd *cmd = ctx->cmd;
+    const endpoint *ep = ctx->ep;
+    const gp_web_query *qp = ctx->q;
+    const gp_web_config *cfg = ctx->cfg;
+    const char *exportv = ctx->exportv;
+    int want = ctx->want;
+    int keep = 0;
     /* A private folder for the file the child writes. */
     char dir[4096] = "", file[4160] = "";
     if (want != OUT_STDOUT) {
@@ -242,7 +212,6 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
         snprintf(dir, sizeof(dir), "%s/gpuplan-web-XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
         if (!mkdtemp(dir)) {
             reply_error(reply, 500, NULL, "cannot make a temporary folder");
-            gp_web_query_free(&q);
             return 0;
         }
         snprintf(file, sizeof(file), "%s/%s", dir, want == OUT_SVG ? "chart.svg" : "launch.yaml");
@@ -252,20 +221,20 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
     enum { MAXARGV = 3 + GP_WEB_MAX_PARAMS + 1 + 3 + 64 + 1 };
     char *argv[MAXARGV];
     size_t argc = 0;
-    const char *format = q.format;
+    const char *format = qp->format;
     argv[argc++] = (char *)"gpuplan";
     argv[argc++] = (char *)cmd->name;
     if (ep->view)
         argv[argc++] = (char *)ep->view;
-    for (size_t i = 0; i < q.argc; i++)
-        argv[argc++] = q.argv[i];
+    for (size_t i = 0; i < qp->argc; i++)
+        argv[argc++] = qp->argv[i];
     argv[argc++] = (char *)(strcmp(format, "csv") == 0 ? "--format=csv" : "--format=json");
     if (want == OUT_SVG) {
         argv[argc++] = (char *)"--svg";
         argv[argc++] = file;
     } else if (want == OUT_EXPORT) {
         argv[argc++] = (char *)"--export";
-        argv[argc++] = exportv;
+        argv[argc++] = (char *)exportv;
         argv[argc++] = file;
     }
     for (size_t i = 0; i < cfg->nextra && argc + 1 < MAXARGV; i++)
@@ -322,6 +291,7 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
             reply->filename = NULL;
             reply->body = fbuf;
             reply->len = flen;
+            keep = 1;
         } else {
             reply_error(reply, 500, NULL,
                         want == OUT_SVG ? "the command drew no chart for this query"
@@ -335,6 +305,7 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
         reply->body = obuf;
         reply->len = olen;
         obuf = NULL;
+        keep = 1;
     } else if (code < 0) {
         reply_error(reply, 503, NULL, "the request took longer than its time limit (10 s)");
     } else {
@@ -349,7 +320,8 @@ int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
             msg = clean;
         }
         reply_error(reply, code == GP_EXIT_USAGE ? 400 : 500,
-                    code == GP_EXIT_USAGE ? gp_web_param_of(&q, msg) : NULL, msg);
+                    code == GP_EXIT_USAGE ? gp_web_param_of(qp, msg) : NULL, msg);
+        keep = code == GP_EXIT_USAGE; /* the same options and data: the same message */
     }
     free(obuf);
     free(ebuf);
@@ -358,6 +330,90 @@ out:
         unlink(file);
         rmdir(dir);
     }
+    return keep;
+}
+
+int gp_web_api(const char *name, const char *query, const gp_web_config *cfg,
+               gp_web_cache *cache, gp_web_reply *reply)
+{
+    /* NAME.svg: the command's chart. */
+    char base[64];
+    int want = OUT_STDOUT;
+    size_t nlen = strlen(name);
+    if (nlen >= sizeof(base))
+        return -1;
+    memcpy(base, name, nlen + 1);
+    if (nlen > 4 && strcmp(base + nlen - 4, ".svg") == 0) {
+        base[nlen - 4] = '\0';
+        want = OUT_SVG;
+    }
+    const endpoint *ep = NULL;
+    for (size_t i = 0; i < sizeof(ENDPOINTS) / sizeof(ENDPOINTS[0]); i++)
+        if (strcmp(ENDPOINTS[i].name, base) == 0)
+            ep = &ENDPOINTS[i];
+    if (!ep)
+        return -1;
+    const gp_cmd *cmd = gp_command_find(ep->command);
+    if (!cmd)
+        return -1;
+    if (want == OUT_SVG && !has_opt(cmd, "svg"))
+        return -1;
+
+    /* plan?export=skypilot|dstack: the launch file instead of the JSON. */
+    char rest[16384] = "", exportv[64] = "";
+    int has_export = 0;
+    if (strcmp(ep->name, "plan") == 0) {
+        if (gp_web_take_param(query, "export", rest, sizeof(rest), exportv, sizeof(exportv),
+                              &has_export) != 0) {
+            reply_error(reply, 400, "export", "export must be skypilot or dstack");
+            return 0;
+        }
+        if (has_export) {
+            if (strcmp(exportv, "skypilot") != 0 && strcmp(exportv, "dstack") != 0) {
+                reply_error(reply, 400, "export", "export must be skypilot or dstack");
+                return 0;
+            }
+            if (want == OUT_SVG) {
+                reply_error(reply, 400, "export", "export does not go with plan.svg");
+                return 0;
+            }
+            want = OUT_EXPORT;
+            query = rest;
+        }
+    }
+
+    gp_web_query q;
+    if (gp_web_query_parse(cmd->opts, cmd->nopts, ep->csv && want == OUT_STDOUT, query, &q) !=
+        0) {
+        reply_error(reply, q.status, q.param, q.message);
+        gp_web_query_free(&q);
+        return 0;
+    }
+    /* The key: what the child runs, in the request's order, but not the
+     * temporary file's path (a fresh one per run). On the heap: civetweb's
+     * threads have small stacks. */
+    size_t cap = strlen(ep->name) + strlen(exportv) + 32;
+    for (size_t i = 0; i < q.argc; i++)
+        cap += strlen(q.argv[i]) + 1;
+    char *key = malloc(cap);
+    if (!key) {
+        reply_error(reply, 500, NULL, "out of memory");
+        gp_web_query_free(&q);
+        return 0;
+    }
+    int kn = snprintf(key, cap, "%s\n%d\n%s\n%s", ep->name, want,
+                      want == OUT_EXPORT ? exportv : "", q.format);
+    size_t klen = kn > 0 ? (size_t)kn : 0;
+    for (size_t i = 0; i < q.argc && klen < cap; i++) {
+        kn = snprintf(key + klen, cap - klen, "\n%s", q.argv[i]);
+        klen += kn > 0 ? (size_t)kn : 0;
+    }
+    run_ctx ctx = {cmd, ep, &q, want, exportv, cfg};
+    if (gp_web_cache_answer(cache, key, klen, gp_web_data_generation(cfg), run_command, &ctx,
+                            reply) != 0)
+        reply_error(reply, 503, NULL,
+                    "the server is busy: no answer within the time limit (10 s); try again");
+    free(key);
     gp_web_query_free(&q);
     return 0;
 }

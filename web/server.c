@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -31,6 +32,7 @@ extern char **environ;
 typedef struct server {
     const gp_web_config *cfg;
     int loopback;
+    gp_web_cache *cache;
 } server;
 
 static int is_loopback(const char *addr)
@@ -61,19 +63,27 @@ static const char *type_of(const char *name)
     return "application/octet-stream";
 }
 
-static void send(struct mg_connection *c, int head, int status, const char *type,
-                 const void *body, size_t len, const char *filename)
+static void send_cached(struct mg_connection *c, int head, int status, const char *type,
+                        const void *body, size_t len, const char *filename, const char *cache)
 {
     const char *reason = mg_get_response_code_text(c, status);
     mg_printf(c,
               "HTTP/1.1 %d %s\r\n" GP_WEB_HEADERS
               "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n",
               status, reason ? reason : "", type, len);
+    if (cache)
+        mg_printf(c, "X-Gpuplan-Cache: %s\r\n", cache);
     if (filename)
         mg_printf(c, "Content-Disposition: attachment; filename=\"%s\"\r\n", filename);
     mg_printf(c, "\r\n");
     if (!head && len)
         mg_write(c, body, len);
+}
+
+static void send(struct mg_connection *c, int head, int status, const char *type,
+                 const void *body, size_t len, const char *filename)
+{
+    send_cached(c, head, status, type, body, len, filename, NULL);
 }
 
 static void send_error(struct mg_connection *c, int head, int status, const char *msg)
@@ -117,16 +127,17 @@ static int handle(struct mg_connection *c, void *data)
     }
     if (strncmp(path, "/api/v1/", 8) == 0) {
         gp_web_reply r = {0};
-        if (gp_web_api(path + 8, ri->query_string, sv->cfg, &r) != 0) {
+        if (gp_web_api(path + 8, ri->query_string, sv->cfg, sv->cache, &r) != 0) {
             send_error(c, head, 404, "no such API endpoint");
             return 404;
         }
+        int status = r.status;
         if (!r.body)
-            send_error(c, head, 500, "out of memory");
+            send_error(c, head, status = 500, "out of memory");
         else
-            send(c, head, r.status, r.type, r.body, r.len, r.filename);
-        free(r.body);
-        return r.status;
+            send_cached(c, head, r.status, r.type, r.body, r.len, r.filename, r.cache);
+        gp_web_reply_free(&r);
+        return status;
     }
     /* The pages at their own paths; everything else of web/assets/ (but
      * no page) under /assets/. */
@@ -176,13 +187,16 @@ static void open_browser(const char *url)
 
 int gp_web_serve(const gp_web_config *cfg)
 {
-    server sv = {cfg, is_loopback(cfg->bind)};
+    server sv = {cfg, is_loopback(cfg->bind), NULL};
     int v6 = strchr(cfg->bind, ':') != NULL;
     char ports[128];
     snprintf(ports, sizeof(ports), v6 ? "[%s]:%d" : "%s:%d", cfg->bind, cfg->port);
     const char *options[] = {
         "listening_ports", ports,
-        "num_threads", "4",
+        /* Requests waiting for a child (web/cache.c queues them, one
+         * child per core) hold a thread each; 16 leave threads for the
+         * answers already kept. */
+        "num_threads", "16",
         "request_timeout_ms", "10000",
         "max_request_size", "16384",
         "enable_directory_listing", "no",
@@ -203,6 +217,13 @@ int gp_web_serve(const gp_web_config *cfg)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* Answers are up to a few MB, read by whichever of 16 threads ran the
+     * request and freed by another when the cache drops them. A fixed mmap
+     * threshold (glibc's default moves up to 32 MiB after the first large
+     * free) gives each large answer its own mapping, returned to the
+     * system when freed, instead of holes in 16 per-thread arenas that
+     * the RSS keeps (mallopt(3)). */
+    mallopt(M_MMAP_THRESHOLD, 256 << 10);
 
     mg_init_library(0);
     if (v6 && !mg_check_feature(8)) { /* 8: IPv6 */
@@ -214,8 +235,10 @@ int gp_web_serve(const gp_web_config *cfg)
     char etext[256] = "";
     struct mg_error_data err = {NULL, etext, sizeof(etext)};
     struct mg_init_data init = {&cb, &sv, options};
+    sv.cache = gp_web_cache_new(); /* NULL (no memory): every request runs its command */
     struct mg_context *ctx = mg_start2(&init, &err);
     if (!ctx) {
+        gp_web_cache_free(sv.cache);
         fprintf(stderr, "gpuplan web: cannot listen on %s: %s\n", ports,
                 etext[0] ? etext : "unknown error");
         mg_exit_library();
@@ -240,7 +263,8 @@ int gp_web_serve(const gp_web_config *cfg)
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)
         ;
-    mg_stop(ctx);
+    mg_stop(ctx); /* every handler has returned */
+    gp_web_cache_free(sv.cache);
     mg_exit_library();
     printf("gpuplan web: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     fflush(stdout);

@@ -9,6 +9,7 @@
 #define GP_WEB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct gp_web_config {
     const char *bind;      /* "127.0.0.1" (default), "::1", "0.0.0.0" ... */
@@ -32,12 +33,49 @@ typedef struct gp_web_reply {
     char *body;           /* malloc'd */
     size_t len;
     const char *filename; /* set: a download (Content-Disposition) */
+    const char *cache;    /* X-Gpuplan-Cache: "hit", "miss", "shared" (waited
+                             for the same request running), "off" (not
+                             kept), or NULL (no header) */
+    void *hold;           /* set: body belongs to this cache entry */
+    struct gp_web_cache *hold_cache;
 } gp_web_reply;
 
-/* Answers /api/v1/<endpoint>?<query> (query raw, URL-encoded, may be NULL).
- * Returns 0 with *reply filled, or -1 when the endpoint is unknown. */
+/* Frees the body, or lets go of the cache entry it belongs to. */
+void gp_web_reply_free(gp_web_reply *r);
+
+/* --- answers kept, and children bounded (web/cache.c) ------------------- */
+
+typedef struct gp_web_cache gp_web_cache;
+
+/* Reads GPUPLAN_WEB_CACHE_KIB (byte budget, default 65536; 0: nothing
+ * kept), GPUPLAN_WEB_CACHE_TTL_S (default 60) and GPUPLAN_WEB_CHILDREN
+ * (commands run at once, default the online cores). NULL: out of memory.
+ * Free with gp_web_cache_free once no request runs. */
+gp_web_cache *gp_web_cache_new(void);
+void gp_web_cache_free(gp_web_cache *c);
+
+/* Runs the command into *out (body malloc'd); returns 1 when the answer
+ * is deterministic for its key and data generation (may be kept), 0 not. */
+typedef int (*gp_web_run_fn)(void *ctx, gp_web_reply *out);
+
+/* The answer for key (the command line; any bytes) computed from data of
+ * generation gen: a kept one (a hit), the one an identical running request
+ * is computing (shared), or run's (a miss, run when a child slot frees).
+ * c NULL: just run. Returns 0 with *reply set (free with
+ * gp_web_reply_free), or -1 when no answer came within the time limits
+ * (the queue's 10 s, the child's own) or memory ran out. */
+int gp_web_cache_answer(gp_web_cache *c, const char *key, size_t keylen, uint64_t gen,
+                        gp_web_run_fn run, void *ctx, gp_web_reply *reply);
+
+/* A hash of the data a command reads besides its options (web/cache.c
+ * names them): equal before and after means the answer still holds. */
+uint64_t gp_web_data_generation(const gp_web_config *cfg);
+
+/* Answers /api/v1/<endpoint>?<query> (query raw, URL-encoded, may be NULL)
+ * through cache (NULL: none). Returns 0 with *reply filled (free with
+ * gp_web_reply_free), or -1 when the endpoint is unknown. */
 int gp_web_api(const char *endpoint, const char *query, const gp_web_config *cfg,
-               gp_web_reply *reply);
+               gp_web_cache *cache, gp_web_reply *reply);
 
 /* --- a query as a command's options (web/query.c) ----------------------- */
 
