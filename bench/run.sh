@@ -63,5 +63,5 @@ mkdir -p "$out/history"
 "$build/bench/bench_history" "$out/history"
 GPUPLAN_HOME="$out/history" "$build/bench/bench_cli" 100 "$gp" history --gpu H100
 
-echo "== (h) gpuplan web under load: 8 connections for 10 s, offers and plan (Llama 3 70B, 1.4T) alternating"
+echo "== (h) gpuplan web under load, 10 s per mix: repeated queries (cache hits), then distinct ones (each runs its command), offers and plan (Llama 3 70B, 1.4T)"
 "$root/tests/web-load.sh" "$gp" "$build/tests/web_load" 10 bench
