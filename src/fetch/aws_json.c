@@ -408,7 +408,7 @@ gp_status gp_jscan_end(gp_jscan *s, const char *name, gp_error *err)
         return s->failed;
     }
     gp_status st = GP_OK;
-    if (s->lex == L_LITERAL)
+    if (s->lex == L_LITERAL && s->depth == 0) /* a document that is one number */
         st = step(s, name, ' ', err);
     if (st == GP_OK && s->expect != E_DONE) {
         if (s->offset == 0)
