@@ -13,7 +13,9 @@
  *
  * gp_jscan is a small JSON state machine over the bytes (strings, escapes,
  * nesting, literals), chunk boundaries anywhere; the values it is asked
- * for are copied out and read whole with jansson. */
+ * for are copied out: of a product, the seven attribute strings the row
+ * builder reads (a product is not parsed whole: most are not GPU
+ * instances); of a kept SKU, its offers, read whole with jansson. */
 #include <jansson.h>
 #include <math.h>
 #include <stdint.h>
@@ -42,6 +44,7 @@ enum lex { L_NONE, L_STRING, L_ESCAPE, L_HEX, L_LITERAL };
 struct gp_jscan {
     gp_jscan_want_fn want;
     gp_jscan_value_fn value;
+    gp_jscan_close_fn close;
     void *ctx;
     unsigned long long offset; /* of the byte being read */
     long line;
@@ -84,6 +87,11 @@ gp_status gp_jscan_new(gp_jscan **out, gp_jscan_want_fn want, gp_jscan_value_fn 
     return GP_OK;
 }
 
+void gp_jscan_on_close(gp_jscan *s, gp_jscan_close_fn fn)
+{
+    s->close = fn;
+}
+
 void gp_jscan_free(gp_jscan *s)
 {
     if (!s)
@@ -101,9 +109,11 @@ static gp_status bad(gp_jscan *s, const char *name, gp_error *err, const char *w
                    s->offset, what, (unsigned)(unsigned char)c);
 }
 
-static gp_status append(gp_jscan *s, const char *name, char c, gp_error *err)
+/* Appends n bytes to the value being handed on (and room for a NUL). */
+static gp_status append_span(gp_jscan *s, const char *name, const char *p, size_t n,
+                             gp_error *err)
 {
-    if (s->len + 2 > s->cap) {
+    while (s->len + n + 1 > s->cap) {
         if (s->cap >= GP_JSCAN_MAX_VALUE_BYTES)
             return gp_fail(err, GP_EDATA, name, s->cap_line,
                            "a value longer than %zu bytes at byte %llu", GP_JSCAN_MAX_VALUE_BYTES,
@@ -115,8 +125,14 @@ static gp_status append(gp_jscan *s, const char *name, char c, gp_error *err)
         s->buf = b;
         s->cap = next;
     }
-    s->buf[s->len++] = c;
+    memcpy(s->buf + s->len, p, n);
+    s->len += n;
     return GP_OK;
+}
+
+static gp_status append(gp_jscan *s, const char *name, char c, gp_error *err)
+{
+    return append_span(s, name, &c, 1, err);
 }
 
 /* The key just read becomes the path at this depth: decoded by jansson
@@ -355,10 +371,15 @@ static gp_status step(gp_jscan *s, const char *name, int c, gp_error *err)
 close:
     if (s->stack[s->depth - 1] != (c == '}' ? '{' : '['))
         return bad(s, name, err, "a closing bracket of the wrong kind", c);
-    if (s->capturing && (st = append(s, name, (char)c, err)) != GP_OK)
+    int inside = s->capturing;
+    if (inside && (st = append(s, name, (char)c, err)) != GP_OK)
         return st;
     s->depth--;
-    return value_end(s, err);
+    if ((st = value_end(s, err)) != GP_OK)
+        return st;
+    if (!inside && s->close && s->depth >= 1 && s->depth <= GP_JSCAN_KEYS)
+        return s->close(s->ctx, s->depth, s->path, err);
+    return GP_OK;
 }
 
 gp_status gp_jscan_feed(gp_jscan *s, const char *name, const char *data, size_t len,
@@ -370,6 +391,31 @@ gp_status gp_jscan_feed(gp_jscan *s, const char *name, const char *data, size_t 
         return s->failed;
     }
     for (size_t i = 0; i < len; i++) {
+        /* Most bytes are inside strings (values, not keys) or blanks
+         * between tokens: those runs are taken whole, the same as byte by
+         * byte (a run holds no quote, backslash, control character or
+         * line break). */
+        size_t run = 0;
+        if (s->lex == L_STRING && !s->string_is_key) {
+            while (i + run < len && (unsigned char)data[i + run] >= 0x20 && data[i + run] != '"' &&
+                   data[i + run] != '\\')
+                run++;
+        } else if (s->lex == L_NONE) {
+            while (i + run < len && (data[i + run] == ' ' || data[i + run] == '\t'))
+                run++;
+        }
+        if (run) {
+            gp_status st = s->capturing ? append_span(s, name, data + i, run, err) : GP_OK;
+            if (st != GP_OK) {
+                s->failed = st;
+                if (err)
+                    s->first_err = *err;
+                return st;
+            }
+            s->offset += run;
+            i += run - 1;
+            continue;
+        }
         gp_status st = step(s, name, (unsigned char)data[i], err);
         if (st != GP_OK) {
             s->failed = st;
@@ -512,9 +558,18 @@ static void *map_add(sku_map *m, const char *sku, int *is_new)
 
 /* ---- one region file -------------------------------------------------- */
 
+/* The attributes of the product being read that the row builder asks
+ * about, in gp_aws_product's order. */
+static const char *const ATTRS[] = {"instanceType",   "tenancy",        "operatingSystem",
+                                    "capacitystatus", "preInstalledSw", "marketoption",
+                                    "regionCode"};
+#define NATTRS (sizeof(ATTRS) / sizeof(ATTRS[0]))
+#define ATTR_MAX 64
+
 struct gp_aws_json {
     gp_aws *a;
     char region[32];
+    char attr[NATTRS][ATTR_MAX]; /* of the product being read */
     gp_jscan *scan;
     sku_map kept, pending;
     int seen_products, seen_terms;
@@ -543,8 +598,17 @@ static int want(void *ctx, int depth, const char *const *keys)
     }
     if (!keys[0])
         return 0;
-    if (depth == 2 && strcmp(keys[0], "products") == 0)
-        return usable_sku(keys[1]);
+    /* a product: not parsed whole, only the few attributes asked about
+     * (most products are not GPU instances), gathered until it closes */
+    if (depth == 2 && strcmp(keys[0], "products") == 0) {
+        memset(j->attr, 0, sizeof(j->attr));
+        return 0;
+    }
+    if (depth == 4 && strcmp(keys[0], "products") == 0 && usable_sku(keys[1]) && keys[2] &&
+        strcmp(keys[2], "attributes") == 0 && keys[3])
+        for (size_t i = 0; i < NATTRS; i++)
+            if (strcmp(keys[3], ATTRS[i]) == 0)
+                return 1;
     /* a SKU's offers: parsed only when its product is kept, or may still
      * come (terms before products) */
     if (depth == 3 && strcmp(keys[0], "terms") == 0 && is_term_type(keys[1]) &&
@@ -565,17 +629,37 @@ static void pending_min(double *slot, double v)
         *slot = v;
 }
 
-static gp_status on_product(gp_aws_json *j, const char *name, const char *sku, json_t *v,
-                            unsigned long long at, long line, gp_error *err)
+/* One attribute value (JSON text): kept when it is a string; its first
+ * ATTR_MAX - 1 bytes are enough to match (no attribute compared is
+ * longer). */
+static void on_attr(gp_aws_json *j, const char *name, const char *text, size_t len)
 {
-    if (!json_is_object(v))
-        return gp_fail(err, GP_EDATA, name, line,
-                       "product %s at byte %llu is not an object", sku, at);
-    json_t *attrs = json_object_get(v, "attributes");
-    gp_aws_product p = {attr(attrs, "instanceType"),   attr(attrs, "tenancy"),
-                        attr(attrs, "operatingSystem"), attr(attrs, "capacitystatus"),
-                        attr(attrs, "preInstalledSw"),  attr(attrs, "marketoption"),
-                        attr(attrs, "regionCode")};
+    for (size_t i = 0; i < NATTRS; i++) {
+        if (strcmp(name, ATTRS[i]) != 0)
+            continue;
+        j->attr[i][0] = '\0';
+        if (len < 2 || text[0] != '"')
+            return;
+        if (!memchr(text, '\\', len)) {
+            size_t n = len - 2 < ATTR_MAX - 1 ? len - 2 : ATTR_MAX - 1;
+            memcpy(j->attr[i], text + 1, n);
+            j->attr[i][n] = '\0';
+            return;
+        }
+        json_t *v = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+        if (json_is_string(v))
+            snprintf(j->attr[i], ATTR_MAX, "%s", json_string_value(v));
+        json_decref(v);
+        return;
+    }
+}
+
+/* A product has closed: kept when the row builder wants it, and its
+ * prices, if they came first, kept with it. */
+static gp_status on_product(gp_aws_json *j, const char *name, const char *sku, gp_error *err)
+{
+    gp_aws_product p = {j->attr[0], j->attr[1], j->attr[2], j->attr[3],
+                        j->attr[4], j->attr[5], j->attr[6]};
     const char *region;
     const gp_offer *spec = gp_aws_product_spec(j->a, &p, j->region, &region);
     if (!spec)
@@ -592,7 +676,7 @@ static gp_status on_product(gp_aws_json *j, const char *name, const char *sku, j
     if (!pe)
         return GP_OK;
     if (pe->bad)
-        return gp_fail(err, GP_EDATA, name, line,
+        return gp_fail(err, GP_EDATA, name, 0,
                        "a price of SKU %s (terms before products) is not a price", sku);
     gp_status st = GP_OK;
     if (!isnan(pe->od))
@@ -689,6 +773,10 @@ static gp_status on_value(void *ctx, int depth, const char *const *keys, const c
                           size_t len, unsigned long long at, long line, gp_error *err)
 {
     gp_aws_json *j = ctx;
+    if (depth == 4) {
+        on_attr(j, keys[3], text, len);
+        return GP_OK;
+    }
     json_error_t je;
     json_t *v = json_loadb(text, len, JSON_DECODE_ANY, &je);
     if (!v)
@@ -699,13 +787,19 @@ static gp_status on_value(void *ctx, int depth, const char *const *keys, const c
     if (depth == 1) {
         if (json_is_string(v))
             gp_aws_publication(j->a, json_string_value(v));
-    } else if (depth == 2) {
-        st = on_product(j, j->name, keys[1], v, at, line, err);
     } else {
         st = on_offers(j, j->name, keys[1], keys[2], v, at, line, err);
     }
     json_decref(v);
     return st;
+}
+
+static gp_status on_close(void *ctx, int depth, const char *const *keys, gp_error *err)
+{
+    gp_aws_json *j = ctx;
+    if (depth == 2 && keys[0] && strcmp(keys[0], "products") == 0 && usable_sku(keys[1]))
+        return on_product(j, j->name, keys[1], err);
+    return GP_OK;
 }
 
 gp_status gp_aws_json_new(gp_aws_json **out, gp_aws *a, const char *region, gp_error *err)
@@ -725,6 +819,7 @@ gp_status gp_aws_json_new(gp_aws_json **out, gp_aws *a, const char *region, gp_e
         free(j);
         return st;
     }
+    gp_jscan_on_close(j->scan, on_close);
     *out = j;
     return GP_OK;
 }

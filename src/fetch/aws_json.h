@@ -9,8 +9,8 @@
  * "SKU.offerTermCode" -> {termAttributes, priceDimensions -> rateCode ->
  * {unit, pricePerUnit -> {currency: price}}}). The file is hundreds of
  * megabytes: gp_jscan walks it byte by byte, whatever the chunks, and
- * hands on only the small values asked for (one product, one SKU's
- * offers), each then read whole with jansson. */
+ * hands on only the small values asked for (a product's few attributes,
+ * one SKU's offers), the offers then read whole with jansson. */
 #ifndef GP_FETCH_AWS_JSON_H
 #define GP_FETCH_AWS_JSON_H
 
@@ -42,8 +42,14 @@ typedef gp_status (*gp_jscan_value_fn)(void *ctx, int depth, const char *const *
                                        unsigned long long at_byte, long at_line,
                                        gp_error *err);
 
+/* Called (when set) as an object or array at depth 1..GP_JSCAN_KEYS
+ * closes, outside any value being handed on; keys as for want. */
+typedef gp_status (*gp_jscan_close_fn)(void *ctx, int depth, const char *const *keys,
+                                       gp_error *err);
+
 gp_status gp_jscan_new(gp_jscan **out, gp_jscan_want_fn want, gp_jscan_value_fn value,
                        void *ctx, gp_error *err);
+void gp_jscan_on_close(gp_jscan *s, gp_jscan_close_fn fn);
 void gp_jscan_free(gp_jscan *s);
 /* Feeds the next bytes. GP_EDATA naming `name`, the line and the byte
  * offset for what is not JSON (a misplaced character, a bad escape or
