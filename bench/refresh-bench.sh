@@ -4,8 +4,9 @@
 # replay server on 127.0.0.1, refreshes all providers into a scratch data
 # home, then times `gpuplan offers --gpu H100` (whole process) with and
 # without that data; then refreshes AWS from two synthetic region files of
-# AWS_MB megabytes (default 300) streamed by the same server, reporting
-# time and peak RSS. Usage: bench/refresh-bench.sh BUILD_DIR
+# AWS_MB megabytes (default 300) streamed by the same server, in the CSV
+# form and then in the JSON form, reporting time and peak RSS of each.
+# Usage: bench/refresh-bench.sh BUILD_DIR
 set -eu
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,14 +42,22 @@ echo "== gpuplan offers --gpu H100, refreshed data (200 runs)"
 echo "== the same, embedded data only (200 runs)"
 GPUPLAN_HOME="$T/none" "$build/bench/bench_cli" 200 "$build/gpuplan" offers --gpu H100
 
-echo "== AWS bulk fetcher: two replayed region files of ${AWS_MB:-300} MB each (bench/gen-aws-region.sh)"
-"$root/bench/gen-aws-region.sh" "$T/aws" "${AWS_MB:-300}"
-echo "region_file_bytes $(wc -c <"$T/aws/big.http")"
-kill "$pid" 2>/dev/null || true
-"$build/tests/replay_server" "$T/aws" </dev/null >"$T/port2" &
-pid=$!
-i=0
-while [ ! -s "$T/port2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-GPUPLAN_HOME="$T/awshome" /usr/bin/time -f "refresh_seconds %e peak_rss_kb %M" \
-    "$build/gpuplan" catalog refresh --source aws --force --retries 0 --quiet \
-    --endpoint "aws=http://127.0.0.1:$(cat "$T/port2")" | tail -1 || true
+# AWS: the same refresh from each form of the region files (CSV, then
+# JSON with GPUPLAN_AWS_FORMAT=json), each generated afresh and removed.
+for form in csv json; do
+    echo "== AWS bulk fetcher, $form form: two replayed region files of ${AWS_MB:-300} MB each (bench/gen-aws-region.sh)"
+    rm -rf "$T/aws"
+    "$root/bench/gen-aws-region.sh" "$T/aws" "${AWS_MB:-300}" "$form"
+    echo "region_file_bytes $(wc -c <"$T/aws/big.http")"
+    kill "$pid" 2>/dev/null || true
+    rm -f "$T/port2"
+    "$build/tests/replay_server" "$T/aws" </dev/null >"$T/port2" &
+    pid=$!
+    i=0
+    while [ ! -s "$T/port2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    rm -rf "$T/awshome"
+    GPUPLAN_HOME="$T/awshome" GPUPLAN_AWS_FORMAT=$form /usr/bin/time -f "refresh_seconds %e user_seconds %U peak_rss_kb %M" \
+        "$build/gpuplan" catalog refresh --source aws --force --retries 0 --quiet \
+        --endpoint "aws=http://127.0.0.1:$(cat "$T/port2")" | tail -1 || true
+done
+rm -rf "$T/aws"

@@ -6,16 +6,19 @@
  *      .currentRegionIndexUrl;
  *   2. that region index: regions.<code>.currentVersionUrl (the region's
  *      file, .json; the same path ending in .csv is its CSV form);
- *   3. each region's CSV, streamed: a few metadata rows ("Publication
- *      Date"), a header row starting with "SKU", then one row per price
- *      term. A region file is hundreds of megabytes: it is parsed as it
- *      arrives, one record at a time, and never held.
- * Kept: TermType OnDemand (and Reserved, No Upfront, standard, 1yr/3yr:
- * in the notes), Unit Hrs, Currency USD, Tenancy Shared, Operating System
- * Linux, Pre Installed S/W NA or empty, CapacityStatus Used, MarketOption
- * OnDemand where the column exists (the filters gpuhunt's AWS provider
- * applies). The files have no GPU model: instance types come from the
- * catalog's own AWS rows (GPU, count, memory); others are left out. */
+ *   3. each region's file, streamed, in the form GPUPLAN_AWS_FORMAT names
+ *      (csv, the default, or json; the body's first byte decides which
+ *      reader gets it). CSV: a few metadata rows ("Publication Date"), a
+ *      header row starting with "SKU", then one row per price term. JSON:
+ *      products and terms joined by SKU (aws_json.c). A region file is
+ *      hundreds of megabytes: it is parsed as it arrives and never held.
+ * Kept, by one row builder for both forms: TermType OnDemand (and
+ * Reserved, No Upfront, standard, 1yr/3yr: in the notes), Unit Hrs,
+ * Currency USD, Tenancy Shared, Operating System Linux, Pre Installed S/W
+ * NA or empty, CapacityStatus Used, MarketOption OnDemand where given
+ * (the filters gpuhunt's AWS provider applies). The files have no GPU
+ * model: instance types come from the catalog's own AWS rows (GPU, count,
+ * memory); others are left out. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -26,6 +29,7 @@
 #include "core/arena.h"
 #include "core/fail.h"
 #include "core/numparse.h"
+#include "fetch/aws_json.h"
 #include "fetch/fetcher.h"
 #include "fetch/parsers.h"
 
@@ -155,17 +159,83 @@ static void keep_min(double *slot, double v)
         *slot = v;
 }
 
+/* ---- the row builder both forms feed (aws_json.h) --------------------- */
+
+const gp_offer *gp_aws_product_spec(const gp_aws *a, const gp_aws_product *p,
+                                    const char *file_region, const char **region)
+{
+    *region = *p->region ? p->region : file_region;
+    if (strcmp(p->tenancy, "Shared") != 0 || strcmp(p->os, "Linux") != 0)
+        return NULL;
+    if ((*p->sw && strcmp(p->sw, "NA") != 0) || (*p->capacity && strcmp(p->capacity, "Used") != 0) ||
+        (*p->market && strcmp(p->market, "OnDemand") != 0))
+        return NULL;
+    if (!**region || strlen(*region) >= sizeof(((aws_row *)0)->region))
+        return NULL;
+    return spec_of(a, p->instance_type);
+}
+
+int gp_aws_price_slot(const gp_aws_price *p, gp_aws_slot *slot, double *usd_per_hour)
+{
+    *slot = GP_AWS_NONE;
+    *usd_per_hour = NAN;
+    int od = strcmp(p->term, "OnDemand") == 0;
+    if (!od && strcmp(p->term, "Reserved") != 0)
+        return 0;
+    if (strcmp(p->unit, "Hrs") != 0 || strcmp(p->currency, "USD") != 0)
+        return 0;
+    double price;
+    if (gp_parse_plain_number(p->price, &price) != 0 || !(price >= 0))
+        return -1;
+    if (od) {
+        *slot = GP_AWS_ON_DEMAND;
+    } else {
+        if (strcmp(p->purchase, "No Upfront") != 0 || strcasecmp(p->offering_class, "standard") != 0)
+            return 0;
+        if (strcmp(p->lease, "1yr") == 0)
+            *slot = GP_AWS_RESERVED_1Y;
+        else if (strcmp(p->lease, "3yr") == 0)
+            *slot = GP_AWS_RESERVED_3Y;
+        else
+            return 0;
+    }
+    *usd_per_hour = price;
+    return 0;
+}
+
+gp_status gp_aws_keep(gp_aws *a, const gp_offer *spec, const char *region, gp_aws_slot slot,
+                      double usd_per_hour, gp_error *err)
+{
+    if (slot == GP_AWS_NONE)
+        return GP_OK;
+    aws_row *r = row_for(a, spec, region);
+    if (!r)
+        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
+    a->kept++;
+    keep_min(slot == GP_AWS_ON_DEMAND    ? &r->od
+             : slot == GP_AWS_RESERVED_1Y ? &r->r1
+                                          : &r->r3,
+             usd_per_hour);
+    return GP_OK;
+}
+
+void gp_aws_publication(gp_aws *a, const char *text)
+{
+    char d[16];
+    gp_fetch_date(text, d, sizeof(d));
+    if (strcmp(d, a->effective) > 0)
+        snprintf(a->effective, sizeof(a->effective), "%s", d);
+}
+
+/* ---- the CSV form ------------------------------------------------------ */
+
 static gp_status on_record(gp_aws *a, const char *name, gp_error *err)
 {
     a->line++;
     const char *f0 = a->nfields ? a->rec + a->start[0] : "";
     if (!a->have_header) {
-        if (a->nfields >= 2 && strcmp(f0, "Publication Date") == 0) {
-            char d[16];
-            gp_fetch_date(a->rec + a->start[1], d, sizeof(d));
-            if (strcmp(d, a->effective) > 0)
-                snprintf(a->effective, sizeof(a->effective), "%s", d);
-        }
+        if (a->nfields >= 2 && strcmp(f0, "Publication Date") == 0)
+            gp_aws_publication(a, a->rec + a->start[1]);
         if (strcmp(f0, "SKU") != 0) {
             if (a->line > 20)
                 return gp_fail(err, GP_EDATA, name, a->line,
@@ -187,47 +257,22 @@ static gp_status on_record(gp_aws *a, const char *name, gp_error *err)
         a->have_header = 1;
         return GP_OK;
     }
-    const char *term = field(a, C_TERM);
-    int od = strcmp(term, "OnDemand") == 0;
-    if (!od && strcmp(term, "Reserved") != 0)
-        return GP_OK;
-    if (strcmp(field(a, C_UNIT), "Hrs") != 0 || strcmp(field(a, C_CURRENCY), "USD") != 0 ||
-        strcmp(field(a, C_TENANCY), "Shared") != 0 || strcmp(field(a, C_OS), "Linux") != 0)
-        return GP_OK;
-    const char *sw = field(a, C_SW), *cap = field(a, C_CAPACITY), *mk = field(a, C_MARKET);
-    if ((*sw && strcmp(sw, "NA") != 0) || (*cap && strcmp(cap, "Used") != 0) ||
-        (*mk && strcmp(mk, "OnDemand") != 0))
-        return GP_OK;
-    const gp_offer *spec = spec_of(a, field(a, C_TYPE));
+    gp_aws_product p = {field(a, C_TYPE),     field(a, C_TENANCY), field(a, C_OS),
+                        field(a, C_CAPACITY), field(a, C_SW),      field(a, C_MARKET),
+                        field(a, C_REGION)};
+    const char *region;
+    const gp_offer *spec = gp_aws_product_spec(a, &p, a->region_file, &region);
     if (!spec)
         return GP_OK;
-    double price;
-    const char *ptext = field(a, C_PRICE);
-    if (gp_parse_plain_number(ptext, &price) != 0 || !(price >= 0))
+    gp_aws_price t = {field(a, C_TERM),  field(a, C_UNIT),     field(a, C_CURRENCY),
+                      field(a, C_PRICE), field(a, C_LEASE),    field(a, C_PURCHASE),
+                      field(a, C_CLASS)};
+    gp_aws_slot slot;
+    double usd;
+    if (gp_aws_price_slot(&t, &slot, &usd) != 0)
         return gp_fail(err, GP_EDATA, name, a->line, "PricePerUnit '%.40s' is not a price",
-                       ptext);
-    const char *region = field(a, C_REGION);
-    if (!*region)
-        region = a->region_file;
-    if (!*region)
-        return GP_OK;
-    aws_row *r = row_for(a, spec, region);
-    if (!r)
-        return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
-    a->kept++;
-    if (od) {
-        keep_min(&r->od, price);
-        return GP_OK;
-    }
-    if (strcmp(field(a, C_PURCHASE), "No Upfront") != 0 ||
-        strcasecmp(field(a, C_CLASS), "standard") != 0)
-        return GP_OK;
-    const char *lease = field(a, C_LEASE);
-    if (strcmp(lease, "1yr") == 0)
-        keep_min(&r->r1, price);
-    else if (strcmp(lease, "3yr") == 0)
-        keep_min(&r->r3, price);
-    return GP_OK;
+                       t.price);
+    return gp_aws_keep(a, spec, region, slot, usd, err);
 }
 
 static gp_status push_char(gp_aws *a, char c, gp_error *err)
@@ -396,16 +441,69 @@ static gp_status get_json(gp_fetch_ctx *ctx, const char *url, json_t **out,
     return GP_OK;
 }
 
+/* One region file on its way in. Its first byte that is not blank tells
+ * the form: "{" the JSON form (aws_json.c), anything else the CSV form,
+ * whichever URL was asked for (a mirror may serve either). */
 typedef struct stream {
     gp_aws *a;
-    const char *url;
+    gp_aws_json *json;
+    const char *url, *region;
     gp_error *err;
+    int form;        /* 0 not yet known, 1 CSV, 2 JSON */
+    char lead[256];  /* the blanks before the first other byte */
+    size_t nlead;
 } stream;
+
+static gp_status stream_feed(stream *s, const char *data, size_t len)
+{
+    if (s->form == 1)
+        return gp_aws_feed(s->a, s->url, data, len, s->err);
+    if (s->form == 2)
+        return gp_aws_json_feed(s->json, s->url, data, len, s->err);
+    size_t i = 0;
+    while (i < len && strchr(" \t\r\n", data[i]) && data[i] && s->nlead < sizeof(s->lead))
+        s->lead[s->nlead++] = data[i++];
+    if (i == len)
+        return GP_OK;
+    s->form = data[i] == '{' ? 2 : 1;
+    if (s->form == 2) {
+        gp_status st = gp_aws_json_new(&s->json, s->a, s->region, s->err);
+        if (st != GP_OK)
+            return st;
+    }
+    gp_status st = stream_feed(s, s->lead, s->nlead);
+    return st == GP_OK ? stream_feed(s, data, len) : st;
+}
 
 static int on_chunk(void *ctx, const char *data, size_t len)
 {
-    stream *s = ctx;
-    return gp_aws_feed(s->a, s->url, data, len, s->err) != GP_OK;
+    return stream_feed(ctx, data, len) != GP_OK;
+}
+
+static gp_status stream_end(stream *s)
+{
+    if (s->form == 2)
+        return gp_aws_json_end(s->json, s->url, s->err);
+    if (s->form == 0)
+        s->form = 1; /* empty or blank: the CSV reader says so */
+    return gp_aws_end(s->a, s->url, s->err);
+}
+
+/* Which form of the region files to ask for: GPUPLAN_AWS_FORMAT "csv"
+ * (the default: the form gpuhunt and SkyPilot read; each record stands
+ * alone) or "json" (the region index's currentVersionUrl as given). */
+static gp_status aws_format(int *json, gp_error *err)
+{
+    const char *v = getenv("GPUPLAN_AWS_FORMAT");
+    *json = 0;
+    if (!v || !*v || strcmp(v, "csv") == 0)
+        return GP_OK;
+    if (strcmp(v, "json") == 0) {
+        *json = 1;
+        return GP_OK;
+    }
+    return gp_fail(err, GP_EINVAL, NULL, 0,
+                   "GPUPLAN_AWS_FORMAT is '%.40s': use csv or json", v);
 }
 
 static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
@@ -414,7 +512,10 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
                       sizeof(ctx->first_url)) != 0)
         return gp_fail(err, GP_EINVAL, NULL, 0, "endpoint too long: %s", ctx->base);
     json_t *index = NULL, *regions = NULL;
-    gp_status st = get_json(ctx, ctx->first_url, &index, err);
+    int json_form;
+    gp_status st = aws_format(&json_form, err);
+    if (st == GP_OK)
+        st = get_json(ctx, ctx->first_url, &index, err);
     const char *ri = NULL;
     if (st == GP_OK) {
         json_t *u = json_object_get(json_object_get(json_object_get(index, "offers"),
@@ -454,18 +555,19 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
             char path[2048], rurl[4096];
             snprintf(path, sizeof(path), "%s", json_string_value(cv));
             size_t pl = strlen(path);
-            if (pl > 5 && strcmp(path + pl - 5, ".json") == 0)
+            if (!json_form && pl > 5 && strcmp(path + pl - 5, ".json") == 0)
                 memcpy(path + pl - 5, ".csv", 5);
             if (gp_url_rebase(ctx->base, "", path, rurl, sizeof(rurl)) != 0) {
                 st = gp_fail(err, GP_EDATA, url, 0, "region %s: unusable URL", code);
                 break;
             }
             gp_aws_begin(a, code);
-            stream s = {a, rurl, err};
+            stream s = {.a = a, .url = rurl, .region = code, .err = err};
             gp_http_response r;
             st = gp_http_get_stream(ctx->http, rurl, NULL, on_chunk, &s, &r, err);
             if (st == GP_OK)
-                st = gp_aws_end(a, rurl, err);
+                st = stream_end(&s);
+            gp_aws_json_free(s.json);
             if (st != GP_OK)
                 break;
         }
