@@ -562,8 +562,11 @@ const gp_cmd gp_cmd_catalog = {
     "export: every offer, normalised, as gpuplan CSV (loads back with "
     "--catalog), JSON, or gpuhunt's catalog CSV.\n"
     "refresh: fetch current prices (SkyPilot's hosted catalog, the Azure "
-    "Retail Prices API; with --source, AWS's Price List bulk files and, with "
-    "LAMBDA_API_KEY set, Lambda's API), check them and store each provider whole in "
+    "Retail Prices API and AWS's Spot Instance Advisor feed; with --source, "
+    "AWS's Price List bulk files (CSV form, or JSON with "
+    "GPUPLAN_AWS_FORMAT=json) and, with their keys in LAMBDA_API_KEY, "
+    "RUNPOD_API_KEY and GCP_API_KEY, Lambda's, RunPod's and GCP's APIs), "
+    "check them and store each provider whole in "
     "$GPUPLAN_HOME (else $XDG_CACHE_HOME/gpuplan, else ~/.cache/gpuplan); "
     "every command then uses them over the embedded data. A provider that "
     "fails keeps its previous data; exit 1 when any failed.",
