@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "avail.h"
 #include "cmd.h"
@@ -17,6 +16,7 @@
 #include "load.h"
 #include "out.h"
 #include "plan_launch.h"
+#include "spot_feed_load.h"
 #include "svg.h"
 
 static const gp_opt OPTS[] = {
@@ -130,9 +130,8 @@ typedef struct plan_cli {
     gp_launch_names *names;     /* provider and accelerator names per tool */
     const char *export_format;  /* --export FORMAT, or NULL */
     const char *export_file;    /* --export ... FILE */
-    gp_spot_feed spot_feed;     /* the refreshed Spot Advisor feed, if used */
-    gp_spot_advisor_table spot_table; /* its view for the terms */
-    char spot_as_of[16];
+    gp_cli_spot_feed spot;      /* the refreshed Spot Advisor feed, if used */
+    int spot_aws;               /* an AWS spot plan without --spot-rate can be made */
 } plan_cli;
 
 /* ---- rendering ------------------------------------------------------------- */
@@ -326,14 +325,26 @@ static void plan_assumptions(const plan_cli *pc, const char **out, size_t *n,
              "within the budget (time)");
     out[k] = buf[k];
     k++;
-    const gp_spot_advisor_table *sa =
-        pc->spot_table.nlabels ? &pc->spot_table : gp_terms_embedded_spot_advisor();
-    snprintf(buf[k], GP_ASSUMPTION_LEN,
-             "spot: interruptions per node-hour from AWS's Spot Advisor band of the type "
-             "and region (midpoint; P90 at the band's upper edge; the %s feed of %s, %s), "
-             "else a stated per-kind assumption (data/spot-assumptions.csv), times the "
-             "hosts (a TPU slice is several)",
-             sa->feed, sa->as_of, sa->source);
+    /* The feed is named only where an AWS spot plan could take a band from
+     * it (pc->spot_aws): otherwise no plan's rate comes from any feed, and
+     * the stored one was not read (so its date is not known). */
+    const gp_spot_advisor_table *sa = gp_cli_spot_feed_table(&pc->spot);
+    char feed[GP_ASSUMPTION_LEN / 2] = "";
+    if (pc->spot_aws)
+        snprintf(feed, sizeof(feed), "; the %s feed of %s, %s", sa->feed, sa->as_of,
+                 sa->source);
+    if (!isnan(r->spot_rate_per_node_hour))
+        snprintf(buf[k], GP_ASSUMPTION_LEN,
+                 "spot: %g interruptions per node-hour (--spot-rate), times the hosts (a TPU "
+                 "slice is several)",
+                 r->spot_rate_per_node_hour);
+    else
+        snprintf(buf[k], GP_ASSUMPTION_LEN,
+                 "spot: interruptions per node-hour from AWS's Spot Advisor band of the type "
+                 "and region (midpoint; P90 at the band's upper edge%s), else a stated "
+                 "per-kind assumption (data/spot-assumptions.csv), times the hosts (a TPU "
+                 "slice is several)",
+                 feed);
     out[k] = buf[k];
     k++;
     snprintf(buf[k], GP_ASSUMPTION_LEN,
@@ -848,74 +859,6 @@ static int parse_serving(gp_plan_request *r, const gp_args *args)
     return 0;
 }
 
-/* The Spot Advisor feed `catalog refresh` stored, over the compiled-in
- * one, with one line on stderr when it is older than --max-age, or when
- * its bands are not those data/spot-bands.csv turns into rates (the
- * compiled-in feed is used then). A stored feed that does not read is
- * bad data (exit 3), like a stored catalog file. */
-static int use_refreshed_feed(plan_cli *pc, const gp_args *args)
-{
-    char home[4096];
-    if (gp_refresh_home(home, sizeof(home), NULL) != GP_OK)
-        return 0;
-    gp_error err;
-    gp_error_clear(&err);
-    gp_status st = gp_refresh_spot_feed_load(home, &pc->spot_feed, &err);
-    if (st == GP_ENOTFOUND)
-        return 0;
-    if (st != GP_OK)
-        return gp_report("plan", st, &err);
-    gp_spot_feed *f = &pc->spot_feed;
-    snprintf(pc->spot_as_of, sizeof(pc->spot_as_of), "%.10s", f->observed_utc);
-    gp_spot_advisor_table *t = &pc->spot_table;
-    *t = (gp_spot_advisor_table){(const char *const *)f->regions,
-                                 f->nregions,
-                                 (const char *const *)f->types,
-                                 f->ntypes,
-                                 f->bands,
-                                 (const char *const *)f->labels,
-                                 f->nlabels,
-                                 "refreshed",
-                                 pc->spot_as_of,
-                                 f->endpoint};
-    st = gp_terms_use_spot_advisor(pc->terms, t, &err);
-    if (st != GP_OK) {
-        const gp_spot_advisor_table *e = gp_terms_embedded_spot_advisor();
-        fprintf(stderr,
-                "gpuplan plan: the refreshed Spot Advisor feed is not used: %s%s%s; using "
-                "the embedded feed of %s\n",
-                err.file[0] ? err.file : "", err.file[0] ? ": " : "", err.message, e->as_of);
-        memset(t, 0, sizeof(*t));
-        return 0;
-    }
-    const gp_opt_value *age = gp_arg(args, "max-age");
-    double max_hours = age->set ? age->number : 7 * 24;
-    int y, mo, d, h, mi, sec;
-    if (sscanf(f->observed_utc, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &sec) == 6) {
-        /* Days since 1970 by the civil-from-days inverse (UTC, no TZ). */
-        long yy = mo <= 2 ? y - 1 : y;
-        long era = (yy >= 0 ? yy : yy - 399) / 400;
-        long yoe = yy - era * 400;
-        long doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
-        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        double fetched = (double)(era * 146097 + doe - 719468) * 86400.0 + h * 3600.0 +
-                         mi * 60.0 + sec;
-        char limit[32];
-        if (max_hours >= 24 && max_hours == (double)(long)(max_hours / 24) * 24)
-            snprintf(limit, sizeof(limit), "%ld day%s", (long)(max_hours / 24),
-                     max_hours == 24 ? "" : "s");
-        else
-            snprintf(limit, sizeof(limit), "%g hours", max_hours);
-        if ((double)time(NULL) - fetched > max_hours * 3600)
-            fprintf(stderr,
-                    "gpuplan plan: the refreshed Spot Advisor feed is older than %s "
-                    "(fetched %s); update it with `gpuplan catalog refresh --source "
-                    "aws-spot-advisor`\n",
-                    limit, f->observed_utc);
-    }
-    return 0;
-}
-
 static int parse(plan_cli *pc, gp_args *args)
 {
     int rc = gp_cli_job_parse(args, NULL, 0, &pc->cj);
@@ -1071,16 +1014,10 @@ static int parse(plan_cli *pc, gp_args *args)
         pc->export_file = gp_arg(args, "export")->text2;
     }
     /* The refreshed bands matter only to AWS spot plans without a given
-     * rate: when none can be made, the feed (330 KB) is not read. */
-    int aws = r->spot != GP_ALLOW_NEVER && isnan(r->spot_rate_per_node_hour);
-    for (size_t i = 0; aws && i < f->nexclude; i++)
-        aws = strcasecmp(f->exclude[i], "aws") != 0;
-    if (aws && f->nproviders) {
-        aws = 0;
-        for (size_t i = 0; i < f->nproviders; i++)
-            aws |= strcasecmp(f->providers[i], "aws") == 0;
-    }
-    if (aws && (rc = use_refreshed_feed(pc, args)))
+     * rate: when none can be made, the stored feed is not read. */
+    pc->spot_aws = r->spot != GP_ALLOW_NEVER && isnan(r->spot_rate_per_node_hour) &&
+                   gp_cli_spot_feed_wanted(f);
+    if (pc->spot_aws && (rc = gp_cli_spot_feed_use("plan", args, pc->terms, &pc->spot)))
         return rc;
     return 0;
 }
@@ -1182,7 +1119,7 @@ out:
     gp_plan_result_free(&pc->res);
     gp_launch_names_free(pc->names);
     gp_terms_free(pc->terms);
-    gp_spot_feed_clear(&pc->spot_feed);
+    gp_cli_spot_feed_free(&pc->spot);
     gp_catalog_free(pc->cat);
     gp_cli_job_free(&pc->cj);
     gp_cli_providers_free(&pc->prov);

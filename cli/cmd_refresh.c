@@ -165,27 +165,38 @@ int gp_cli_catalog_refresh(const gp_args *args)
         goto out;
     }
     size_t failed = 0, stored = 0, offers = 0;
-    printf("%-16s %-9s %7s %7s %7s  %s\n", "PROVIDER", "SOURCE", "OFFERS",
-           "REFUSED", "BEFORE", "RESULT");
+    /* PROVIDER and SOURCE as wide as their longest entry (at least 16 and
+     * 9, the widths every provider's summary had before
+     * `aws-spot-advisor`, whose source name is 16 characters). */
+    int pw = 16, sw = 9;
+    for (size_t i = 0; i < n; i++) {
+        size_t lp = strlen(res[i].provider), ls = strlen(res[i].source);
+        if (lp > (size_t)pw)
+            pw = (int)lp;
+        if (ls > (size_t)sw)
+            sw = (int)ls;
+    }
+    printf("%-*s %-*s %7s %7s %7s  %s\n", pw, "PROVIDER", sw, "SOURCE", "OFFERS", "REFUSED",
+           "BEFORE", "RESULT");
     for (size_t i = 0; i < n; i++) {
         const gp_refresh_result *r = &res[i];
         if (r->status == GP_OK && r->feed) {
             /* A feed: OFFERS and BEFORE count its band figures. */
             stored++;
-            printf("%-16s %-9s %7zu %7s %7zu  stored: %zu Spot Advisor bands (not "
+            printf("%-*s %-*s %7zu %7s %7zu  stored: %zu Spot Advisor bands (not "
                    "offers), as of %s%s%s\n",
-                   r->provider, r->source, r->offers, "-", r->previous, r->offers,
+                   pw, r->provider, sw, r->source, r->offers, "-", r->previous, r->offers,
                    r->observed_utc, r->effective[0] ? ", AWS's Last-Modified " : "",
                    r->effective);
         } else if (r->status == GP_OK) {
             stored++;
             offers += r->offers;
-            printf("%-16s %-9s %7zu %7zu %7zu  stored, as of %s\n", r->provider,
+            printf("%-*s %-*s %7zu %7zu %7zu  stored, as of %s\n", pw, r->provider, sw,
                    r->source, r->offers, r->refused, r->previous, r->observed_utc);
         } else {
             failed++;
-            printf("%-16s %-9s %7s %7s %7zu  FAILED (old data kept)\n",
-                   r->provider, r->source, "-", "-", r->previous);
+            printf("%-*s %-*s %7s %7s %7zu  FAILED (old data kept)\n", pw,
+                   r->provider, sw, r->source, "-", "-", r->previous);
             fprintf(stderr, "gpuplan %s: %s failed: %s%s%s\n", cmd, r->provider,
                     r->err.file[0] ? r->err.file : "", r->err.file[0] ? ": " : "",
                     r->err.message);

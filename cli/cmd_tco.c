@@ -13,6 +13,7 @@
 #include "gpuplan/terms.h"
 #include "load.h"
 #include "out.h"
+#include "spot_feed_load.h"
 
 static const gp_opt OPTS[] = {
     {"gpu", 'g', OPT_STRING, 0, "NAME", NULL, "the accelerator of the server (required)"},
@@ -264,8 +265,8 @@ static int cloud_options(const gp_catalog *cat, const gp_terms *terms,
                 fill_row(t, OPT_SPOT, o, spot, expected);
                 char why[160];
                 if (risk.basis == GP_SPOT_RISK_ADVISOR)
-                    snprintf(why, sizeof(why), "AWS Spot Advisor band %s in %s%s",
-                             risk.band_label, o->region,
+                    snprintf(why, sizeof(why), "AWS Spot Advisor band %s in %s, %s feed of %s%s",
+                             risk.band_label, o->region, risk.feed, risk.feed_as_of,
                              risk.lower_bound ? ", a lower bound" : "");
                 else
                     snprintf(why, sizeof(why),
@@ -481,6 +482,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
     gp_catalog *cat = NULL;
     gp_terms *terms = NULL;
     gp_cli_providers prov = {0};
+    gp_cli_spot_feed spot = {0};
     int rc = gp_cli_load_catalog(args, &cat);
     if (rc)
         return rc;
@@ -515,7 +517,10 @@ static int run(const gp_cmd *cmd, gp_args *args)
     f.priced_only = 0;
     if (!gp_arg_set(args, "any-size"))
         f.min_gpus_per_instance = t->in.gpus_per_server;
+    /* AWS's bands as plan takes them: the stored feed over the compiled-in
+     * one, read only when an AWS spot offer can be priced. */
     if ((rc = gp_cli_provider_filter("tco", args, cat, &f, &prov)) ||
+        (gp_cli_spot_feed_wanted(&f) && (rc = gp_cli_spot_feed_use("tco", args, terms, &spot))) ||
         (rc = cloud_options(cat, terms, &f, t)))
         goto out;
     gp_format fmt = (gp_format)gp_format_parse(gp_arg_text(args, "format", "table"));
@@ -529,6 +534,7 @@ out:
     free(t);
     gp_cli_providers_free(&prov);
     gp_terms_free(terms);
+    gp_cli_spot_feed_free(&spot);
     gp_catalog_free(cat);
     return rc;
 }

@@ -130,8 +130,8 @@ gp_status gp_refresh_add_stored(gp_catalog *cat, const char *home,
 /* ---- AWS's Spot Instance Advisor feed ---------------------------------- */
 
 /* The `aws-spot-advisor` source stores no offers but AWS's feed, checked
- * and reduced to its Linux bands in the feed's own format, as
- * <home>/refresh/aws-spot-advisor.json (docs/refresh.md), with when and
+ * and reduced to its Linux bands in a small text table, as
+ * <home>/refresh/aws-spot-advisor.txt (docs/refresh.md), with when and
  * where it was fetched. As read: a matrix of Linux interruption bands, one
  * row per instance type (sorted by strcmp), one column per region
  * (sorted), each cell an index into labels (the feed's ranges[i].label:
@@ -148,8 +148,10 @@ typedef struct gp_spot_feed {
     char *labels[GP_SPOT_FEED_MAX_LABELS];
     size_t nlabels;
     size_t figures;                /* cells with a band */
-    int stored;                    /* the copy gpuplan stored (has its
-                                      "gpuplan_refresh" member) */
+    int stored;                    /* a copy gpuplan stored: the text
+                                      table, or JSON with the
+                                      "gpuplan_refresh" member earlier
+                                      versions wrote */
     char observed_utc[24];         /* stored: the fetch time, else "" */
     char effective[32];            /* stored: AWS's Last-Modified date, "" */
     char endpoint[1024];           /* stored: the URL fetched, else "" */

@@ -7,10 +7,11 @@
  *
  * It gives no offers: the feed itself is checked by the one feed reader
  * (fetch/spot_feed.h: ranges present, every band `r` inside them, names
- * plain, at least one Linux band), reduced to its Linux bands in its own
- * format (gp_spot_feed_store()) and handed to refresh.c to store as
- * <home>/refresh/aws-spot-advisor.json, where the planner reads it
- * over the copy compiled in at build time. The bands of the catalog's AWS
+ * plain, at least one Linux band), reduced to its Linux bands in a small
+ * text table (gp_spot_feed_store(), fetch/spot_feed.h) and handed to
+ * refresh.c to store as <home>/refresh/aws-spot-advisor.txt, where the
+ * planner reads it (gp_spot_feed_read_stored(), no JSON parsed) over the
+ * copy compiled in at build time. The bands of the catalog's AWS
  * instance types also become availability signals "spot-band:<label>"
  * (provider aws, per region): a band is the share of that type's spot
  * capacity AWS reclaimed in the trailing month, so it says the spot pool
@@ -74,7 +75,7 @@ gp_status gp_refresh_spot_feed_load(const char *home, gp_spot_feed *out, gp_erro
 {
     memset(out, 0, sizeof(*out));
     char path[4300];
-    snprintf(path, sizeof(path), "%s/refresh/%s.json", home, GP_SPOT_FEED_SOURCE);
+    snprintf(path, sizeof(path), "%s/refresh/%s.txt", home, GP_SPOT_FEED_SOURCE);
     struct stat sb;
     if (stat(path, &sb) != 0)
         return gp_fail(err, GP_ENOTFOUND, path, 0, "no refreshed Spot Advisor feed");
@@ -83,17 +84,13 @@ gp_status gp_refresh_spot_feed_load(const char *home, gp_spot_feed *out, gp_erro
     if (read_file(path, &data, &len) != 0)
         return gp_fail(err, GP_EIO, path, 0, "cannot read the stored feed");
     char msg[512];
-    int rc = gp_spot_feed_parse(data, len, out, msg, sizeof(msg));
+    size_t line = 0;
+    int rc = gp_spot_feed_read_stored(data, len, out, &line, msg, sizeof(msg));
     free(data);
     if (rc != 0)
-        return gp_fail(err, GP_EDATA, path, 0,
+        return gp_fail(err, GP_EDATA, path, (long)line,
                        "%s (remove it, or run `gpuplan catalog refresh --source %s`)", msg,
                        GP_SPOT_FEED_SOURCE);
-    if (!out->stored) {
-        gp_spot_feed_clear(out);
-        return gp_fail(err, GP_EDATA, path, 0,
-                       "not a feed gpuplan stored (no gpuplan_refresh member)");
-    }
     return GP_OK;
 }
 
@@ -104,14 +101,17 @@ static size_t previous_figures(const char *dir)
     if (!dir)
         return 0;
     char path[4300];
-    snprintf(path, sizeof(path), "%s/%s.json", dir, GP_SPOT_FEED_SOURCE);
+    snprintf(path, sizeof(path), "%s/%s.txt", dir, GP_SPOT_FEED_SOURCE);
     char *data = NULL;
     size_t len = 0;
     if (read_file(path, &data, &len) != 0)
         return 0;
     gp_spot_feed f;
     char msg[256];
-    size_t n = gp_spot_feed_parse(data, len, &f, msg, sizeof(msg)) == 0 ? f.figures : 0;
+    size_t line;
+    size_t n = gp_spot_feed_read_stored(data, len, &f, &line, msg, sizeof(msg)) == 0
+                   ? f.figures
+                   : 0;
     gp_spot_feed_clear(&f);
     free(data);
     return n;
@@ -195,8 +195,13 @@ static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
     }
     /* S3 stamps the object's Last-Modified: the source's own date. */
     gp_fetch_date(r.last_modified, ctx->effective, sizeof(ctx->effective));
-    if (gp_spot_feed_store(&f, ctx->observed_utc ? ctx->observed_utc : "", ctx->effective,
-                           ctx->first_url, &ctx->feed, &ctx->feed_len) != 0)
+    int sr = gp_spot_feed_store(&f, ctx->observed_utc ? ctx->observed_utc : "", ctx->effective,
+                                ctx->first_url, &ctx->feed, &ctx->feed_len);
+    if (sr == -2)
+        st = gp_fail(err, GP_EINVAL, ctx->first_url, 0,
+                     "the URL or the Last-Modified date is not printable ASCII (or too long "
+                     "to store); kept the previous feed");
+    else if (sr != 0)
         st = gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
     gp_http_response_free(&r);
     if (st == GP_OK) {

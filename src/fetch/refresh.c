@@ -454,14 +454,14 @@ static void check_and_write(const gp_catalog *cat, const gp_refresh_result *r,
 /* ---- one provider ------------------------------------------------------ */
 
 /* A feed (not offers) a fetcher checked: the count guard on its figures,
- * then the document it made stored as dir/<provider>.json, atomically; the signals it
+ * then the document it made stored as dir/<provider>.txt, atomically; the signals it
  * gave go with it. Takes ctx->feed and ctx->signals. */
 static gp_status store_feed(const gp_refresh_opts *o, const char *dir, gp_fetch_ctx *ctx,
                             gp_refresh_result *r)
 {
     gp_error *err = &r->err;
     char path[4300];
-    snprintf(path, sizeof(path), "%s/%s.json", dir, r->provider);
+    snprintf(path, sizeof(path), "%s/%s.txt", dir, r->provider);
     r->feed = 1;
     r->offers = ctx->feed_items;
     r->previous = ctx->feed_previous;
