@@ -372,6 +372,7 @@ typedef struct search {
     gp_job_cand best_zero1;    /* ZeRO stage below 3 */
     gp_job_cand best_none;     /* no recomputation */
     gp_job_cand least;         /* least memory over capacity */
+    double least_over;         /* its total over its capacity */
     int have_best, have_pp1, have_tp1, have_zero1, have_none, have_least;
     long evaluated;
 } search;
@@ -418,6 +419,12 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
             continue; /* ZeRO-2 adds nothing over 1 in this model */
         size_t nb = job->micro_batch > 0 || feasible_only ? 1 : sizeof(BS) / sizeof(BS[0]);
         double prev_tps = 0; /* the last micro-batch size's speed */
+        /* Weights, gradients and optimizer state depend on the split and
+         * the ZeRO stage only: computed once for every micro-batch and
+         * recomputation tried below. */
+        gp_job_cand state;
+        state.l = (gp_layout){t, pp, dp, vp, ep, z, GP_RECOMPUTE_NONE, 1, 1, cp};
+        gp_job_memory_state(x, &state);
         for (size_t bi = 0; bi < nb; bi++) {
             int b = job->micro_batch > 0 ? job->micro_batch : BS[bi];
             double mbs = floor(seqs / ((double)dp * b));
@@ -426,17 +433,19 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
             int timed = 0;
             double tps = 0;
             for (int rec = rec_lo; rec <= rec_hi; rec++) {
-                /* gp_job_memory fills mem and fits, gp_job_time the rest. */
+                /* gp_job_memory_act fills the rest of mem and fits,
+                 * gp_job_time the step. */
                 gp_job_cand c;
                 c.step = (gp_step){0, 0, 0, 0, 0, 0, 0, 0};
                 c.tokens_per_s = c.hw_flops_tok = 0;
                 c.l = (gp_layout){t, pp, dp, vp, ep, z, (gp_recompute)rec, b, (int)mbs, cp};
-                gp_job_memory(x, &c);
+                c.mem = state.mem;
+                gp_job_memory_act(x, &c);
                 s->evaluated++;
                 double over = c.mem.total_gb / c.mem.capacity_gb;
-                if (!s->have_least ||
-                    over < s->least.mem.total_gb / s->least.mem.capacity_gb) {
+                if (!s->have_least || over < s->least_over) {
                     s->least = c;
+                    s->least_over = over;
                     s->have_least = 1;
                 }
                 if (!c.fits)

@@ -56,7 +56,7 @@ double gp_job_act_per_token(const gp_model *m, int selective)
            moe_layers * act_per_layer_token(m, 1, selective);
 }
 
-void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
+void gp_job_memory_state(const gp_job_ctx *x, gp_job_cand *c)
 {
     const gp_layout *l = &c->l;
     const gp_model *m = x->m;
@@ -89,7 +89,15 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
         double layer = (dense + expert) / ceil((double)m->layers / l->pp);
         mem->weights_gb += (2.0 * w + g) * layer / 1e9;
     }
+    if (x->job->finetune == GP_FINETUNE_LORA || x->job->finetune == GP_FINETUNE_QLORA)
+        gp_ft_state_memory(x, c); /* frozen base + adapters (finetune.c) */
+}
 
+void gp_job_memory_act(const gp_job_ctx *x, gp_job_cand *c)
+{
+    const gp_layout *l = &c->l;
+    const gp_model *m = x->m;
+    gp_memory *mem = &c->mem;
     /* 1F1B keeps min(m, pp) micro-batches in flight on the first stage,
      * which holds L/pp layers: about L layers' worth when m >= pp
      * (Korthikanti et al. 2022, section 4.2.3). Interleaving adds
@@ -117,8 +125,6 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
     /* fp32 logits for the loss on the last stage. */
     act += 4.0 * m->vocab * seq_b;
     mem->activations_gb = act / l->tp / 1e9;
-    if (x->job->finetune == GP_FINETUNE_LORA || x->job->finetune == GP_FINETUNE_QLORA)
-        gp_ft_state_memory(x, c); /* frozen base + adapters (finetune.c) */
     mem->total_gb = mem->weights_gb + mem->gradients_gb + mem->optimizer_gb +
                     mem->activations_gb;
     mem->device_gb = x->a->memory_gb;
@@ -127,9 +133,14 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
     c->fits = mem->total_gb <= mem->capacity_gb;
 }
 
-void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
+void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
 {
-    const gp_layout *l = &c->l;
+    gp_job_memory_state(x, c);
+    gp_job_memory_act(x, c);
+}
+
+void gp_job_time_pipe(const gp_job_ctx *x, int n, const gp_layout *l, gp_job_pipe *out)
+{
     const gp_model *m = x->m;
     const gp_job_constants *k = x->k;
     int full = l->recompute == GP_RECOMPUTE_FULL;
@@ -140,7 +151,7 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     double attn = x->flops_attn_tok * (full ? 4.0 / 3.0 : 1.0);
     if (x->ft_recompute_mm_tok > 0) /* frozen base (finetune.c) */
         mm = x->flops_mm_tok + (full ? x->ft_recompute_mm_tok : 0.0);
-    c->hw_flops_tok = mm + attn;
+    out->hw_flops_tok = mm + attn;
     double moe_layers = x->moe_layers;
 
     /* The batch the layout really runs: whole micro-batches per rank. */
@@ -230,6 +241,25 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     double bubble = l->pp > 1 ? (l->pp - 1.0) / (l->vp * mb) : 0.0;
     double ppc = gp_job_pp_comm(x, l, compute + tp + ep); /* between stages (comm.c) */
     double pipe = (compute + tp + ep + cpc + ppc) * (1.0 + bubble);
+    out->batch = batch;
+    out->compute_s = compute;
+    out->tp_s = tp;
+    out->ep_s = ep;
+    out->cp_s = cpc;
+    out->pp_s = ppc;
+    out->pipe_s = pipe;
+}
+
+void gp_job_time_finish(const gp_job_ctx *x, const gp_job_pipe *p, gp_job_cand *c)
+{
+    const gp_layout *l = &c->l;
+    const gp_model *m = x->m;
+    const gp_job_constants *k = x->k;
+    double compute = p->compute_s, tp = p->tp_s, ep = p->ep_s, cpc = p->cp_s, ppc = p->pp_s;
+    double pipe = p->pipe_s, batch = p->batch;
+    double mb = l->micro_batches;
+    double layers_stage = (double)m->layers / l->pp;
+    c->hw_flops_tok = p->hw_flops_tok;
 
     /* Data parallelism: a ring reduce-scatter and all-gather of the 16-bit
      * gradients (2 volumes per step; ZeRO-3 gathers parameters again for
@@ -299,4 +329,11 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     s->step_s = pipe + dp;
     s->bubble_fraction = (pipe - (compute + tp + ep + cpc + ppc)) / s->step_s;
     c->tokens_per_s = batch / s->step_s;
+}
+
+void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
+{
+    gp_job_pipe p;
+    gp_job_time_pipe(x, n, &c->l, &p);
+    gp_job_time_finish(x, &p, c);
 }

@@ -89,10 +89,32 @@ typedef struct gp_job_cand {
  * each hold state_gb of weights and optimizer state (job.c). */
 double gp_job_failure_goodput(const gp_job_constants *k, int n, double state_gb);
 
-/* Fills mem and fits for c->l. */
+/* Fills mem and fits for c->l: gp_job_memory_state, then gp_job_memory_act. */
 void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c);
-/* Fills step, tokens_per_s and hw_flops_tok for c->l on n GPUs. */
+/* The two parts, so the search (job.c) computes the state once per ZeRO
+ * stage of a split: weights, gradients and optimizer state, which depend
+ * on TP, PP, DP, EP and ZeRO only; then activations, total, capacity and
+ * fits (micro-batch, VP, recomputation, CP), with c->mem's state set. */
+void gp_job_memory_state(const gp_job_ctx *x, gp_job_cand *c);
+void gp_job_memory_act(const gp_job_ctx *x, gp_job_cand *c);
+
+/* Fills step, tokens_per_s and hw_flops_tok for c->l on n GPUs:
+ * gp_job_time_pipe, then gp_job_time_finish. */
 void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c);
+/* The pipeline's part of the step: everything but the data-parallel
+ * traffic. It reads the ZeRO stage only as zero >= 1 (the optimizer
+ * shard), so the search reuses it between ZeRO-1 and ZeRO-3 of the same
+ * split, micro-batch and recomputation. */
+typedef struct gp_job_pipe {
+    double batch;               /* tokens the layout runs a step */
+    double hw_flops_tok;
+    double compute_s, tp_s, ep_s, cp_s, pp_s;
+    double pipe_s;              /* their sum with the bubble */
+} gp_job_pipe;
+void gp_job_time_pipe(const gp_job_ctx *x, int n, const gp_layout *l, gp_job_pipe *out);
+/* Adds the data-parallel traffic to p and fills c's step, tokens_per_s
+ * and hw_flops_tok. */
+void gp_job_time_finish(const gp_job_ctx *x, const gp_job_pipe *p, gp_job_cand *c);
 
 /* ---- fine-tuning (finetune.c) ------------------------------------------ */
 
