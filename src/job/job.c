@@ -414,6 +414,11 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
     int rec_hi = job->recompute >= 0 ? (int)job->recompute : GP_RECOMPUTE_FULL;
     if (feasible_only && job->recompute < 0)
         rec_lo = GP_RECOMPUTE_FULL; /* the least memory */
+    /* The pipeline's part of the step time is the same for every ZeRO
+     * stage tried here (all of them 1 and up, or the one given), so each
+     * (micro-batch, recomputation) computes it once (gp_job_time_pipe). */
+    gp_job_pipe pipe[4][GP_RECOMPUTE_FULL + 1];
+    unsigned have_pipe = 0; /* bit bi * 4 + rec */
     for (int z = zero_lo; z <= zero_hi; z++) {
         if (job->zero < 0 && z == 2)
             continue; /* ZeRO-2 adds nothing over 1 in this model */
@@ -455,7 +460,12 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
                     s->have_best = 1;
                     return 1;
                 }
-                gp_job_time(x, n, &c);
+                unsigned bit = 1u << (bi * 4 + (size_t)rec);
+                if (!(have_pipe & bit)) {
+                    gp_job_time_pipe(x, n, &c.l, &pipe[bi][rec]);
+                    have_pipe |= bit;
+                }
+                gp_job_time_finish(x, &pipe[bi][rec], &c);
                 keep_faster(&s->best, &s->have_best, &c);
                 if (pp == 1)
                     keep_faster(&s->best_pp1, &s->have_pp1, &c);
