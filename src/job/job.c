@@ -419,6 +419,9 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
      * (micro-batch, recomputation) computes it once (gp_job_time_pipe). */
     gp_job_pipe pipe[4][GP_RECOMPUTE_FULL + 1];
     unsigned have_pipe = 0; /* bit bi * 4 + rec */
+    /* The activations likewise (gp_job_activations_gb). */
+    double act_gb[4][GP_RECOMPUTE_FULL + 1];
+    unsigned have_act = 0;
     for (int z = zero_lo; z <= zero_hi; z++) {
         if (job->zero < 0 && z == 2)
             continue; /* ZeRO-2 adds nothing over 1 in this model */
@@ -438,14 +441,20 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
             int timed = 0;
             double tps = 0;
             for (int rec = rec_lo; rec <= rec_hi; rec++) {
-                /* gp_job_memory_act fills the rest of mem and fits,
-                 * gp_job_time the step. */
+                /* gp_job_memory_total fills the rest of mem and fits,
+                 * gp_job_time_finish the step. */
                 gp_job_cand c;
                 c.step = (gp_step){0, 0, 0, 0, 0, 0, 0, 0};
                 c.tokens_per_s = c.hw_flops_tok = 0;
                 c.l = (gp_layout){t, pp, dp, vp, ep, z, (gp_recompute)rec, b, (int)mbs, cp};
                 c.mem = state.mem;
-                gp_job_memory_act(x, &c);
+                unsigned bit = 1u << (bi * 4 + (size_t)rec);
+                if (!(have_act & bit)) {
+                    act_gb[bi][rec] = gp_job_activations_gb(x, &c.l);
+                    have_act |= bit;
+                }
+                c.mem.activations_gb = act_gb[bi][rec];
+                gp_job_memory_total(x, &c);
                 s->evaluated++;
                 double over = c.mem.total_gb / c.mem.capacity_gb;
                 if (!s->have_least || over < s->least_over) {
@@ -460,7 +469,6 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
                     s->have_best = 1;
                     return 1;
                 }
-                unsigned bit = 1u << (bi * 4 + (size_t)rec);
                 if (!(have_pipe & bit)) {
                     gp_job_time_pipe(x, n, &c.l, &pipe[bi][rec]);
                     have_pipe |= bit;

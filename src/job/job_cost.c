@@ -93,11 +93,9 @@ void gp_job_memory_state(const gp_job_ctx *x, gp_job_cand *c)
         gp_ft_state_memory(x, c); /* frozen base + adapters (finetune.c) */
 }
 
-void gp_job_memory_act(const gp_job_ctx *x, gp_job_cand *c)
+double gp_job_activations_gb(const gp_job_ctx *x, const gp_layout *l)
 {
-    const gp_layout *l = &c->l;
     const gp_model *m = x->m;
-    gp_memory *mem = &c->mem;
     /* 1F1B keeps min(m, pp) micro-batches in flight on the first stage,
      * which holds L/pp layers: about L layers' worth when m >= pp
      * (Korthikanti et al. 2022, section 4.2.3). Interleaving adds
@@ -124,7 +122,12 @@ void gp_job_memory_act(const gp_job_ctx *x, gp_job_cand *c)
     }
     /* fp32 logits for the loss on the last stage. */
     act += 4.0 * m->vocab * seq_b;
-    mem->activations_gb = act / l->tp / 1e9;
+    return act / l->tp / 1e9;
+}
+
+void gp_job_memory_total(const gp_job_ctx *x, gp_job_cand *c)
+{
+    gp_memory *mem = &c->mem;
     mem->total_gb = mem->weights_gb + mem->gradients_gb + mem->optimizer_gb +
                     mem->activations_gb;
     mem->device_gb = x->a->memory_gb;
@@ -136,7 +139,8 @@ void gp_job_memory_act(const gp_job_ctx *x, gp_job_cand *c)
 void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
 {
     gp_job_memory_state(x, c);
-    gp_job_memory_act(x, c);
+    c->mem.activations_gb = gp_job_activations_gb(x, &c->l);
+    gp_job_memory_total(x, c);
 }
 
 void gp_job_time_pipe(const gp_job_ctx *x, int n, const gp_layout *l, gp_job_pipe *out)

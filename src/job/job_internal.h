@@ -89,14 +89,18 @@ typedef struct gp_job_cand {
  * each hold state_gb of weights and optimizer state (job.c). */
 double gp_job_failure_goodput(const gp_job_constants *k, int n, double state_gb);
 
-/* Fills mem and fits for c->l: gp_job_memory_state, then gp_job_memory_act. */
+/* Fills mem and fits for c->l: gp_job_memory_state, the activations,
+ * then gp_job_memory_total. */
 void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c);
-/* The two parts, so the search (job.c) computes the state once per ZeRO
- * stage of a split: weights, gradients and optimizer state, which depend
- * on TP, PP, DP, EP and ZeRO only; then activations, total, capacity and
- * fits (micro-batch, VP, recomputation, CP), with c->mem's state set. */
+/* The parts, so the search (job.c) computes each once: weights, gradients
+ * and optimizer state depend on TP, PP, DP, EP and ZeRO only (once per
+ * ZeRO stage of a split); the activations on TP, PP, VP, CP, the
+ * micro-batch and recomputation, not on ZeRO (once per micro-batch and
+ * recomputation of a split). gp_job_memory_total sums the four c->mem
+ * holds and fills capacity and fits. */
 void gp_job_memory_state(const gp_job_ctx *x, gp_job_cand *c);
-void gp_job_memory_act(const gp_job_ctx *x, gp_job_cand *c);
+double gp_job_activations_gb(const gp_job_ctx *x, const gp_layout *l);
+void gp_job_memory_total(const gp_job_ctx *x, gp_job_cand *c);
 
 /* Fills step, tokens_per_s and hw_flops_tok for c->l on n GPUs:
  * gp_job_time_pipe, then gp_job_time_finish. */
