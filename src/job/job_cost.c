@@ -104,7 +104,8 @@ double gp_job_activations_gb(const gp_job_ctx *x, const gp_layout *l)
     /* Context parallelism splits each sequence cp ways. */
     double seq_b = x->seq * l->micro_batch / (l->cp > 1 ? l->cp : 1);
     double layers_stage = ceil((double)m->layers / l->pp);
-    double inflight = fmin((double)l->micro_batches, (double)l->pp);
+    /* the smaller of the two whole numbers (fmin is a libm call here) */
+    double inflight = l->micro_batches < l->pp ? (double)l->micro_batches : (double)l->pp;
     if (l->vp > 1)
         inflight *= 1.0 + (l->pp - 1.0) / ((double)l->pp * l->vp);
     double per_layer_avg;
@@ -289,7 +290,7 @@ void gp_job_dp_shape(const gp_job_ctx *x, const gp_layout *l, gp_job_dp *d)
     double nodes = l->dp / group_per_node;
     int epn = l->ep > 1 ? l->ep : 1;
     /* distinct expert shards in one node, and the expert-DP ring */
-    double e_local = fmin((double)epn, group_per_node);
+    double e_local = (double)epn < group_per_node ? (double)epn : group_per_node;
     double xdp = (double)l->dp / epn;
     double xdp_per_node = group_per_node / e_local;
     double xnodes = xdp / xdp_per_node;
