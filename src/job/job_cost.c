@@ -126,16 +126,6 @@ double gp_job_activations_gb(const gp_job_ctx *x, const gp_layout *l)
     return act / l->tp / 1e9;
 }
 
-int gp_job_memory_total(const gp_job_ctx *x, gp_memory *mem)
-{
-    mem->total_gb = mem->weights_gb + mem->gradients_gb + mem->optimizer_gb +
-                    mem->activations_gb;
-    mem->device_gb = x->a->memory_gb;
-    mem->capacity_gb = x->a->memory_gb * x->k->memory_usable_fraction -
-                       x->k->memory_reserve_gb;
-    return mem->total_gb <= mem->capacity_gb;
-}
-
 void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
 {
     gp_job_memory_state(x, c);

@@ -100,7 +100,16 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c);
  * holds, fills the capacity and returns whether it fits. */
 void gp_job_memory_state(const gp_job_ctx *x, gp_job_cand *c);
 double gp_job_activations_gb(const gp_job_ctx *x, const gp_layout *l);
-int gp_job_memory_total(const gp_job_ctx *x, gp_memory *mem);
+/* Inline: a plan calls it 1.6M times. */
+static inline int gp_job_memory_total(const gp_job_ctx *x, gp_memory *mem)
+{
+    mem->total_gb = mem->weights_gb + mem->gradients_gb + mem->optimizer_gb +
+                    mem->activations_gb;
+    mem->device_gb = x->a->memory_gb;
+    mem->capacity_gb = x->a->memory_gb * x->k->memory_usable_fraction -
+                       x->k->memory_reserve_gb;
+    return mem->total_gb <= mem->capacity_gb;
+}
 
 /* Fills step, tokens_per_s and hw_flops_tok for c->l on n GPUs:
  * gp_job_time_pipe, then gp_job_time_finish. */
