@@ -372,6 +372,7 @@ typedef struct search {
     gp_job_cand best_zero1;    /* ZeRO stage below 3 */
     gp_job_cand best_none;     /* no recomputation */
     gp_job_cand least;         /* least memory over capacity */
+    double least_over;         /* its total over its capacity */
     int have_best, have_pp1, have_tp1, have_zero1, have_none, have_least;
     long evaluated;
 } search;
@@ -413,30 +414,63 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
     int rec_hi = job->recompute >= 0 ? (int)job->recompute : GP_RECOMPUTE_FULL;
     if (feasible_only && job->recompute < 0)
         rec_lo = GP_RECOMPUTE_FULL; /* the least memory */
+    /* The pipeline's part of the step time is the same for every ZeRO
+     * stage tried here (all of them 1 and up, or the one given), so each
+     * (micro-batch, recomputation) computes it once (gp_job_time_pipe). */
+    size_t nb = job->micro_batch > 0 || feasible_only ? 1 : sizeof(BS) / sizeof(BS[0]);
+    double mbs_of[4]; /* micro-batches per rank for each micro-batch size */
+    for (size_t bi = 0; bi < nb; bi++)
+        mbs_of[bi] = floor(seqs / ((double)dp * (job->micro_batch > 0 ? job->micro_batch : BS[bi])));
+    gp_job_pipe pipe[4][GP_RECOMPUTE_FULL + 1];
+    unsigned have_pipe = 0; /* bit bi * 4 + rec */
+    /* The activations likewise (gp_job_activations_gb). */
+    double act_gb[4][GP_RECOMPUTE_FULL + 1];
+    unsigned have_act = 0;
     for (int z = zero_lo; z <= zero_hi; z++) {
         if (job->zero < 0 && z == 2)
             continue; /* ZeRO-2 adds nothing over 1 in this model */
-        size_t nb = job->micro_batch > 0 || feasible_only ? 1 : sizeof(BS) / sizeof(BS[0]);
         double prev_tps = 0; /* the last micro-batch size's speed */
+        /* Weights, gradients and optimizer state depend on the split and
+         * the ZeRO stage only: computed once for every micro-batch and
+         * recomputation tried below. */
+        gp_job_cand state;
+        state.l = (gp_layout){t, pp, dp, vp, ep, z, GP_RECOMPUTE_NONE, 1, 1, cp};
+        gp_job_memory_state(x, &state);
+        gp_job_dp dps; /* the DP traffic's shape, once per stage */
+        int have_dps = 0;
         for (size_t bi = 0; bi < nb; bi++) {
             int b = job->micro_batch > 0 ? job->micro_batch : BS[bi];
-            double mbs = floor(seqs / ((double)dp * b));
+            double mbs = mbs_of[bi];
             if (mbs < 1 || (vp > 1 && mbs < pp))
                 continue;
             int timed = 0;
             double tps = 0;
+            gp_layout l = {t, pp, dp, vp, ep, z, (gp_recompute)rec_lo, b, (int)mbs, cp};
             for (int rec = rec_lo; rec <= rec_hi; rec++) {
-                /* gp_job_memory fills mem and fits, gp_job_time the rest. */
+                l.recompute = (gp_recompute)rec;
+                unsigned bit = 1u << (bi * 4 + (size_t)rec);
+                if (!(have_act & bit)) {
+                    act_gb[bi][rec] = gp_job_activations_gb(x, &l);
+                    have_act |= bit;
+                }
+                gp_memory mem = state.mem;
+                mem.activations_gb = act_gb[bi][rec];
+                int fits = gp_job_memory_total(x, &mem);
+                s->evaluated++;
+                double over = mem.total_gb / mem.capacity_gb;
+                int least = !s->have_least || over < s->least_over;
+                if (!fits && !least)
+                    continue; /* changes nothing: the candidate is built only when kept */
+                /* gp_job_time_finish fills the step of a fitting one. */
                 gp_job_cand c;
                 c.step = (gp_step){0, 0, 0, 0, 0, 0, 0, 0};
                 c.tokens_per_s = c.hw_flops_tok = 0;
-                c.l = (gp_layout){t, pp, dp, vp, ep, z, (gp_recompute)rec, b, (int)mbs, cp};
-                gp_job_memory(x, &c);
-                s->evaluated++;
-                double over = c.mem.total_gb / c.mem.capacity_gb;
-                if (!s->have_least ||
-                    over < s->least.mem.total_gb / s->least.mem.capacity_gb) {
+                c.l = l;
+                c.mem = mem;
+                c.fits = fits;
+                if (least) {
                     s->least = c;
+                    s->least_over = over;
                     s->have_least = 1;
                 }
                 if (!c.fits)
@@ -446,7 +480,15 @@ static int try_layouts(const gp_job_ctx *x, int n, double seqs, int feasible_onl
                     s->have_best = 1;
                     return 1;
                 }
-                gp_job_time(x, n, &c);
+                if (!(have_pipe & bit)) {
+                    gp_job_time_pipe(x, n, &c.l, &pipe[bi][rec]);
+                    have_pipe |= bit;
+                }
+                if (!have_dps) {
+                    gp_job_dp_shape(x, &c.l, &dps);
+                    have_dps = 1;
+                }
+                gp_job_time_finish(x, &dps, &pipe[bi][rec], &c);
                 keep_faster(&s->best, &s->have_best, &c);
                 if (pp == 1)
                     keep_faster(&s->best_pp1, &s->have_pp1, &c);

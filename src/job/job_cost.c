@@ -56,7 +56,7 @@ double gp_job_act_per_token(const gp_model *m, int selective)
            moe_layers * act_per_layer_token(m, 1, selective);
 }
 
-void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
+void gp_job_memory_state(const gp_job_ctx *x, gp_job_cand *c)
 {
     const gp_layout *l = &c->l;
     const gp_model *m = x->m;
@@ -89,7 +89,13 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
         double layer = (dense + expert) / ceil((double)m->layers / l->pp);
         mem->weights_gb += (2.0 * w + g) * layer / 1e9;
     }
+    if (x->job->finetune == GP_FINETUNE_LORA || x->job->finetune == GP_FINETUNE_QLORA)
+        gp_ft_state_memory(x, c); /* frozen base + adapters (finetune.c) */
+}
 
+double gp_job_activations_gb(const gp_job_ctx *x, const gp_layout *l)
+{
+    const gp_model *m = x->m;
     /* 1F1B keeps min(m, pp) micro-batches in flight on the first stage,
      * which holds L/pp layers: about L layers' worth when m >= pp
      * (Korthikanti et al. 2022, section 4.2.3). Interleaving adds
@@ -98,7 +104,8 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
     /* Context parallelism splits each sequence cp ways. */
     double seq_b = x->seq * l->micro_batch / (l->cp > 1 ? l->cp : 1);
     double layers_stage = ceil((double)m->layers / l->pp);
-    double inflight = fmin((double)l->micro_batches, (double)l->pp);
+    /* the smaller of the two whole numbers (fmin is a libm call here) */
+    double inflight = l->micro_batches < l->pp ? (double)l->micro_batches : (double)l->pp;
     if (l->vp > 1)
         inflight *= 1.0 + (l->pp - 1.0) / ((double)l->pp * l->vp);
     double per_layer_avg;
@@ -116,20 +123,18 @@ void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
     }
     /* fp32 logits for the loss on the last stage. */
     act += 4.0 * m->vocab * seq_b;
-    mem->activations_gb = act / l->tp / 1e9;
-    if (x->job->finetune == GP_FINETUNE_LORA || x->job->finetune == GP_FINETUNE_QLORA)
-        gp_ft_state_memory(x, c); /* frozen base + adapters (finetune.c) */
-    mem->total_gb = mem->weights_gb + mem->gradients_gb + mem->optimizer_gb +
-                    mem->activations_gb;
-    mem->device_gb = x->a->memory_gb;
-    mem->capacity_gb = x->a->memory_gb * x->k->memory_usable_fraction -
-                       x->k->memory_reserve_gb;
-    c->fits = mem->total_gb <= mem->capacity_gb;
+    return act / l->tp / 1e9;
 }
 
-void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
+void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c)
 {
-    const gp_layout *l = &c->l;
+    gp_job_memory_state(x, c);
+    c->mem.activations_gb = gp_job_activations_gb(x, &c->l);
+    c->fits = gp_job_memory_total(x, &c->mem);
+}
+
+void gp_job_time_pipe(const gp_job_ctx *x, int n, const gp_layout *l, gp_job_pipe *out)
+{
     const gp_model *m = x->m;
     const gp_job_constants *k = x->k;
     int full = l->recompute == GP_RECOMPUTE_FULL;
@@ -140,7 +145,7 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     double attn = x->flops_attn_tok * (full ? 4.0 / 3.0 : 1.0);
     if (x->ft_recompute_mm_tok > 0) /* frozen base (finetune.c) */
         mm = x->flops_mm_tok + (full ? x->ft_recompute_mm_tok : 0.0);
-    c->hw_flops_tok = mm + attn;
+    out->hw_flops_tok = mm + attn;
     double moe_layers = x->moe_layers;
 
     /* The batch the layout really runs: whole micro-batches per rank. */
@@ -230,7 +235,17 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     double bubble = l->pp > 1 ? (l->pp - 1.0) / (l->vp * mb) : 0.0;
     double ppc = gp_job_pp_comm(x, l, compute + tp + ep); /* between stages (comm.c) */
     double pipe = (compute + tp + ep + cpc + ppc) * (1.0 + bubble);
+    out->batch = batch;
+    out->compute_s = compute;
+    out->tp_s = tp;
+    out->ep_s = ep;
+    out->cp_s = cpc;
+    out->pp_s = ppc;
+    out->pipe_s = pipe;
+}
 
+void gp_job_dp_shape(const gp_job_ctx *x, const gp_layout *l, gp_job_dp *d)
+{
     /* Data parallelism: a ring reduce-scatter and all-gather of the 16-bit
      * gradients (2 volumes per step; ZeRO-3 gathers parameters again for
      * every micro-batch's forward and backward: 2m + 1). Ranks in one node
@@ -244,45 +259,75 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
      * expert shards cannot pre-reduce them over NVLink: it sends e expert
      * shards, not one, over its NICs, to the nodes of its own
      * expert-data-parallel ring. */
+    const gp_job_constants *k = x->k;
+    d->on = l->dp > 1;
+    d->across = 0;
+    d->link_den = x->scaleup_bw * k->network_efficiency;
+    if (!d->on)
+        return;
+    double dense_shard = 2.0 * x->params_dense / (l->tp * l->pp);
+    double expert_shard = 2.0 * x->params_expert / ((double)l->tp * l->pp * l->ep);
+    if (x->ft_dp_grad_params > 0 && l->zero < 3) { /* adapters only (finetune.c) */
+        dense_shard = 2.0 * x->ft_dp_grad_params / (l->tp * l->pp);
+        expert_shard = 0;
+    }
+    double shard = dense_shard + expert_shard;
+    double group_per_node = (double)x->node / (l->tp * l->pp);
+    if (group_per_node < 1)
+        group_per_node = 1;
+    if (group_per_node > l->dp)
+        group_per_node = l->dp;
+    double nodes = l->dp / group_per_node;
+    int epn = l->ep > 1 ? l->ep : 1;
+    /* distinct expert shards in one node, and the expert-DP ring */
+    double e_local = (double)epn < group_per_node ? (double)epn : group_per_node;
+    double xdp = (double)l->dp / epn;
+    double xdp_per_node = group_per_node / e_local;
+    double xnodes = xdp / xdp_per_node;
+    d->nodes = nodes;
+    if (nodes > 1) {
+        d->across = 1;
+        /* collectives per step below ZeRO-3 (ZeRO-3: per layer and
+         * micro-batch, gp_job_time_finish) */
+        d->collectives = 2.0 * ceil(shard / 50e6);
+        double node_bytes = dense_shard * (nodes - 1) / nodes;
+        double nvlink_bytes = 0;
+        if (xnodes > 1)
+            node_bytes += e_local * expert_shard * (xnodes - 1) / xnodes;
+        else if (xdp > 1)
+            nvlink_bytes = expert_shard * (xdp - 1.0) / xdp;
+        d->node_bytes = node_bytes;
+        d->nvlink_bytes = nvlink_bytes;
+        d->net_den = group_per_node * x->net_bw * k->network_efficiency;
+    } else {
+        d->bytes = dense_shard * (l->dp - 1.0) / l->dp +
+                   (xdp > 1 ? expert_shard * (xdp - 1.0) / xdp : 0.0);
+    }
+}
+
+void gp_job_time_finish(const gp_job_ctx *x, const gp_job_dp *d, const gp_job_pipe *p,
+                        gp_job_cand *c)
+{
+    const gp_layout *l = &c->l;
+    const gp_model *m = x->m;
+    const gp_job_constants *k = x->k;
+    double compute = p->compute_s, tp = p->tp_s, ep = p->ep_s, cpc = p->cp_s, ppc = p->pp_s;
+    double pipe = p->pipe_s, batch = p->batch;
+    double mb = l->micro_batches;
+    c->hw_flops_tok = p->hw_flops_tok;
+
+    /* Data parallelism (gp_job_dp_shape): 2 volumes per step, ZeRO-3
+     * 2m + 1, and one hop of latency per ring step per collective. */
     double dp = 0;
-    if (l->dp > 1) {
-        double dense_shard = 2.0 * x->params_dense / (l->tp * l->pp);
-        double expert_shard = 2.0 * x->params_expert / ((double)l->tp * l->pp * l->ep);
-        if (x->ft_dp_grad_params > 0 && l->zero < 3) { /* adapters only (finetune.c) */
-            dense_shard = 2.0 * x->ft_dp_grad_params / (l->tp * l->pp);
-            expert_shard = 0;
-        }
-        double shard = dense_shard + expert_shard;
+    if (d->on) {
         double volumes = l->zero >= 3 ? 2.0 * mb + 1.0 : 2.0;
-        double group_per_node = (double)x->node / (l->tp * l->pp);
-        if (group_per_node < 1)
-            group_per_node = 1;
-        if (group_per_node > l->dp)
-            group_per_node = l->dp;
-        double nodes = l->dp / group_per_node;
-        int epn = l->ep > 1 ? l->ep : 1;
-        /* distinct expert shards in one node, and the expert-DP ring */
-        double e_local = fmin((double)epn, group_per_node);
-        double xdp = (double)l->dp / epn;
-        double xdp_per_node = group_per_node / e_local;
-        double xnodes = xdp / xdp_per_node;
-        if (nodes > 1) {
-            double collectives = l->zero >= 3 ? 3.0 * layers_stage * mb
-                                              : 2.0 * ceil(shard / 50e6);
-            double node_bytes = dense_shard * (nodes - 1) / nodes;
-            double nvlink_bytes = 0;
-            if (xnodes > 1)
-                node_bytes += e_local * expert_shard * (xnodes - 1) / xnodes;
-            else if (xdp > 1)
-                nvlink_bytes = expert_shard * (xdp - 1.0) / xdp;
-            dp = volumes * node_bytes /
-                     (group_per_node * x->net_bw * k->network_efficiency) +
-                 volumes * nvlink_bytes / (x->scaleup_bw * k->network_efficiency) +
-                 collectives * (nodes - 1) * k->hop_latency_s;
+        if (d->across) {
+            double layers_stage = (double)m->layers / l->pp;
+            double collectives = l->zero >= 3 ? 3.0 * layers_stage * mb : d->collectives;
+            dp = volumes * d->node_bytes / d->net_den + volumes * d->nvlink_bytes / d->link_den +
+                 collectives * (d->nodes - 1) * k->hop_latency_s;
         } else {
-            double bytes = dense_shard * (l->dp - 1.0) / l->dp +
-                           (xdp > 1 ? expert_shard * (xdp - 1.0) / xdp : 0.0);
-            dp = volumes * bytes / (x->scaleup_bw * k->network_efficiency);
+            dp = volumes * d->bytes / d->link_den;
         }
         dp -= gp_job_dp_hidden(x, l, compute); /* comm.c */
         if (dp < 0)
@@ -299,4 +344,13 @@ void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
     s->step_s = pipe + dp;
     s->bubble_fraction = (pipe - (compute + tp + ep + cpc + ppc)) / s->step_s;
     c->tokens_per_s = batch / s->step_s;
+}
+
+void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c)
+{
+    gp_job_pipe p;
+    gp_job_dp d;
+    gp_job_time_pipe(x, n, &c->l, &p);
+    gp_job_dp_shape(x, &c->l, &d);
+    gp_job_time_finish(x, &d, &p, c);
 }

@@ -89,10 +89,61 @@ typedef struct gp_job_cand {
  * each hold state_gb of weights and optimizer state (job.c). */
 double gp_job_failure_goodput(const gp_job_constants *k, int n, double state_gb);
 
-/* Fills mem and fits for c->l. */
+/* Fills mem and fits for c->l: gp_job_memory_state, the activations,
+ * then gp_job_memory_total. */
 void gp_job_memory(const gp_job_ctx *x, gp_job_cand *c);
-/* Fills step, tokens_per_s and hw_flops_tok for c->l on n GPUs. */
+/* The parts, so the search (job.c) computes each once: weights, gradients
+ * and optimizer state depend on TP, PP, DP, EP and ZeRO only (once per
+ * ZeRO stage of a split); the activations on TP, PP, VP, CP, the
+ * micro-batch and recomputation, not on ZeRO (once per micro-batch and
+ * recomputation of a split). gp_job_memory_total sums the four *mem
+ * holds, fills the capacity and returns whether it fits. */
+void gp_job_memory_state(const gp_job_ctx *x, gp_job_cand *c);
+double gp_job_activations_gb(const gp_job_ctx *x, const gp_layout *l);
+/* Inline: a plan calls it 1.6M times. */
+static inline int gp_job_memory_total(const gp_job_ctx *x, gp_memory *mem)
+{
+    mem->total_gb = mem->weights_gb + mem->gradients_gb + mem->optimizer_gb +
+                    mem->activations_gb;
+    mem->device_gb = x->a->memory_gb;
+    mem->capacity_gb = x->a->memory_gb * x->k->memory_usable_fraction -
+                       x->k->memory_reserve_gb;
+    return mem->total_gb <= mem->capacity_gb;
+}
+
+/* Fills step, tokens_per_s and hw_flops_tok for c->l on n GPUs:
+ * gp_job_time_pipe, then gp_job_time_finish. */
 void gp_job_time(const gp_job_ctx *x, int n, gp_job_cand *c);
+/* The pipeline's part of the step: everything but the data-parallel
+ * traffic. It reads the ZeRO stage only as zero >= 1 (the optimizer
+ * shard), so the search reuses it between ZeRO-1 and ZeRO-3 of the same
+ * split, micro-batch and recomputation. */
+typedef struct gp_job_pipe {
+    double batch;               /* tokens the layout runs a step */
+    double hw_flops_tok;
+    double compute_s, tp_s, ep_s, cp_s, pp_s;
+    double pipe_s;              /* their sum with the bubble */
+} gp_job_pipe;
+void gp_job_time_pipe(const gp_job_ctx *x, int n, const gp_layout *l, gp_job_pipe *out);
+/* The data-parallel traffic's parts that depend on the split and the ZeRO
+ * stage only (shards, nodes, bytes over NICs and NVLink), once per ZeRO
+ * stage of a split. */
+typedef struct gp_job_dp {
+    int on;                     /* DP > 1 */
+    int across;                 /* the DP group spans nodes */
+    double nodes;               /* nodes the DP group spans */
+    double node_bytes;          /* per volume over a node's NICs */
+    double nvlink_bytes;        /* per volume of experts inside a node */
+    double bytes;               /* per volume, all inside one node */
+    double collectives;         /* per step below ZeRO-3 */
+    double net_den, link_den;   /* effective B/s: NICs of a node's group, NVLink */
+} gp_job_dp;
+void gp_job_dp_shape(const gp_job_ctx *x, const gp_layout *l, gp_job_dp *d);
+/* Adds the data-parallel traffic (d, the micro-batches and the compute
+ * it hides behind) to p and fills c's step, tokens_per_s and
+ * hw_flops_tok. */
+void gp_job_time_finish(const gp_job_ctx *x, const gp_job_dp *d, const gp_job_pipe *p,
+                        gp_job_cand *c);
 
 /* ---- fine-tuning (finetune.c) ------------------------------------------ */
 

@@ -1667,16 +1667,17 @@ static int slice_sizes(const ctx *x, const gp_plan *p, const gp_plan *q)
  * status, at the same size (or another size of one TPU slice). */
 static int same_offering(const ctx *x, const gp_plan *p, const gp_plan *q)
 {
-    if (q->term != p->term || strcmp(q->offer->provider, p->offer->provider) != 0 ||
-        strcmp(q->offer->gpu, p->offer->gpu) != 0)
-        return 0;
     /* Only shapes of the same capacity status are the same plan:
      * lambda's 4x H100 (no published cluster size: unknown) once took
      * the place of its 8x H100 (a 1-Click Cluster: ok) and then left the
-     * list, taking lambda's only ranked plan. */
-    if (q->capacity.status != p->capacity.status)
+     * list, taking lambda's only ranked plan. The cheap tests first: this
+     * runs for every pair of plans (717,678 times for Llama 3 70B). */
+    if (q->term != p->term || q->capacity.status != p->capacity.status)
         return 0;
-    return q->gpus == p->gpus || slice_sizes(x, p, q);
+    if (q->gpus != p->gpus && !slice_sizes(x, p, q))
+        return 0;
+    return strcmp(q->offer->provider, p->offer->provider) == 0 &&
+           strcmp(q->offer->gpu, p->offer->gpu) == 0;
 }
 
 static void drop_alternative_shapes(ctx *x)

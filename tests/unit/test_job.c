@@ -621,6 +621,45 @@ static void outputs_are_finite(void **state)
     }
 }
 
+/* The search computes the parts of a candidate that do not depend on the
+ * ZeRO stage (activations, the step less its DP traffic) once and reuses
+ * them from ZeRO-1 for ZeRO-3 (job.c try_layouts). A layout it picks must
+ * get the same memory and step, to the bit, when it is given outright
+ * (one stage, one recomputation, one micro-batch size: nothing reused). */
+static void search_reuse_is_exact(void **state)
+{
+    fixture *f = *state;
+    static const char *const MODELS[] = {"llama-3-8b", "llama-3-70b", "gemma-2-27b",
+                                         "falcon-180b"};
+    static const char *const GPUS[] = {"L4", "A100-80GB", "H100"};
+    static const int COUNTS[] = {8, 32, 128, 512, 2048};
+    int zero3 = 0, zero1 = 0;
+    for (size_t i = 0; i < 4 * 3 * 5; i++) {
+        gp_job job = job_for(f, MODELS[i / 15], GPUS[i / 5 % 3], 1e12, COUNTS[i % 5]);
+        gp_estimate e = run(&job);
+        if (!e.fits)
+            continue;
+        job.zero = e.layout.zero;
+        job.recompute = e.layout.recompute;
+        job.micro_batch = e.layout.micro_batch;
+        job.tp = e.layout.tp;
+        job.pp = e.layout.pp;
+        job.cp = e.layout.cp;
+        gp_estimate g = run(&job);
+        assert_true(g.fits);
+        if (memcmp(&g.layout, &e.layout, sizeof(e.layout)) != 0)
+            continue; /* another VP or EP won among the given ones */
+        assert_memory_equal(&g.step, &e.step, sizeof(e.step));
+        assert_memory_equal(&g.memory, &e.memory, sizeof(e.memory));
+        assert_true(g.tokens_per_second == e.tokens_per_second);
+        zero3 += e.layout.zero == 3;
+        zero1 += e.layout.zero == 1;
+    }
+    /* Both stages were compared (the cases are chosen so). */
+    assert_true(zero3 >= 1);
+    assert_true(zero1 >= 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -647,6 +686,7 @@ int main(void)
         cmocka_unit_test(offload_optimizer),
         cmocka_unit_test(range_errors),
         cmocka_unit_test(outputs_are_finite),
+        cmocka_unit_test(search_reuse_is_exact),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
