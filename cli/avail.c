@@ -12,54 +12,50 @@ void gp_cli_avail_open(gp_cli_avail *a)
     a->now_unix_s = (int64_t)time(NULL);
     char path[4096];
     gp_history *h = NULL;
-    gp_history_counts c;
-    /* No history file: a read-only open fails at its stat, nothing created. */
+    int any = 0;
+    /* No history file: a read-only open fails at its stat, nothing created.
+     * Whether it holds a signal is one indexed read (not a count of every
+     * table, which read the whole file). */
     if (gp_history_default_path(path, sizeof(path), NULL) != GP_OK ||
         gp_history_open(path, GP_HISTORY_READ, &h, NULL) != GP_OK)
         return;
-    if (gp_history_count(h, &c, NULL) != GP_OK || c.signals == 0) {
+    if (gp_history_has_signals(h, &any, NULL) != GP_OK || !any) {
         gp_history_close(h);
         return;
     }
     a->h = h;
-    a->signals = c.signals;
-    /* One query for the pairs that have signals at all, so the lookups
-     * per offer (a thousand rows) are only made for those. Windows up to
-     * 30 days are served from this list; longer ones query every row. */
-    if (gp_history_signal_keys(h, a->now_unix_s - 30 * 86400, &a->keys, &a->nkeys, NULL) !=
-        GP_OK) {
-        a->keys = NULL;
-        a->nkeys = 0;
-    }
-}
-
-static int cmp_key(const void *k, const void *e)
-{
-    return strcmp(k, *(char *const *)e);
+    a->signals = 1;
 }
 
 void gp_cli_avail_close(gp_cli_avail *a)
 {
     gp_history_close(a->h);
-    gp_history_keys_free(a->keys, a->nkeys);
+    gp_history_latest_set_free(&a->set);
     a->h = NULL;
-    a->keys = NULL;
-    a->nkeys = 0;
+    a->set_state = 0;
 }
 
-void gp_cli_avail_get(const gp_cli_avail *a, const char *provider,
-                      const char *instance_type, double max_age_hours,
-                      gp_history_latest *out)
+void gp_cli_avail_get(gp_cli_avail *a, const char *provider, const char *instance_type,
+                      double max_age_hours, gp_history_latest *out)
 {
     memset(out, 0, sizeof(*out));
-    if (a->h && max_age_hours <= 30 * 24) {
-        char key[320];
-        snprintf(key, sizeof(key), "%s\x1f%s", provider, instance_type);
-        if (!a->keys || !bsearch(key, a->keys, a->nkeys, sizeof(*a->keys), cmp_key))
-            return;
+    if (!a->h)
+        return;
+    if (a->set_state == 0 || (a->set_state == 1 && a->set_age_hours != max_age_hours)) {
+        gp_history_latest_set_free(&a->set);
+        a->set_state = gp_history_latest_signals(a->h, a->now_unix_s, max_age_hours, &a->set,
+                                                 NULL) == GP_OK
+                           ? 1
+                           : -1;
+        a->set_age_hours = max_age_hours;
     }
-    if (!a->h ||
-        gp_history_latest_signal(a->h, provider, instance_type, NULL, a->now_unix_s,
+    if (a->set_state == 1) {
+        const gp_history_latest *l = gp_history_latest_find(&a->set, provider, instance_type);
+        if (l)
+            *out = *l;
+        return;
+    }
+    if (gp_history_latest_signal(a->h, provider, instance_type, NULL, a->now_unix_s,
                                  max_age_hours, out, NULL) != GP_OK)
         memset(out, 0, sizeof(*out));
 }

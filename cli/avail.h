@@ -12,10 +12,13 @@
 
 typedef struct gp_cli_avail {
     gp_history *h;   /* NULL: no history file, or one without signals */
-    size_t signals;  /* signals in the file */
+    size_t signals;  /* 1: the file holds signals (not a count) */
     int64_t now_unix_s;
-    char **keys;     /* "provider\x1ftype" with a signal in the last 30 days */
-    size_t nkeys;
+    /* The answers for every pair within one window, read by the first
+     * gp_cli_avail_get() of that window (one query, not two per offer). */
+    gp_history_latest_set set;
+    double set_age_hours;
+    int set_state;   /* 0 not read, 1 read, -1 the read failed: per pair */
 } gp_cli_avail;
 
 /* Opens the default history read-only when it exists. Never fails: an
@@ -25,7 +28,7 @@ void gp_cli_avail_close(gp_cli_avail *a);
 
 /* The latest signal for an instance type in any region within
  * max_age_hours; status GP_AVAIL_UNKNOWN when there is none. */
-void gp_cli_avail_get(const gp_cli_avail *a, const char *provider,
+void gp_cli_avail_get(gp_cli_avail *a, const char *provider,
                       const char *instance_type, double max_age_hours,
                       gp_history_latest *out);
 

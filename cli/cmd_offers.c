@@ -58,7 +58,13 @@ static const gp_opt OPTS[] = {
 static void gpus_cell(char *buf, size_t cap, const gp_offer *o)
 {
     char n[32];
-    gp_fmt_count(n, sizeof(n), o->gpu_count);
+    /* A whole count below a million prints as its digits under "%g"
+     * (gp_fmt_count); written directly, without formatting a double. */
+    double c = o->gpu_count;
+    if (c >= 1 && c < 1e6 && c == (double)(long)c)
+        snprintf(n, sizeof(n), "%ld", (long)c);
+    else
+        gp_fmt_count(n, sizeof(n), c);
     snprintf(buf, cap, "%sx %s%s", n, o->gpu,
              (o->flags & GP_OFFER_PER_GPU_LISTING) ? "*" : "");
 }
@@ -119,9 +125,10 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
     if (!t)
         return GP_EXIT_FAIL;
     int any_per_gpu = 0, any_spot_above = 0;
+    int all_regions = gp_arg_set(args, "all-regions");
     for (size_t i = 0; i < n; i++) {
         const gp_offer *o = rows[i].offer;
-        char gpus[96], mem[24], hour[24], gpuh[24], spot[32], pf[24];
+        char gpus[96], mem[24], hour[24], gpuh[24], spot[32], pf[24] = "";
         gpus_cell(gpus, sizeof(gpus), o);
         if (isnan(o->gpu_mem_gb))
             snprintf(mem, sizeof(mem), "-");
@@ -134,21 +141,27 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
             strcat(spot, "!");
             any_spot_above = 1;
         }
-        gp_fmt_usd(pf, sizeof(pf), gp_offer_usd_per_pflop_hour(o));
+        if (pflop) /* the column is shown only then */
+            gp_fmt_usd(pf, sizeof(pf), gp_offer_usd_per_pflop_hour(o));
         any_per_gpu |= (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;
         const char *kind = o->kind == GP_KIND_HYPERSCALER   ? "hyper"
                            : o->kind == GP_KIND_NEOCLOUD    ? "neo"
                            : o->kind == GP_KIND_MARKETPLACE ? "market"
                                                             : "-";
-        char region[96];
-        if (gp_arg_set(args, "all-regions") && o->zone[0] &&
+        char regbuf[96];
+        const char *region = regbuf;
+        if (all_regions && o->zone[0] &&
             strncmp(o->zone, o->region, strlen(o->region)) != 0)
-            snprintf(region, sizeof(region), "%s %s", o->region[0] ? o->region : "-",
+            snprintf(regbuf, sizeof(regbuf), "%s %s", o->region[0] ? o->region : "-",
                      o->zone);
-        else if (gp_arg_set(args, "all-regions") && o->zone[0])
-            snprintf(region, sizeof(region), "%s", o->zone);
-        else
-            snprintf(region, sizeof(region), "%s", o->region[0] ? o->region : "-");
+        else if (all_regions && o->zone[0])
+            snprintf(regbuf, sizeof(regbuf), "%s", o->zone);
+        else if (strlen(o->region) < sizeof(regbuf)) /* what the copy would keep */
+            region = o->region[0] ? o->region : "-";
+        else { /* cut as the copy into 96 bytes always did */
+            memcpy(regbuf, o->region, sizeof(regbuf) - 1);
+            regbuf[sizeof(regbuf) - 1] = '\0';
+        }
         const char *pricing = (o->flags & GP_OFFER_PRICE_FLOOR) ? "floor"
                               : (o->flags & GP_OFFER_SPOT_FLOOR) ? "spot: floor"
                               : isnan(o->usd_per_hour)             ? "spot"

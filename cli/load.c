@@ -173,10 +173,18 @@ const char **gp_cli_split_lists(const gp_opt_value *v, size_t *n, char **buf)
 int gp_cli_check_providers(const char *cmd, const gp_catalog *cat,
                            const char *const *names, size_t n, const char *flag)
 {
+    if (n == 0) /* nothing named: nothing to check (and no scan of every offer) */
+        return 0;
     const char *known[256];
     size_t nknown = 0;
     const gp_offer *offers = gp_catalog_offers(cat);
+    const char *last = NULL;
     for (size_t i = 0; i < gp_catalog_offer_count(cat); i++) {
+        /* Offers of one provider are mostly adjacent, and the catalog
+         * interns names: the same pointer as the last offer's is known. */
+        if (offers[i].provider == last)
+            continue;
+        last = offers[i].provider;
         size_t k = 0;
         while (k < nknown && strcmp(known[k], offers[i].provider) != 0)
             k++;

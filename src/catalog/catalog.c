@@ -740,6 +740,50 @@ static gp_status replace_older(gp_catalog *cat, size_t first, gp_replace mode,
 {
     if (mode == GP_REPLACE_NONE || first == 0)
         return GP_OK;
+    /* By provider (a refreshed or user file): the new offers name a few
+     * providers, mostly one; interned, so a pointer identifies each. The
+     * same result as the hashed keys below, without hashing every offer. */
+    const char *few[8];
+    size_t nfew = 0;
+    for (size_t i = first; mode == GP_REPLACE_PROVIDER && i < cat->count; i++) {
+        const char *p = cat->offers[i].provider;
+        size_t k = 0;
+        while (k < nfew && few[k] != p)
+            k++;
+        if (k < nfew)
+            continue;
+        if (nfew == sizeof(few) / sizeof(few[0])) {
+            nfew = 0; /* many providers: the hashed keys */
+            break;
+        }
+        few[nfew++] = p;
+    }
+    if (nfew) {
+        /* Kept offers move down in runs (one memmove each), in order. */
+        size_t w = 0, run = 0; /* run: start of the kept offers not yet moved */
+        for (size_t i = 0; i < first; i++) {
+            const gp_offer *o = &cat->offers[i];
+            int gone = 0;
+            for (size_t k = 0; cat->embedded_offer[i] && k < nfew && !gone; k++)
+                gone = o->provider == few[k];
+            if (!gone)
+                continue;
+            cat->sources[o->source_index].replaced++;
+            if (w != run) {
+                memmove(&cat->offers[w], &cat->offers[run], (i - run) * sizeof(*cat->offers));
+                memmove(&cat->embedded_offer[w], &cat->embedded_offer[run], i - run);
+            }
+            w += i - run;
+            run = i + 1;
+        }
+        if (w != run) {
+            memmove(&cat->offers[w], &cat->offers[run],
+                    (cat->count - run) * sizeof(*cat->offers));
+            memmove(&cat->embedded_offer[w], &cat->embedded_offer[run], cat->count - run);
+        }
+        cat->count = w + (cat->count - run);
+        return GP_OK;
+    }
     rset set;
     if (rset_init(&set, cat->count - first) != 0) {
         rset_free(&set);
