@@ -6,10 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-void gp_cli_avail_open(gp_cli_avail *a)
+/* Sets a->h and a->signals when the history holds signals. */
+static void open_history(gp_cli_avail *a)
 {
-    memset(a, 0, sizeof(*a));
-    a->now_unix_s = (int64_t)time(NULL);
     char path[4096];
     gp_history *h = NULL;
     int any = 0;
@@ -27,8 +26,56 @@ void gp_cli_avail_open(gp_cli_avail *a)
     a->signals = 1;
 }
 
+void gp_cli_avail_open(gp_cli_avail *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->now_unix_s = (int64_t)time(NULL);
+    open_history(a);
+}
+
+/* The window's answers, read now (gp_cli_avail_get reads them otherwise). */
+static void read_set(gp_cli_avail *a, double max_age_hours)
+{
+    gp_history_latest_set_free(&a->set);
+    a->set_state = gp_history_latest_signals(a->h, a->now_unix_s, max_age_hours, &a->set,
+                                             NULL) == GP_OK
+                       ? 1
+                       : -1;
+    a->set_age_hours = max_age_hours;
+}
+
+static void *reader(void *arg)
+{
+    gp_cli_avail *a = arg; /* only its history fields: `running` is the caller's */
+    open_history(a);
+    if (a->h)
+        read_set(a, a->set_age_hours);
+    return NULL;
+}
+
+void gp_cli_avail_start(gp_cli_avail *a, double max_age_hours)
+{
+    memset(a, 0, sizeof(*a));
+    a->set_age_hours = max_age_hours;
+    a->now_unix_s = (int64_t)time(NULL);
+    if (pthread_create(&a->thread, NULL, reader, a) == 0) {
+        a->running = 1;
+        return;
+    }
+    reader(a);
+}
+
+void gp_cli_avail_wait(gp_cli_avail *a)
+{
+    if (!a->running)
+        return;
+    pthread_join(a->thread, NULL);
+    a->running = 0;
+}
+
 void gp_cli_avail_close(gp_cli_avail *a)
 {
+    gp_cli_avail_wait(a);
     gp_history_close(a->h);
     gp_history_latest_set_free(&a->set);
     a->h = NULL;
@@ -41,14 +88,8 @@ void gp_cli_avail_get(gp_cli_avail *a, const char *provider, const char *instanc
     memset(out, 0, sizeof(*out));
     if (!a->h)
         return;
-    if (a->set_state == 0 || (a->set_state == 1 && a->set_age_hours != max_age_hours)) {
-        gp_history_latest_set_free(&a->set);
-        a->set_state = gp_history_latest_signals(a->h, a->now_unix_s, max_age_hours, &a->set,
-                                                 NULL) == GP_OK
-                           ? 1
-                           : -1;
-        a->set_age_hours = max_age_hours;
-    }
+    if (a->set_state == 0 || (a->set_state == 1 && a->set_age_hours != max_age_hours))
+        read_set(a, max_age_hours);
     if (a->set_state == 1) {
         const gp_history_latest *l = gp_history_latest_find(&a->set, provider, instance_type);
         if (l)

@@ -5,6 +5,7 @@
 #ifndef GP_CLI_AVAIL_H
 #define GP_CLI_AVAIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,12 +20,22 @@ typedef struct gp_cli_avail {
     gp_history_latest_set set;
     double set_age_hours;
     int set_state;   /* 0 not read, 1 read, -1 the read failed: per pair */
+    pthread_t thread; /* gp_cli_avail_start's reader */
+    int running;      /* started and not joined yet */
 } gp_cli_avail;
 
 /* Opens the default history read-only when it exists. Never fails: an
  * unreadable history means no signals (a = {0}). */
 void gp_cli_avail_open(gp_cli_avail *a);
 void gp_cli_avail_close(gp_cli_avail *a);
+
+/* gp_cli_avail_open() and the answers for one window, in a second thread
+ * while the caller loads the catalog (the history is SQLite: opening it
+ * and its first query take about a millisecond). Nothing else may touch
+ * `a` until gp_cli_avail_wait() (gp_cli_avail_close() waits too). When no
+ * thread can be started it runs here. */
+void gp_cli_avail_start(gp_cli_avail *a, double max_age_hours);
+void gp_cli_avail_wait(gp_cli_avail *a);
 
 /* The latest signal for an instance type in any region within
  * max_age_hours; status GP_AVAIL_UNKNOWN when there is none. */

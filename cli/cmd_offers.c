@@ -222,17 +222,26 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
 static int run(const gp_cmd *cmd, gp_args *args)
 {
     (void)cmd;
+    /* Availability signals (docs/offers.md): the latest per instance
+     * type within --signal-age, for --available and the STOCK column;
+     * read from the history in a second thread while the catalog loads. */
+    double signal_age = 24.0;
+    if (gp_arg_set(args, "signal-age"))
+        signal_age = gp_arg(args, "signal-age")->number;
+    gp_cli_avail avail;
+    gp_cli_avail_start(&avail, signal_age);
     gp_catalog *cat = NULL;
     int rc = gp_cli_load_catalog(args, &cat);
-    if (rc)
+    if (rc) {
+        gp_cli_avail_close(&avail);
         return rc;
+    }
     gp_offer_filter f;
     gp_offer_filter_init(&f);
     gp_gpu_match match;
     gp_cli_providers prov = {0};
     gp_offer_row *rows = NULL;
     size_t nrows = 0;
-    gp_cli_avail avail = {0};
     gp_history_latest *stock = NULL;
     gp_error err;
     gp_error_clear(&err);
@@ -291,12 +300,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
         rc = gp_report("offers", st, &err);
         goto out;
     }
-    /* Availability signals (docs/offers.md): the latest per instance
-     * type within --signal-age, for --available and the STOCK column. */
-    double signal_age = 24.0;
-    if (gp_arg_set(args, "signal-age"))
-        signal_age = gp_arg(args, "signal-age")->number;
-    gp_cli_avail_open(&avail);
+    gp_cli_avail_wait(&avail);
     if (gp_arg_set(args, "available") && !avail.h) {
         fprintf(stderr,
                 "gpuplan offers: --available: no availability signals recorded yet; "
