@@ -14,6 +14,8 @@
 #   KEEP_HOME=DIR  build the data home in DIR and keep it (reused when it
 #                  already holds a history)
 #   ONLY=1         build the data home and time nothing
+#   BEFORE=BINARY  also time another gpuplan (e.g. one built from an older
+#                  commit) on the same data home, alternating with this one
 set -eu
 build=${1:-build}
 runs=${2:-50}
@@ -74,10 +76,16 @@ echo "history_bytes $(wc -c <"$GPUPLAN_HOME/history.sqlite")"
 [ -n "${ONLY:-}" ] && exit 0
 "$bin" offers >"$T/o1"
 grep -q STOCK "$T/o1" || { echo "offers shows no STOCK column: no signals?" >&2; exit 1; }
+if [ -n "${BEFORE:-}" ]; then
+    "$BEFORE" offers >"$T/o0"
+    cmp -s "$T/o0" "$T/o1" && echo "before_output identical" || echo "before_output DIFFERS"
+fi
 for args in "offers" "offers --gpu H100"; do
-    echo "== gpuplan $args, refreshed data + signals ($runs runs)"
-    # shellcheck disable=SC2086
-    "$build/bench/bench_cli" "$runs" "$bin" $args
+    for b in $bin ${BEFORE:-}; do
+        echo "== $b $args, refreshed data + signals ($runs runs)"
+        # shellcheck disable=SC2086
+        "$build/bench/bench_cli" "$runs" "$b" $args
+    done
 done
 echo "== gpuplan offers --gpu H100, embedded data only ($runs runs)"
 GPUPLAN_HOME="$T/none" "$build/bench/bench_cli" "$runs" "$bin" offers --gpu H100

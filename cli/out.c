@@ -146,6 +146,17 @@ static size_t text_width(const char *s)
     return n;
 }
 
+/* n spaces (what fprintf's "%*s" of "" writes, without formatting). */
+static void put_spaces(FILE *out, size_t n)
+{
+    static const char blanks[] = "                                ";
+    while (n > 0) {
+        size_t k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
+        fwrite(blanks, 1, k, out);
+        n -= k;
+    }
+}
+
 /* Prints s in exactly `width` columns, truncating with "…". */
 static void put_cell(FILE *out, const char *s, size_t width, int right, int last)
 {
@@ -162,12 +173,15 @@ static void put_cell(FILE *out, const char *s, size_t width, int right, int last
         fprintf(out, "%.*s%s", (int)(p - s), s, width ? "…" : "");
         return;
     }
-    if (right)
-        fprintf(out, "%*s%s", (int)(width - w), "", s);
-    else if (last)
+    if (right) {
+        put_spaces(out, width - w);
         fputs(s, out);
-    else
-        fprintf(out, "%s%*s", s, (int)(width - w), "");
+    } else if (last) {
+        fputs(s, out);
+    } else {
+        fputs(s, out);
+        put_spaces(out, width - w);
+    }
 }
 
 static size_t shown_width(const gp_table *t, const size_t *w, const int *shown,
@@ -210,7 +224,7 @@ static void print_row(FILE *out, const gp_table *t, const char *const *cells,
         if (!shown[c])
             continue;
         if (!first)
-            fprintf(out, "%*s", (int)COLUMN_GAP, "");
+            put_spaces(out, COLUMN_GAP);
         first = 0;
         put_cell(out, cells[c], w[c], t->cols[c].right, c == last);
     }
