@@ -82,22 +82,30 @@ void gp_cli_avail_close(gp_cli_avail *a)
     a->set_state = 0;
 }
 
+const gp_history_latest *gp_cli_avail_find(gp_cli_avail *a, const char *provider,
+                                           const char *instance_type, double max_age_hours)
+{
+    if (!a->h)
+        return NULL;
+    if (a->set_state == 0 || (a->set_state == 1 && a->set_age_hours != max_age_hours))
+        read_set(a, max_age_hours);
+    if (a->set_state == 1)
+        return gp_history_latest_find(&a->set, provider, instance_type);
+    gp_history_latest *l = &a->scratch;
+    if (gp_history_latest_signal(a->h, provider, instance_type, NULL, a->now_unix_s,
+                                 max_age_hours, l, NULL) != GP_OK ||
+        l->status == GP_AVAIL_UNKNOWN)
+        return NULL;
+    return l;
+}
+
 void gp_cli_avail_get(gp_cli_avail *a, const char *provider, const char *instance_type,
                       double max_age_hours, gp_history_latest *out)
 {
-    memset(out, 0, sizeof(*out));
-    if (!a->h)
-        return;
-    if (a->set_state == 0 || (a->set_state == 1 && a->set_age_hours != max_age_hours))
-        read_set(a, max_age_hours);
-    if (a->set_state == 1) {
-        const gp_history_latest *l = gp_history_latest_find(&a->set, provider, instance_type);
-        if (l)
-            *out = *l;
-        return;
-    }
-    if (gp_history_latest_signal(a->h, provider, instance_type, NULL, a->now_unix_s,
-                                 max_age_hours, out, NULL) != GP_OK)
+    const gp_history_latest *l = gp_cli_avail_find(a, provider, instance_type, max_age_hours);
+    if (l)
+        *out = *l;
+    else
         memset(out, 0, sizeof(*out));
 }
 

@@ -20,6 +20,7 @@ typedef struct gp_cli_avail {
     gp_history_latest_set set;
     double set_age_hours;
     int set_state;   /* 0 not read, 1 read, -1 the read failed: per pair */
+    gp_history_latest scratch; /* gp_cli_avail_find's answer read per pair */
     pthread_t thread; /* gp_cli_avail_start's reader */
     int running;      /* started and not joined yet */
 } gp_cli_avail;
@@ -42,6 +43,11 @@ void gp_cli_avail_wait(gp_cli_avail *a);
 void gp_cli_avail_get(gp_cli_avail *a, const char *provider,
                       const char *instance_type, double max_age_hours,
                       gp_history_latest *out);
+
+/* The same answer by reference: NULL when there is no signal (status
+ * GP_AVAIL_UNKNOWN); valid until the next call or gp_cli_avail_close(). */
+const gp_history_latest *gp_cli_avail_find(gp_cli_avail *a, const char *provider,
+                                           const char *instance_type, double max_age_hours);
 
 /* "yes", "no", "high", "medium", "low", "none" for a signal kind. */
 const char *gp_cli_avail_word(const gp_history_latest *l);
