@@ -59,7 +59,11 @@ static int add_refreshed(gp_catalog *cat, const gp_args *args)
     size_t n = 0;
     gp_error err;
     gp_error_clear(&err);
+    /* Each stored provider replaces its embedded offers; dropped in one
+     * pass at the end instead of moving the catalog once per provider. */
+    gp_catalog_defer_replacements(cat, 1);
     gp_status st = gp_refresh_add_stored(cat, home, &stored, &n, &err);
+    gp_catalog_defer_replacements(cat, 0);
     if (st != GP_OK)
         return gp_report(args->cmd_name, st, &err);
     const gp_opt_value *age = gp_arg(args, "max-age");
