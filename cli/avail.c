@@ -1,6 +1,7 @@
 /* Availability signals read from the price history (cli/avail.h). */
 #include "avail.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ static void read_set(gp_cli_avail *a, double max_age_hours)
 static void *reader(void *arg)
 {
     gp_cli_avail *a = arg; /* only its history fields: `running` is the caller's */
+    sched_yield();
     open_history(a);
     if (a->h)
         read_set(a, a->set_age_hours);
