@@ -1,80 +1,113 @@
 /* Availability signals read from the price history (cli/avail.h). */
 #include "avail.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-void gp_cli_avail_open(gp_cli_avail *a)
+/* Sets a->h and a->signals when the history holds signals. */
+static void open_history(gp_cli_avail *a)
 {
-    memset(a, 0, sizeof(*a));
-    a->now_unix_s = (int64_t)time(NULL);
     char path[4096];
     gp_history *h = NULL;
-    gp_history_counts c;
-    /* No history file: a read-only open fails at its stat, nothing created. */
+    int any = 0;
+    /* No history file: a read-only open fails at its stat, nothing created.
+     * Whether it holds a signal is one indexed read (not a count of every
+     * table, which read the whole file). */
     if (gp_history_default_path(path, sizeof(path), NULL) != GP_OK ||
         gp_history_open(path, GP_HISTORY_READ, &h, NULL) != GP_OK)
         return;
-    if (gp_history_count(h, &c, NULL) != GP_OK || c.signals == 0) {
+    if (gp_history_has_signals(h, &any, NULL) != GP_OK || !any) {
         gp_history_close(h);
         return;
     }
     a->h = h;
-    a->signals = c.signals;
-    /* One query for the pairs that have signals at all, so the lookups
-     * per offer (a thousand rows) are only made for those. Windows up to
-     * 30 days are served from this list; longer ones query every row. */
-    if (gp_history_signal_keys(h, a->now_unix_s - 30 * 86400, &a->keys, &a->nkeys, NULL) !=
-        GP_OK) {
-        a->keys = NULL;
-        a->nkeys = 0;
-        return;
-    }
-    /* Signals that say nothing about availability (AWS's Spot Advisor
-     * bands, kept neutral) are not "signals recorded": with no capacity
-     * or stock signal ever, there is no STOCK field and --available says
-     * none was recorded. */
-    char **all = NULL;
-    size_t nall = 0;
-    if (a->nkeys == 0 && gp_history_signal_keys(h, 0, &all, &nall, NULL) == GP_OK) {
-        gp_history_keys_free(all, nall);
-        if (nall == 0) {
-            gp_cli_avail_close(a);
-            a->signals = 0;
-        }
-    }
+    a->signals = 1;
 }
 
-static int cmp_key(const void *k, const void *e)
+void gp_cli_avail_open(gp_cli_avail *a)
 {
-    return strcmp(k, *(char *const *)e);
+    memset(a, 0, sizeof(*a));
+    a->now_unix_s = (int64_t)time(NULL);
+    open_history(a);
+}
+
+/* The window's answers, read now (gp_cli_avail_get reads them otherwise). */
+static void read_set(gp_cli_avail *a, double max_age_hours)
+{
+    gp_history_latest_set_free(&a->set);
+    a->set_state = gp_history_latest_signals(a->h, a->now_unix_s, max_age_hours, &a->set,
+                                             NULL) == GP_OK
+                       ? 1
+                       : -1;
+    a->set_age_hours = max_age_hours;
+}
+
+static void *reader(void *arg)
+{
+    gp_cli_avail *a = arg; /* only its history fields: `running` is the caller's */
+    sched_yield();
+    open_history(a);
+    if (a->h)
+        read_set(a, a->set_age_hours);
+    return NULL;
+}
+
+void gp_cli_avail_start(gp_cli_avail *a, double max_age_hours)
+{
+    memset(a, 0, sizeof(*a));
+    a->set_age_hours = max_age_hours;
+    a->now_unix_s = (int64_t)time(NULL);
+    if (pthread_create(&a->thread, NULL, reader, a) == 0) {
+        a->running = 1;
+        return;
+    }
+    reader(a);
+}
+
+void gp_cli_avail_wait(gp_cli_avail *a)
+{
+    if (!a->running)
+        return;
+    pthread_join(a->thread, NULL);
+    a->running = 0;
 }
 
 void gp_cli_avail_close(gp_cli_avail *a)
 {
+    gp_cli_avail_wait(a);
     gp_history_close(a->h);
-    gp_history_keys_free(a->keys, a->nkeys);
+    gp_history_latest_set_free(&a->set);
     a->h = NULL;
-    a->keys = NULL;
-    a->nkeys = 0;
+    a->set_state = 0;
 }
 
-void gp_cli_avail_get(const gp_cli_avail *a, const char *provider,
-                      const char *instance_type, double max_age_hours,
-                      gp_history_latest *out)
+const gp_history_latest *gp_cli_avail_find(gp_cli_avail *a, const char *provider,
+                                           const char *instance_type, double max_age_hours)
 {
-    memset(out, 0, sizeof(*out));
-    if (a->h && max_age_hours <= 30 * 24) {
-        char key[320];
-        snprintf(key, sizeof(key), "%s\x1f%s", provider, instance_type);
-        if (!a->keys || !bsearch(key, a->keys, a->nkeys, sizeof(*a->keys), cmp_key))
-            return;
-    }
-    if (!a->h ||
-        gp_history_latest_signal(a->h, provider, instance_type, NULL, a->now_unix_s,
-                                 max_age_hours, out, NULL) != GP_OK)
+    if (!a->h)
+        return NULL;
+    if (a->set_state == 0 || (a->set_state == 1 && a->set_age_hours != max_age_hours))
+        read_set(a, max_age_hours);
+    if (a->set_state == 1)
+        return gp_history_latest_find(&a->set, provider, instance_type);
+    gp_history_latest *l = &a->scratch;
+    if (gp_history_latest_signal(a->h, provider, instance_type, NULL, a->now_unix_s,
+                                 max_age_hours, l, NULL) != GP_OK ||
+        l->status == GP_AVAIL_UNKNOWN)
+        return NULL;
+    return l;
+}
+
+void gp_cli_avail_get(gp_cli_avail *a, const char *provider, const char *instance_type,
+                      double max_age_hours, gp_history_latest *out)
+{
+    const gp_history_latest *l = gp_cli_avail_find(a, provider, instance_type, max_age_hours);
+    if (l)
+        *out = *l;
+    else
         memset(out, 0, sizeof(*out));
 }
 

@@ -58,7 +58,13 @@ static const gp_opt OPTS[] = {
 static void gpus_cell(char *buf, size_t cap, const gp_offer *o)
 {
     char n[32];
-    gp_fmt_count(n, sizeof(n), o->gpu_count);
+    /* A whole count below a million prints as its digits under "%g"
+     * (gp_fmt_count); written directly, without formatting a double. */
+    double c = o->gpu_count;
+    if (c >= 1 && c < 1e6 && c == (double)(long)c)
+        snprintf(n, sizeof(n), "%ld", (long)c);
+    else
+        gp_fmt_count(n, sizeof(n), c);
     snprintf(buf, cap, "%sx %s%s", n, o->gpu,
              (o->flags & GP_OFFER_PER_GPU_LISTING) ? "*" : "");
 }
@@ -80,15 +86,31 @@ static size_t hidden_per_gpu(const gp_catalog *cat, const gp_offer_filter *f)
     return n;
 }
 
+/* The availability answer of each shown row: NULL (no signal) or a copy
+ * of the answer. A row's answer is a 640-byte struct, mostly empty; a
+ * pointer per row keeps 1,000 rows from touching 700 KB. */
+typedef struct stock_list {
+    const gp_history_latest **row; /* NULL when the history holds no signals */
+    gp_history_latest *known;      /* the distinct answers, in order */
+    size_t nknown, cap;
+} stock_list;
+
+static const gp_history_latest NO_SIGNAL; /* status GP_AVAIL_UNKNOWN */
+
+static const gp_history_latest *stock_at(const stock_list *s, size_t i)
+{
+    return s->row && s->row[i] ? s->row[i] : &NO_SIGNAL;
+}
+
 static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t n,
                         const gp_args *args, gp_format fmt, int spot_sort,
-                        int pflop, size_t hidden, const gp_history_latest *stock,
+                        int pflop, size_t hidden, const stock_list *stock,
                         double signal_age_hours, int64_t now)
 {
     (void)cat;
     int any_stock = 0;
-    for (size_t i = 0; stock && i < n; i++)
-        any_stock |= stock[i].status != GP_AVAIL_UNKNOWN;
+    for (size_t i = 0; stock->row && i < n; i++)
+        any_stock |= stock_at(stock, i)->status != GP_AVAIL_UNKNOWN;
     gp_col cols[] = {
         {"PROVIDER", 0, 12, 8, 0},  {"KIND", 0, 0, 0, 4},
         {"INSTANCE", 0, 24, 12, 0}, {"REGION", 0, 14, 8, 2},
@@ -119,9 +141,10 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
     if (!t)
         return GP_EXIT_FAIL;
     int any_per_gpu = 0, any_spot_above = 0;
+    int all_regions = gp_arg_set(args, "all-regions");
     for (size_t i = 0; i < n; i++) {
         const gp_offer *o = rows[i].offer;
-        char gpus[96], mem[24], hour[24], gpuh[24], spot[32], pf[24];
+        char gpus[96], mem[24], hour[24], gpuh[24], spot[32], pf[24] = "";
         gpus_cell(gpus, sizeof(gpus), o);
         if (isnan(o->gpu_mem_gb))
             snprintf(mem, sizeof(mem), "-");
@@ -134,21 +157,27 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
             strcat(spot, "!");
             any_spot_above = 1;
         }
-        gp_fmt_usd(pf, sizeof(pf), gp_offer_usd_per_pflop_hour(o));
+        if (pflop) /* the column is shown only then */
+            gp_fmt_usd(pf, sizeof(pf), gp_offer_usd_per_pflop_hour(o));
         any_per_gpu |= (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;
         const char *kind = o->kind == GP_KIND_HYPERSCALER   ? "hyper"
                            : o->kind == GP_KIND_NEOCLOUD    ? "neo"
                            : o->kind == GP_KIND_MARKETPLACE ? "market"
                                                             : "-";
-        char region[96];
-        if (gp_arg_set(args, "all-regions") && o->zone[0] &&
+        char regbuf[96];
+        const char *region = regbuf;
+        if (all_regions && o->zone[0] &&
             strncmp(o->zone, o->region, strlen(o->region)) != 0)
-            snprintf(region, sizeof(region), "%s %s", o->region[0] ? o->region : "-",
+            snprintf(regbuf, sizeof(regbuf), "%s %s", o->region[0] ? o->region : "-",
                      o->zone);
-        else if (gp_arg_set(args, "all-regions") && o->zone[0])
-            snprintf(region, sizeof(region), "%s", o->zone);
-        else
-            snprintf(region, sizeof(region), "%s", o->region[0] ? o->region : "-");
+        else if (all_regions && o->zone[0])
+            snprintf(regbuf, sizeof(regbuf), "%s", o->zone);
+        else if (strlen(o->region) < sizeof(regbuf)) /* what the copy would keep */
+            region = o->region[0] ? o->region : "-";
+        else { /* cut as the copy into 96 bytes always did */
+            memcpy(regbuf, o->region, sizeof(regbuf) - 1);
+            regbuf[sizeof(regbuf) - 1] = '\0';
+        }
         const char *pricing = (o->flags & GP_OFFER_PRICE_FLOOR) ? "floor"
                               : (o->flags & GP_OFFER_SPOT_FLOOR) ? "spot: floor"
                               : isnan(o->usd_per_hour)             ? "spot"
@@ -156,10 +185,11 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
         const char *cells[] = {o->provider, kind, o->instance_type, region, gpus,
                                mem, hour, gpuh, spot, pflop ? pf : pricing, pricing, ""};
         char st[48] = "-";
-        if (any_stock && stock[i].status != GP_AVAIL_UNKNOWN) {
+        const gp_history_latest *sl = stock_at(stock, i);
+        if (any_stock && sl->status != GP_AVAIL_UNKNOWN) {
             char age[16];
-            gp_cli_avail_age(now - stock[i].observed_unix_s, age, sizeof(age));
-            snprintf(st, sizeof(st), "%s %s", gp_cli_avail_word(&stock[i]), age);
+            gp_cli_avail_age(now - sl->observed_unix_s, age, sizeof(age));
+            snprintf(st, sizeof(st), "%s %s", gp_cli_avail_word(sl), age);
         }
         if (any_stock)
             cells[ncols - 1] = st;
@@ -209,18 +239,27 @@ static int render_table(const gp_catalog *cat, const gp_offer_row *rows, size_t 
 static int run(const gp_cmd *cmd, gp_args *args)
 {
     (void)cmd;
+    /* Availability signals (docs/offers.md): the latest per instance
+     * type within --signal-age, for --available and the STOCK column;
+     * read from the history in a second thread while the catalog loads. */
+    double signal_age = 24.0;
+    if (gp_arg_set(args, "signal-age"))
+        signal_age = gp_arg(args, "signal-age")->number;
+    gp_cli_avail avail;
+    gp_cli_avail_start(&avail, signal_age);
     gp_catalog *cat = NULL;
     int rc = gp_cli_load_catalog(args, &cat);
-    if (rc)
+    if (rc) {
+        gp_cli_avail_close(&avail);
         return rc;
+    }
     gp_offer_filter f;
     gp_offer_filter_init(&f);
     gp_gpu_match match;
     gp_cli_providers prov = {0};
     gp_offer_row *rows = NULL;
     size_t nrows = 0;
-    gp_cli_avail avail = {0};
-    gp_history_latest *stock = NULL;
+    stock_list stock = {0};
     gp_error err;
     gp_error_clear(&err);
 
@@ -278,12 +317,7 @@ static int run(const gp_cmd *cmd, gp_args *args)
         rc = gp_report("offers", st, &err);
         goto out;
     }
-    /* Availability signals (docs/offers.md): the latest per instance
-     * type within --signal-age, for --available and the STOCK column. */
-    double signal_age = 24.0;
-    if (gp_arg_set(args, "signal-age"))
-        signal_age = gp_arg(args, "signal-age")->number;
-    gp_cli_avail_open(&avail);
+    gp_cli_avail_wait(&avail);
     if (gp_arg_set(args, "available") && !avail.h) {
         fprintf(stderr,
                 "gpuplan offers: --available: no availability signals recorded yet; "
@@ -293,21 +327,42 @@ static int run(const gp_cmd *cmd, gp_args *args)
         goto out;
     }
     if (avail.h && nrows) {
-        stock = calloc(nrows, sizeof(*stock));
-        if (!stock) {
+        stock.row = calloc(nrows, sizeof(*stock.row));
+        if (!stock.row) {
             rc = GP_EXIT_FAIL;
             goto out;
         }
-        size_t kept = 0;
-        for (size_t i = 0; i < nrows; i++) {
-            gp_history_latest l;
-            gp_cli_avail_get(&avail, rows[i].offer->provider, rows[i].offer->instance_type,
-                             signal_age, &l);
-            if (gp_arg_set(args, "available") && l.status != GP_AVAIL_YES)
-                continue;
-            rows[kept] = rows[i];
-            stock[kept++] = l;
+        int available_only = gp_arg_set(args, "available");
+        size_t kept = 0, *known_of = NULL; /* index + 1 into stock.known, per kept row */
+        if (!(known_of = calloc(nrows, sizeof(*known_of)))) {
+            rc = GP_EXIT_FAIL;
+            goto out;
         }
+        for (size_t i = 0; i < nrows; i++) {
+            const gp_history_latest *l = gp_cli_avail_find(
+                &avail, rows[i].offer->provider, rows[i].offer->instance_type, signal_age);
+            if (available_only && (!l || l->status != GP_AVAIL_YES))
+                continue;
+            if (l) {
+                if (stock.nknown == stock.cap) {
+                    size_t cap = stock.cap ? 2 * stock.cap : 16;
+                    gp_history_latest *k = realloc(stock.known, cap * sizeof(*k));
+                    if (!k) {
+                        free(known_of);
+                        rc = GP_EXIT_FAIL;
+                        goto out;
+                    }
+                    stock.known = k;
+                    stock.cap = cap;
+                }
+                stock.known[stock.nknown++] = *l;
+                known_of[kept] = stock.nknown;
+            }
+            rows[kept++] = rows[i];
+        }
+        for (size_t i = 0; i < kept; i++) /* stock.known moved while it grew */
+            stock.row[i] = known_of[i] ? &stock.known[known_of[i] - 1] : NULL;
+        free(known_of);
         nrows = kept;
     }
     if (gp_arg_set(args, "limit")) {
@@ -322,15 +377,15 @@ static int run(const gp_cmd *cmd, gp_args *args)
             json_t *j = gp_offer_json(cat, rows[i].offer, rows[i].rows);
             /* Only when the history holds signals: the field is then on
              * every offer, null where none is recent. */
-            if (j && stock) {
+            if (j && stock.row) {
                 json_t *a = json_null();
-                if (stock[i].status != GP_AVAIL_UNKNOWN) {
+                const gp_history_latest *sl = stock_at(&stock, i);
+                if (sl->status != GP_AVAIL_UNKNOWN) {
                     char t[21];
-                    gp_history_format_time(stock[i].observed_unix_s, t);
+                    gp_history_format_time(sl->observed_unix_s, t);
                     a = json_pack("{s:s, s:s, s:s, s:s, s:s}", "status",
-                                  gp_cli_avail_word(&stock[i]), "kind", stock[i].kind,
-                                  "region", stock[i].region, "observed", t, "source",
-                                  stock[i].source);
+                                  gp_cli_avail_word(sl), "kind", sl->kind, "region",
+                                  sl->region, "observed", t, "source", sl->source);
                 }
                 json_object_set_new(j, "availability", a);
             }
@@ -344,11 +399,12 @@ static int run(const gp_cmd *cmd, gp_args *args)
         rc = GP_EXIT_OK;
     } else {
         rc = render_table(cat, rows, nrows, args, fmt, sort == GP_SORT_SPOT_PRICE,
-                          sort == GP_SORT_PFLOP_PRICE, hidden_per_gpu(cat, &f), stock,
+                          sort == GP_SORT_PFLOP_PRICE, hidden_per_gpu(cat, &f), &stock,
                           signal_age, avail.now_unix_s);
     }
 out:
-    free(stock);
+    free(stock.row);
+    free(stock.known);
     gp_cli_avail_close(&avail);
     free(rows);
     gp_cli_providers_free(&prov);

@@ -59,7 +59,11 @@ static int add_refreshed(gp_catalog *cat, const gp_args *args)
     size_t n = 0;
     gp_error err;
     gp_error_clear(&err);
+    /* Each stored provider replaces its embedded offers; dropped in one
+     * pass at the end instead of moving the catalog once per provider. */
+    gp_catalog_defer_replacements(cat, 1);
     gp_status st = gp_refresh_add_stored(cat, home, &stored, &n, &err);
+    gp_catalog_defer_replacements(cat, 0);
     if (st != GP_OK)
         return gp_report(args->cmd_name, st, &err);
     const gp_opt_value *age = gp_arg(args, "max-age");
@@ -173,10 +177,18 @@ const char **gp_cli_split_lists(const gp_opt_value *v, size_t *n, char **buf)
 int gp_cli_check_providers(const char *cmd, const gp_catalog *cat,
                            const char *const *names, size_t n, const char *flag)
 {
+    if (n == 0) /* nothing named: nothing to check (and no scan of every offer) */
+        return 0;
     const char *known[256];
     size_t nknown = 0;
     const gp_offer *offers = gp_catalog_offers(cat);
+    const char *last = NULL;
     for (size_t i = 0; i < gp_catalog_offer_count(cat); i++) {
+        /* Offers of one provider are mostly adjacent, and the catalog
+         * interns names: the same pointer as the last offer's is known. */
+        if (offers[i].provider == last)
+            continue;
+        last = offers[i].provider;
         size_t k = 0;
         while (k < nknown && strcmp(known[k], offers[i].provider) != 0)
             k++;

@@ -79,14 +79,17 @@ gp_table *gp_table_new(const gp_col *cols, size_t ncols)
  * newline (quoted CSV), a tab or an escape sequence, which would break the
  * row or restyle the terminal. Control characters become visible escapes
  * (\n, \t, \r, \x1b); Markdown then escapes the backslash in turn. */
-static char *display_copy(const char *s)
+static size_t display_len(const char *s)
 {
     size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         n += (*p < 0x20 || *p == 0x7f) ? 4 : 1;
-    char *out = malloc(n + 1), *o = out;
-    if (!out)
-        return NULL;
+    return n;
+}
+
+/* Writes the display copy of s at o (display_len(s) + 1 bytes). */
+static void display_put(char *o, const char *s)
+{
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p >= 0x20 && *p != 0x7f)
             *o++ = (char)*p;
@@ -98,9 +101,10 @@ static char *display_copy(const char *s)
         }
     }
     *o = '\0';
-    return out;
 }
 
+/* A row's cells live in one block (one allocation per row, not per cell):
+ * cell 0 starts it, gp_table_free frees it. */
 int gp_table_add(gp_table *t, const char *const *cells)
 {
     if (t->nrows == t->cap) {
@@ -111,14 +115,23 @@ int gp_table_add(gp_table *t, const char *const *cells)
         t->cells = c;
         t->cap = cap;
     }
+    if (!t->ncols) {
+        t->nrows++;
+        return 0;
+    }
+    size_t len[24], total = 0;
+    for (size_t i = 0; i < t->ncols; i++) {
+        len[i] = display_len(cells[i] ? cells[i] : "-");
+        total += len[i] + 1;
+    }
+    char *block = malloc(total);
+    if (!block)
+        return -1;
     char **row = &t->cells[t->nrows * t->ncols];
     for (size_t i = 0; i < t->ncols; i++) {
-        row[i] = display_copy(cells[i] ? cells[i] : "-");
-        if (!row[i]) {
-            while (i-- > 0)
-                free(row[i]);
-            return -1;
-        }
+        row[i] = block;
+        display_put(block, cells[i] ? cells[i] : "-");
+        block += len[i] + 1;
     }
     t->nrows++;
     return 0;
@@ -130,8 +143,8 @@ void gp_table_free(gp_table *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->nrows * t->ncols; i++)
-        free(t->cells[i]);
+    for (size_t r = 0; t->ncols && r < t->nrows; r++)
+        free(t->cells[r * t->ncols]); /* the row's block */
     free(t->cells);
     free(t);
 }
@@ -144,6 +157,17 @@ static size_t text_width(const char *s)
         if (((unsigned char)*s & 0xC0) != 0x80)
             n++;
     return n;
+}
+
+/* n spaces (what fprintf's "%*s" of "" writes, without formatting). */
+static void put_spaces(FILE *out, size_t n)
+{
+    static const char blanks[] = "                                ";
+    while (n > 0) {
+        size_t k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
+        fwrite(blanks, 1, k, out);
+        n -= k;
+    }
 }
 
 /* Prints s in exactly `width` columns, truncating with "…". */
@@ -162,12 +186,15 @@ static void put_cell(FILE *out, const char *s, size_t width, int right, int last
         fprintf(out, "%.*s%s", (int)(p - s), s, width ? "…" : "");
         return;
     }
-    if (right)
-        fprintf(out, "%*s%s", (int)(width - w), "", s);
-    else if (last)
+    if (right) {
+        put_spaces(out, width - w);
         fputs(s, out);
-    else
-        fprintf(out, "%s%*s", s, (int)(width - w), "");
+    } else if (last) {
+        fputs(s, out);
+    } else {
+        fputs(s, out);
+        put_spaces(out, width - w);
+    }
 }
 
 static size_t shown_width(const gp_table *t, const size_t *w, const int *shown,
@@ -210,7 +237,7 @@ static void print_row(FILE *out, const gp_table *t, const char *const *cells,
         if (!shown[c])
             continue;
         if (!first)
-            fprintf(out, "%*s", (int)COLUMN_GAP, "");
+            put_spaces(out, COLUMN_GAP);
         first = 0;
         put_cell(out, cells[c], w[c], t->cols[c].right, c == last);
     }

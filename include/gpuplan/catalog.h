@@ -105,6 +105,12 @@ gp_status gp_catalog_add_data_dir(gp_catalog *cat, const char *dir,
 gp_status gp_catalog_add_path(gp_catalog *cat, const char *path,
                               const gp_load_opts *opts, gp_error *err);
 
+/* Between on = 1 and on = 0, embedded offers replaced by a user source's
+ * providers are dropped when on = 0 comes, in one pass, not once per
+ * source (the same catalog as without: a refresh's stored providers load
+ * this way). Offers read in between still include the replaced ones. */
+void gp_catalog_defer_replacements(gp_catalog *cat, int on);
+
 /* Adds SkyPilot vms.csv text for one provider (used by tests and fuzzing;
  * treated like a user source). `name` appears in messages. */
 gp_status gp_catalog_add_skypilot_buffer(gp_catalog *cat, const char *name,

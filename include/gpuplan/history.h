@@ -195,6 +195,34 @@ gp_status gp_history_signal_keys(gp_history *h, int64_t since_unix_s, char ***ou
                                  gp_error *err);
 void gp_history_keys_free(char **keys, size_t n);
 
+/* Whether the file holds any capacity or stock signal (of any age; the
+ * neutral spot-band signals do not count); 0 for a version-1 file. One
+ * read that stops at the first such row, not a count. */
+gp_status gp_history_has_signals(gp_history *h, int *out, gp_error *err);
+
+/* What gp_history_latest_signal() (any region) answers for every
+ * (provider, instance type) with an availability signal observed in
+ * [now - max_age_hours, now], from one query: entries sorted by provider,
+ * then instance type, in byte order; pairs without one are left out (their
+ * answer is GP_AVAIL_UNKNOWN). Free with gp_history_latest_set_free(). */
+typedef struct gp_history_latest_entry {
+    const char *provider;
+    const char *instance_type;
+    gp_history_latest latest;
+} gp_history_latest_entry;
+typedef struct gp_history_latest_set {
+    gp_history_latest_entry *entries;
+    size_t n;
+    char *text; /* the names, one block */
+} gp_history_latest_set;
+gp_status gp_history_latest_signals(gp_history *h, int64_t now_unix_s, double max_age_hours,
+                                    gp_history_latest_set *out, gp_error *err);
+void gp_history_latest_set_free(gp_history_latest_set *set);
+/* The entry of one pair in a set, NULL when the pair has none. */
+const gp_history_latest *gp_history_latest_find(const gp_history_latest_set *set,
+                                                const char *provider,
+                                                const char *instance_type);
+
 /* ---- queries ------------------------------------------------------------ */
 
 typedef enum gp_history_by {

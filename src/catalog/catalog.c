@@ -733,6 +733,40 @@ static rkey make_key(const gp_offer *o, gp_replace mode, int any_count)
     return k;
 }
 
+/* Drops the offers marked replaced (2) while replacements were deferred,
+ * keeping the order; returns how many went. */
+static size_t drop_deferred(gp_catalog *cat)
+{
+    size_t gone = cat->deferred_gone;
+    if (!gone)
+        return 0;
+    size_t w = 0, run = 0;
+    for (size_t i = 0; i < cat->count; i++) {
+        if (cat->embedded_offer[i] != 2)
+            continue;
+        if (w != run) {
+            memmove(&cat->offers[w], &cat->offers[run], (i - run) * sizeof(*cat->offers));
+            memmove(&cat->embedded_offer[w], &cat->embedded_offer[run], i - run);
+        }
+        w += i - run;
+        run = i + 1;
+    }
+    if (w != run) {
+        memmove(&cat->offers[w], &cat->offers[run], (cat->count - run) * sizeof(*cat->offers));
+        memmove(&cat->embedded_offer[w], &cat->embedded_offer[run], cat->count - run);
+    }
+    cat->count = w + (cat->count - run);
+    cat->deferred_gone = 0;
+    return gone;
+}
+
+void gp_catalog_defer_replacements(gp_catalog *cat, int on)
+{
+    cat->defer_replace = on != 0;
+    if (!on)
+        drop_deferred(cat);
+}
+
 /* Offers [first, count) are new; drop older offers they replace. A
  * per-GPU listing of a product replaces that product at any node size. */
 static gp_status replace_older(gp_catalog *cat, size_t first, gp_replace mode,
@@ -740,11 +774,72 @@ static gp_status replace_older(gp_catalog *cat, size_t first, gp_replace mode,
 {
     if (mode == GP_REPLACE_NONE || first == 0)
         return GP_OK;
+    /* By provider (a refreshed or user file): the new offers name a few
+     * providers, mostly one; interned, so a pointer identifies each. The
+     * same result as the hashed keys below, without hashing every offer. */
+    const char *few[8];
+    size_t nfew = 0;
+    for (size_t i = first; mode == GP_REPLACE_PROVIDER && i < cat->count; i++) {
+        const char *p = cat->offers[i].provider;
+        size_t k = 0;
+        while (k < nfew && few[k] != p)
+            k++;
+        if (k < nfew)
+            continue;
+        if (nfew == sizeof(few) / sizeof(few[0])) {
+            nfew = 0; /* many providers: the hashed keys */
+            break;
+        }
+        few[nfew++] = p;
+    }
+    if (nfew && cat->defer_replace) {
+        /* Marked now, dropped in one pass by gp_catalog_defer_replacements. */
+        for (size_t i = 0; i < first; i++) {
+            const gp_offer *o = &cat->offers[i];
+            int gone = 0;
+            for (size_t k = 0; cat->embedded_offer[i] == 1 && k < nfew && !gone; k++)
+                gone = o->provider == few[k];
+            if (gone) {
+                cat->embedded_offer[i] = 2;
+                cat->deferred_gone++;
+                cat->sources[o->source_index].replaced++;
+            }
+        }
+        return GP_OK;
+    }
+    if (nfew) {
+        first -= drop_deferred(cat); /* every marked offer is older than the new ones */
+        /* Kept offers move down in runs (one memmove each), in order. */
+        size_t w = 0, run = 0; /* run: start of the kept offers not yet moved */
+        for (size_t i = 0; i < first; i++) {
+            const gp_offer *o = &cat->offers[i];
+            int gone = 0;
+            for (size_t k = 0; cat->embedded_offer[i] && k < nfew && !gone; k++)
+                gone = o->provider == few[k];
+            if (!gone)
+                continue;
+            cat->sources[o->source_index].replaced++;
+            if (w != run) {
+                memmove(&cat->offers[w], &cat->offers[run], (i - run) * sizeof(*cat->offers));
+                memmove(&cat->embedded_offer[w], &cat->embedded_offer[run], i - run);
+            }
+            w += i - run;
+            run = i + 1;
+        }
+        if (w != run) {
+            memmove(&cat->offers[w], &cat->offers[run],
+                    (cat->count - run) * sizeof(*cat->offers));
+            memmove(&cat->embedded_offer[w], &cat->embedded_offer[run], cat->count - run);
+        }
+        cat->count = w + (cat->count - run);
+        return GP_OK;
+    }
     rset set;
     if (rset_init(&set, cat->count - first) != 0) {
         rset_free(&set);
         return gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory");
     }
+    first -= drop_deferred(cat); /* every marked offer is older than the new ones */
     for (size_t i = first; i < cat->count; i++) {
         const gp_offer *o = &cat->offers[i];
         int any = (o->flags & GP_OFFER_PER_GPU_LISTING) != 0;

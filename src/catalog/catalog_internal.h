@@ -104,7 +104,10 @@ struct gp_catalog {
 
     gp_offer *offers;
     size_t count, cap;
-    unsigned char *embedded_offer; /* parallel to offers: 1 if embedded */
+    unsigned char *embedded_offer; /* parallel to offers: 1 if embedded, 2 replaced
+                                      while replacements are deferred */
+    int defer_replace;             /* gp_catalog_defer_replacements */
+    size_t deferred_gone;          /* offers marked 2, still in the array */
 
     gp_source *sources;
     size_t nsources, sources_cap;

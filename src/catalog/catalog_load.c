@@ -383,6 +383,15 @@ static gp_status slurp(const char *path, char **data, size_t *len,
     size_t n = 0, cap = 0;
     char *buf = NULL;
     gp_status st = GP_OK;
+    /* A regular file's size is known: one buffer of that size (and a byte
+     * to see the end), not a doubling one copied on each growth. */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+        (size_t)sb.st_size < CATALOG_FILE_MAX_BYTES) {
+        cap = (size_t)sb.st_size + 1;
+        if (!(buf = malloc(cap)))
+            cap = 0;
+    }
     for (;;) {
         if (n == cap) {
             if (cap >= CATALOG_FILE_MAX_BYTES) {

@@ -39,7 +39,25 @@ typedef struct ctx {
     int col[C_NCOLS];
     size_t ncols;
     int have_header;
+    /* The last kind, fabric and good as_of seen: rows of a file mostly
+     * repeat them, and a strcmp is cheaper than parsing again. */
+    char last_kind[24], last_fabric[24], last_as_of[16];
+    int last_kind_v, last_fabric_v;
 } ctx;
+
+/* parse(s), remembered for the last s that fits in memo. */
+static int parse_memo(const char *s, char *memo, size_t cap, int *value,
+                      int (*parse)(const char *))
+{
+    if (memo[0] && strcmp(s, memo) == 0)
+        return *value;
+    int v = parse(s);
+    if (strlen(s) < cap) {
+        memcpy(memo, s, strlen(s) + 1);
+        *value = v;
+    }
+    return v;
+}
 
 static int is_price(enum col k)
 {
@@ -102,12 +120,16 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
     r.region = field(row, c, C_REGION);
     r.zone = field(row, c, C_ZONE);
     const char *kind = field(row, c, C_KIND);
-    if (kind[0] && (r.kind = gp_kind_parse(kind)) < 0)
+    if (kind[0] &&
+        (r.kind = parse_memo(kind, c->last_kind, sizeof(c->last_kind), &c->last_kind_v,
+                             gp_kind_parse)) < 0)
         return bad_row(c, row->line,
                        "kind '%s' is not hyperscaler, neocloud or marketplace",
                        kind);
     const char *fabric = field(row, c, C_FABRIC);
-    if (fabric[0] && (r.fabric = gp_fabric_parse(fabric)) < 0)
+    if (fabric[0] &&
+        (r.fabric = parse_memo(fabric, c->last_fabric, sizeof(c->last_fabric),
+                               &c->last_fabric_v, gp_fabric_parse)) < 0)
         return bad_row(c, row->line, "fabric '%s' is not a known fabric",
                        fabric);
     struct {
@@ -155,9 +177,13 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
                            per_gpu, r.gpu_count);
     }
     const char *as_of = field(row, c, C_AS_OF);
-    if (as_of[0] && !valid_date(as_of))
-        return bad_row(c, row->line, "as_of '%s' is not a date (YYYY-MM-DD)",
-                       as_of);
+    if (as_of[0] && strcmp(as_of, c->last_as_of) != 0) {
+        if (!valid_date(as_of))
+            return bad_row(c, row->line, "as_of '%s' is not a date (YYYY-MM-DD)",
+                           as_of);
+        if (strlen(as_of) < sizeof(c->last_as_of))
+            memcpy(c->last_as_of, as_of, strlen(as_of) + 1);
+    }
     const char *source = field(row, c, C_SOURCE);
     if (source[0])
         r.source = source;

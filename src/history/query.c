@@ -420,3 +420,206 @@ gp_status gp_history_providers(gp_history *h, char ***out, size_t *n, gp_error *
     *n = i;
     return GP_OK;
 }
+
+gp_status gp_history_has_signals(gp_history *h, int *out, gp_error *err)
+{
+    *out = 0;
+    if (h->version < 2)
+        return GP_OK;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(h->db, "SELECT EXISTS (SELECT 1 FROM signals WHERE kind IN"
+                                  " ('capacity-available', 'capacity-unavailable')"
+                                  " OR kind LIKE 'stock:%')", -1, &s, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    }
+    *out = sqlite3_column_int(s, 0) != 0;
+    sqlite3_finalize(s);
+    return GP_OK;
+}
+
+/* One row of the window, its text as offsets into one growing block. */
+typedef struct sig_row {
+    size_t provider, instance, region, kind, source;
+    int64_t observed, id;
+} sig_row;
+
+static int text_add(char **buf, size_t *len, size_t *cap, const char *t, size_t *at)
+{
+    size_t n = strlen(t) + 1;
+    if (*len + n > *cap) {
+        size_t c = *cap ? *cap : 4096;
+        while (c < *len + n)
+            c *= 2;
+        char *b = realloc(*buf, c);
+        if (!b)
+            return -1;
+        *buf = b;
+        *cap = c;
+    }
+    memcpy(*buf + *len, t, n);
+    *at = *len;
+    *len += n;
+    return 0;
+}
+
+/* gp_history_availability() then gp_history_latest_signal() (region NULL)
+ * over the rows of one pair, ordered by region, then time, latest first:
+ * the same decisions, made on rows already read. */
+static void decide_pair(const char *text, const sig_row *r, size_t n, gp_history_latest *out)
+{
+    memset(out, 0, sizeof(*out));
+    char cur[128] = ""; /* the region, as availability keeps it */
+    int have = 0, any = 0, yes = 0;
+    int64_t latest = 0, cur_t = 0, best_yes = 0, best_any = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *reg = text + r[i].region;
+        int pol = gp_history_signal_polarity(text + r[i].kind);
+        int64_t t = r[i].observed;
+        if (!have || strcmp(reg, cur) != 0) {
+            snprintf(cur, sizeof(cur), "%s", reg);
+            have = 1;
+            cur_t = t;
+        }
+        if (t != cur_t)
+            continue;
+        if (!any || t > best_any)
+            best_any = t;
+        any = 1;
+        if (pol == 1 && (!yes || t > best_yes)) {
+            yes = 1;
+            best_yes = t;
+            latest = t;
+        }
+    }
+    if (!any)
+        return;
+    out->status = yes ? GP_AVAIL_YES : GP_AVAIL_NO;
+    out->observed_unix_s = yes ? latest : best_any;
+    /* The deciding row: of those at that time, the first recorded with
+     * the status's polarity (every such kind is in the window's rows). */
+    int want = yes ? 1 : 0;
+    const sig_row *pick = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (r[i].observed == out->observed_unix_s && (!pick || r[i].id < pick->id) &&
+            gp_history_signal_polarity(text + r[i].kind) == want)
+            pick = &r[i];
+    if (pick) {
+        snprintf(out->kind, sizeof(out->kind), "%s", text + pick->kind);
+        snprintf(out->region, sizeof(out->region), "%s", text + pick->region);
+        snprintf(out->source, sizeof(out->source), "%s", text + pick->source);
+    }
+}
+
+gp_status gp_history_latest_signals(gp_history *h, int64_t now_unix_s, double max_age_hours,
+                                    gp_history_latest_set *out, gp_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (!isfinite(max_age_hours) || max_age_hours < 0)
+        return gp_fail(err, GP_EINVAL, NULL, 0, "availability: bad provider, type or age");
+    if (h->version < 2)
+        return GP_OK;
+    /* The window and kinds of gp_history_availability(), for every pair. */
+    const char *sql =
+        "SELECT provider, instance_type, region, kind, source, observed, id FROM signals"
+        " WHERE observed >= ?1 AND observed <= ?2"
+        " AND (kind IN ('capacity-available', 'capacity-unavailable') OR kind LIKE 'stock:%')"
+        " ORDER BY provider, instance_type, region, observed DESC";
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(h->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return gp_history_sql_fail(h, err, "cannot read the history");
+    sqlite3_bind_int64(s, 1, now_unix_s - (int64_t)(max_age_hours * 3600.0));
+    sqlite3_bind_int64(s, 2, now_unix_s);
+    sig_row *rows = NULL;
+    size_t nrows = 0, cap = 0, len = 0, tcap = 0;
+    char *text = NULL;
+    int rc, oom = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (nrows == cap) {
+            size_t c = cap ? 2 * cap : 64;
+            sig_row *v = realloc(rows, c * sizeof(*v));
+            if (!v) {
+                oom = 1;
+                break;
+            }
+            rows = v;
+            cap = c;
+        }
+        sig_row *r = &rows[nrows];
+        if (text_add(&text, &len, &tcap, col_text(s, 0), &r->provider) ||
+            text_add(&text, &len, &tcap, col_text(s, 1), &r->instance) ||
+            text_add(&text, &len, &tcap, col_text(s, 2), &r->region) ||
+            text_add(&text, &len, &tcap, col_text(s, 3), &r->kind) ||
+            text_add(&text, &len, &tcap, col_text(s, 4), &r->source)) {
+            oom = 1;
+            break;
+        }
+        r->observed = sqlite3_column_int64(s, 5);
+        r->id = sqlite3_column_int64(s, 6);
+        nrows++;
+    }
+    sqlite3_finalize(s);
+    gp_history_latest_entry *e = NULL;
+    size_t ne = 0;
+    if (!oom && rc == SQLITE_DONE && nrows && !(e = malloc(nrows * sizeof(*e))))
+        oom = 1;
+    if (oom || rc != SQLITE_DONE) {
+        free(rows);
+        free(text);
+        free(e);
+        return oom ? gp_fail(err, GP_ENOMEM, NULL, 0, "out of memory")
+                   : gp_history_sql_fail(h, err, "cannot read the history");
+    }
+    for (size_t a = 0; a < nrows;) {
+        size_t b = a + 1;
+        while (b < nrows && !strcmp(text + rows[b].provider, text + rows[a].provider) &&
+               !strcmp(text + rows[b].instance, text + rows[a].instance))
+            b++;
+        gp_history_latest l;
+        decide_pair(text, &rows[a], b - a, &l);
+        if (l.status != GP_AVAIL_UNKNOWN) {
+            e[ne].provider = text + rows[a].provider;
+            e[ne].instance_type = text + rows[a].instance;
+            e[ne].latest = l;
+            ne++;
+        }
+        a = b;
+    }
+    free(rows);
+    out->entries = e;
+    out->n = ne;
+    out->text = text;
+    return GP_OK;
+}
+
+void gp_history_latest_set_free(gp_history_latest_set *set)
+{
+    if (!set)
+        return;
+    free(set->entries);
+    free(set->text);
+    memset(set, 0, sizeof(*set));
+}
+
+const gp_history_latest *gp_history_latest_find(const gp_history_latest_set *set,
+                                                const char *provider,
+                                                const char *instance_type)
+{
+    size_t lo = 0, hi = set ? set->n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const gp_history_latest_entry *e = &set->entries[mid];
+        int c = strcmp(provider, e->provider);
+        if (!c)
+            c = strcmp(instance_type, e->instance_type);
+        if (!c)
+            return &e->latest;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}

@@ -562,6 +562,80 @@ static gp_status load_skypilot_text(const char *provider, const char *csv,
  * planner's int and ranked first at $0.00 per GPU-hour. Both formats
  * refuse a count above GP_OFFER_MAX_GPUS with file and line, and keep one
  * at the limit. */
+/* Replacements deferred to one pass (gp_catalog_defer_replacements, as
+ * the CLI loads a refresh's stored providers) leave the catalog that
+ * replacing at once per source leaves: the same offers in the same order,
+ * the same replaced counts. Sources: two providers in one file, a
+ * provider twice, and nine in one file (the hashed path, taken while
+ * deferring). */
+static void deferred_replacement_is_the_same(void **state)
+{
+    (void)state;
+    const char *two = "provider,instance_type,gpu,gpu_count,usd_per_hour,region\n"
+                      "lambda,gpu_8x_h100_sxm5,H100,8,20,us-east-1\n"
+                      "aws,p5.48xlarge,H100,8,90,us-east-1\n"
+                      "lambda,gpu_1x_a10,A10,1,0.75,us-west-1\n";
+    const char *sky = "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,"
+                      "MemoryGiB,Price,Region,GpuInfo,SpotPrice\n"
+                      "gpu-h100-sxm,H100,8.0,128,1600,25.0,eu-north1,,\n";
+    const char *again = "provider,instance_type,gpu,gpu_count,usd_per_hour,region\n"
+                        "lambda,gpu_2x_a100,A100-80GB,2,3,us-south-1\n";
+    text many = {0};
+    text_add(&many, "provider,instance_type,gpu,gpu_count,usd_per_hour,region\n");
+    static const char *const nine[] = {"azure", "gcp", "oci", "runpod", "cudo",
+                                       "paperspace", "fluidstack", "do", "seeweb"};
+    for (int i = 0; i < 9; i++)
+        text_add(&many, "%s,x%d,H100,8,%d,r\n", nine[i], i, 30 + i);
+    gp_catalog *cat[2];
+    gp_error err;
+    for (int d = 0; d < 2; d++) {
+        cat[d] = new_catalog();
+        assert_int_equal(gp_catalog_add_embedded(cat[d], &err), GP_OK);
+        if (d)
+            gp_catalog_defer_replacements(cat[d], 1);
+        assert_int_equal(gp_catalog_add_gpuplan_buffer(cat[d], "two.csv", two, strlen(two),
+                                                       NULL, &err),
+                         GP_OK);
+        assert_int_equal(gp_catalog_add_skypilot_buffer(cat[d], "vms.csv", "nebius", sky,
+                                                        strlen(sky), NULL, &err),
+                         GP_OK);
+        assert_int_equal(gp_catalog_add_gpuplan_buffer(cat[d], "again.csv", again,
+                                                       strlen(again), NULL, &err),
+                         GP_OK);
+        assert_int_equal(gp_catalog_add_gpuplan_buffer(cat[d], "many.csv", many.p,
+                                                       many.n, NULL, &err),
+                         GP_OK);
+        if (d)
+            gp_catalog_defer_replacements(cat[d], 0);
+    }
+    free(many.p);
+    assert_int_equal(gp_catalog_offer_count(cat[0]), gp_catalog_offer_count(cat[1]));
+    const gp_offer *a = gp_catalog_offers(cat[0]), *b = gp_catalog_offers(cat[1]);
+    for (size_t i = 0; i < gp_catalog_offer_count(cat[0]); i++) {
+        assert_string_equal(a[i].provider, b[i].provider);
+        assert_string_equal(a[i].instance_type, b[i].instance_type);
+        assert_string_equal(a[i].region, b[i].region);
+        assert_int_equal(a[i].source_index, b[i].source_index);
+        assert_int_equal(a[i].line, b[i].line);
+        assert_true(a[i].usd_per_hour == b[i].usd_per_hour ||
+                    (isnan(a[i].usd_per_hour) && isnan(b[i].usd_per_hour)));
+    }
+    size_t replaced = 0;
+    assert_int_equal(gp_catalog_source_count(cat[0]), gp_catalog_source_count(cat[1]));
+    for (size_t i = 0; i < gp_catalog_source_count(cat[0]); i++) {
+        assert_int_equal(gp_catalog_source(cat[0], i)->replaced,
+                         gp_catalog_source(cat[1], i)->replaced);
+        replaced += gp_catalog_source(cat[0], i)->replaced;
+    }
+    assert_true(replaced > 100); /* the embedded offers of 13 providers went */
+    size_t lambda = 0; /* only the three user rows: the embedded ones went */
+    for (size_t i = 0; i < gp_catalog_offer_count(cat[1]); i++)
+        lambda += strcmp(b[i].provider, "lambda") == 0;
+    assert_int_equal(lambda, 3);
+    gp_catalog_free(cat[0]);
+    gp_catalog_free(cat[1]);
+}
+
 static void huge_gpu_count_is_bad_data(void **state)
 {
     (void)state;
@@ -698,6 +772,7 @@ int main(void)
         cmocka_unit_test(huge_gpu_count_is_bad_data),
         cmocka_unit_test(negative_price_is_bad_data),
         cmocka_unit_test(repeated_column_is_bad_data),
+        cmocka_unit_test(deferred_replacement_is_the_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -450,6 +450,81 @@ static void availability(void **state)
     gp_history_close(h);
 }
 
+/* gp_history_latest_signals() (one query for every pair) answers what
+ * gp_history_latest_signal() answers pair by pair, on signals drawn at
+ * random: several regions, times that tie within and across regions,
+ * both polarities at one time, spot bands, and windows from none to all. */
+static void latest_signals_batch(void **state)
+{
+    (void)state;
+    gp_history *h = open_w(fresh_path("batch.sqlite"));
+    gp_error err;
+    int any = -1;
+    assert_int_equal(gp_history_has_signals(h, &any, &err), GP_OK);
+    assert_int_equal(any, 0);
+    static const char *const prov[] = {"lambda", "runpod", "aws", "Lambda"};
+    static const char *const type[] = {"a", "b", "gpu_8x_h100", "H100 SXM"};
+    static const char *const reg[] = {"", "us-east-1", "us-west-1", "eu"};
+    static const char *const kind[] = {"capacity-available", "capacity-unavailable",
+                                       "stock:high", "stock:low", "stock:none",
+                                       "spot-band:<5%"};
+    static const char *const src[] = {"s1", "s2", "s3"};
+    int64_t now = 1790000000;
+    uint32_t x = 12345;
+    enum { N = 400 };
+    gp_history_signal sig[N];
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        uint32_t r = x >> 8;
+        /* times on a coarse grid (ties) up to 3 days back, some in the future */
+        int64_t t = now - (int64_t)((r % 40) * 7200) + ((r >> 20) % 7 == 0 ? 3600 : 0);
+        sig[i] = (gp_history_signal){prov[(r >> 6) % 4], type[(r >> 9) % 4], reg[(r >> 12) % 4],
+                                     kind[(r >> 15) % 6], t, src[(r >> 18) % 3]};
+    }
+    assert_int_equal(gp_history_record_signals(h, sig, N, NULL, &err), GP_OK);
+    assert_int_equal(gp_history_has_signals(h, &any, &err), GP_OK);
+    assert_int_equal(any, 1);
+    const double ages[] = {0, 1, 2.5, 24, 48, 30 * 24, 1000 * 24};
+    size_t seen_yes = 0, seen_no = 0;
+    for (size_t a = 0; a < sizeof(ages) / sizeof(ages[0]); a++) {
+        gp_history_latest_set set;
+        assert_int_equal(gp_history_latest_signals(h, now, ages[a], &set, &err), GP_OK);
+        for (size_t i = 1; i < set.n; i++) {
+            int c = strcmp(set.entries[i - 1].provider, set.entries[i].provider);
+            assert_true(c < 0 || (c == 0 && strcmp(set.entries[i - 1].instance_type,
+                                                   set.entries[i].instance_type) < 0));
+        }
+        size_t found = 0;
+        for (int p = 0; p < 4; p++)
+            for (int t = 0; t < 4; t++) {
+                gp_history_latest want;
+                assert_int_equal(gp_history_latest_signal(h, prov[p], type[t], NULL, now,
+                                                          ages[a], &want, &err),
+                                 GP_OK);
+                const gp_history_latest *got = gp_history_latest_find(&set, prov[p], type[t]);
+                if (want.status == GP_AVAIL_UNKNOWN) {
+                    assert_null(got);
+                    continue;
+                }
+                assert_non_null(got);
+                found++;
+                seen_yes += want.status == GP_AVAIL_YES;
+                seen_no += want.status == GP_AVAIL_NO;
+                assert_int_equal(got->status, want.status);
+                assert_true(got->observed_unix_s == want.observed_unix_s);
+                assert_string_equal(got->kind, want.kind);
+                assert_string_equal(got->region, want.region);
+                assert_string_equal(got->source, want.source);
+            }
+        assert_int_equal(found, set.n); /* nothing the pair-by-pair answer lacks */
+        gp_history_latest_set_free(&set);
+    }
+    assert_true(seen_yes > 0 && seen_no > 0); /* the draw exercised both */
+    gp_history_latest_set bad;
+    assert_int_equal(gp_history_latest_signals(h, now, -1, &bad, &err), GP_EINVAL);
+    gp_history_close(h);
+}
+
 static void import_twice(void **state)
 {
     (void)state;
@@ -542,6 +617,7 @@ int main(void)
         cmocka_unit_test(migrate_v1),       cmocka_unit_test(refuse_bad_files),
         cmocka_unit_test(second_writer_waits), cmocka_unit_test(killed_writer),
         cmocka_unit_test(availability),     cmocka_unit_test(import_twice),
+        cmocka_unit_test(latest_signals_batch),
         cmocka_unit_test(home_and_dates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
