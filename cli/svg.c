@@ -114,20 +114,43 @@ static void duration(char *buf, size_t cap, double hours)
         snprintf(buf, cap, "%gh", hours);
 }
 
+enum { TIME_TICKS_MAX = 64 };
+
+/* The time axis's ticks, in hours, inside the axis (log10 hours): round
+ * numbers in the unit they are labelled in (duration()), 1, 2 and 5 times
+ * a power of ten of hours below a day and of days from a day up, so a
+ * tick reads "5d", never "4.16667d". Returns how many. */
+static size_t time_ticks(const axis *ax, double out_hours[TIME_TICKS_MAX])
+{
+    static const double STEPS[] = {1, 2, 5};
+    size_t n = 0;
+    for (int unit = 0; unit < 2; unit++) { /* 0: hours, 1: days */
+        double scale_h = unit ? 24 : 1;
+        for (int d = -3; d <= 6 && n < TIME_TICKS_MAX; d++)
+            for (int s = 0; s < 3 && n < TIME_TICKS_MAX; s++) {
+                double v = STEPS[s] * pow(10, d) * scale_h;
+                if ((unit == 0 && v >= 24) || (unit == 1 && v < 24))
+                    continue;
+                double l = log10(v);
+                if (l >= ax->lo - 1e-9 && l <= ax->hi + 1e-9)
+                    out_hours[n++] = v;
+            }
+    }
+    return n;
+}
+
 static void ticks(FILE *f, const axis *ax, const axis *ay)
 {
     static const double STEPS[] = {1, 2, 5};
     char label[32];
     fputs("<g class=\"grid\" stroke=\"#e0e0e0\" stroke-width=\"1\">\n", f);
-    for (double d = ax->lo; d < ax->hi + 1e-9; d++)
-        for (int s = 0; s < 3; s++) {
-            double v = STEPS[s] * pow(10, d);
-            if (log10(v) > ax->hi + 1e-9)
-                break;
-            double x = px_x(ax, v);
-            fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x, TOP, x,
-                    H - BOTTOM);
-        }
+    double xt[TIME_TICKS_MAX];
+    size_t nxt = time_ticks(ax, xt);
+    for (size_t i = 0; i < nxt; i++) {
+        double x = px_x(ax, xt[i]);
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x, TOP, x,
+                H - BOTTOM);
+    }
     for (double d = ay->lo; d < ay->hi + 1e-9; d++)
         for (int s = 0; s < 3; s++) {
             double v = STEPS[s] * pow(10, d);
@@ -138,15 +161,11 @@ static void ticks(FILE *f, const axis *ax, const axis *ay)
                     W - RIGHT, y);
         }
     fputs("</g>\n<g class=\"ticks\" font-size=\"12\" fill=\"#333\">\n", f);
-    for (double d = ax->lo; d < ax->hi + 1e-9; d++)
-        for (int s = 0; s < 3; s++) {
-            double v = STEPS[s] * pow(10, d);
-            if (log10(v) > ax->hi + 1e-9)
-                break;
-            duration(label, sizeof(label), v);
-            fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-                    px_x(ax, v), H - BOTTOM + 18, label);
-        }
+    for (size_t i = 0; i < nxt; i++) {
+        duration(label, sizeof(label), xt[i]);
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+                px_x(ax, xt[i]), H - BOTTOM + 18, label);
+    }
     for (double d = ay->lo; d < ay->hi + 1e-9; d++)
         for (int s = 0; s < 3; s++) {
             double v = STEPS[s] * pow(10, d);
