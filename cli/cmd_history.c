@@ -14,6 +14,23 @@
 #include "out.h"
 #include "svg.h"
 
+
+/* Days since 1970-01-01 of an ISO date YYYY-MM-DD (the history's days,
+ * already checked), by the civil-from-days inverse (H. Hinnant,
+ * "chrono-Compatible Low-Level Date Algorithms"); 0 when it does not read. */
+static double day_number(const char *iso)
+{
+    int y, m, d;
+    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return 0;
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (double)era * 146097 + doe - 719468;
+}
+
 static const gp_opt OPTS[] = {
     {"gpu", 'g', OPT_STRING, OPT_REPEAT, "NAME", NULL,
      "the accelerator to show (H100, A100-80GB, 'H100*'); required unless import"},
@@ -197,10 +214,16 @@ static int write_svg(const char *path, const gp_history_result *r, const char *t
         }
         for (size_t g = 0; g < ng; g++)
             ser[g] = (gp_svg_series){groups[g], NULL, vals + g * nd};
-        rc = gp_svg_lines(path, title, "cheapest $ per GPU-hour (log scale)", days, nd, ser, ng,
-                          1)
-                 ? GP_EXIT_FAIL
-                 : GP_EXIT_OK;
+        /* The days to scale: a week between two points is seven times a
+         * day's width, so a gap in the history shows as one. */
+        double *at = malloc((nd + 1) * sizeof(*at));
+        for (size_t d = 0; at && d < nd; d++)
+            at[d] = day_number(days[d]);
+        rc = at && gp_svg_lines_at(path, title, "cheapest $ per GPU-hour (log scale)", days, at,
+                                   nd, ser, ng, 1) == 0
+                 ? GP_EXIT_OK
+                 : GP_EXIT_FAIL;
+        free(at);
     }
     free(days);
     free(groups);

@@ -426,6 +426,22 @@ int gp_svg_lines(const char *path, const char *title, const char *y_label,
                  const char *const *x_labels, size_t n, const gp_svg_series *series,
                  size_t nseries, int log_y)
 {
+    return gp_svg_lines_at(path, title, y_label, x_labels, NULL, n, series, nseries, log_y);
+}
+
+/* Where label i of n sits on an axis from `left`, `width` wide: evenly
+ * spaced, or to scale on x_pos when it is given and spans something. */
+static double x_at(const double *x_pos, size_t n, size_t i, double left, double width)
+{
+    if (x_pos && n > 1 && x_pos[n - 1] > x_pos[0])
+        return left + width * (x_pos[i] - x_pos[0]) / (x_pos[n - 1] - x_pos[0]);
+    return n > 1 ? left + width / (double)(n - 1) * (double)i : left;
+}
+
+int gp_svg_lines_at(const char *path, const char *title, const char *y_label,
+                    const char *const *x_labels, const double *x_pos, size_t n,
+                    const gp_svg_series *series, size_t nseries, int log_y)
+{
     const int w = 1000, h = 560, left = 70, right = 270, top = 50, bottom = 80;
     double lo = INFINITY, hi = -INFINITY;
     for (size_t s = 0; s < nseries; s++)
@@ -447,11 +463,11 @@ int gp_svg_lines(const char *path, const char *title, const char *y_label,
     svg_title(f, 20, 28, 16, title);
     vaxis v = vaxis_for(lo, hi, log_y, h - bottom, top);
     value_ticks(f, &v, 1, left, w - right);
-    double step = n > 1 ? (double)(w - left - right) / (double)(n - 1) : 0;
+    const double width = (double)(w - left - right);
     fputs("<g font-size=\"11\" fill=\"#333\">\n", f);
     size_t every = n > 16 ? (n + 15) / 16 : 1;
     for (size_t i = 0; i < n; i += every) {
-        double x = left + step * (double)i;
+        double x = x_at(x_pos, n, i, left, width);
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\" transform=\"rotate(-40 %.1f %d)\">",
                 x, h - bottom + 16, x, h - bottom + 16);
         xml_text(f, x_labels[i]);
@@ -473,11 +489,11 @@ int gp_svg_lines(const char *path, const char *title, const char *y_label,
                     continue;
                 if (log_y && (lo_v[i] <= 0 || lo_v[i + 1] <= 0))
                     continue;
-                double x0 = left + step * (double)i, x1 = x0 + step;
+                double xa = x_at(x_pos, n, i, left, width), xb = x_at(x_pos, n, i + 1, left, width);
                 fprintf(f, "<polygon fill=\"%s\" fill-opacity=\"0.15\" points=\"%.1f,%.1f "
                            "%.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>\n",
-                        c, x0, vmap(&v, hi_v[i]), x1, vmap(&v, hi_v[i + 1]), x1, vmap(&v, lo_v[i + 1]),
-                        x0, vmap(&v, lo_v[i]));
+                        c, xa, vmap(&v, hi_v[i]), xb, vmap(&v, hi_v[i + 1]), xb, vmap(&v, lo_v[i + 1]),
+                        xa, vmap(&v, lo_v[i]));
             }
         }
         fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"", c,
@@ -489,7 +505,7 @@ int gp_svg_lines(const char *path, const char *title, const char *y_label,
                 y = 0.5 * (series[s].low[i] + y);
             if (isnan(y) || (log_y && y <= 0))
                 continue;
-            fprintf(f, "%s%.1f,%.1f", any ? " " : "", left + step * (double)i, vmap(&v, y));
+            fprintf(f, "%s%.1f,%.1f", any ? " " : "", x_at(x_pos, n, i, left, width), vmap(&v, y));
             any = 1;
         }
         fputs("\"/>\n", f);
@@ -500,7 +516,7 @@ int gp_svg_lines(const char *path, const char *title, const char *y_label,
             if (isnan(y) || (log_y && y <= 0))
                 continue;
             fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n",
-                    left + step * (double)i, vmap(&v, y), c);
+                    x_at(x_pos, n, i, left, width), vmap(&v, y), c);
         }
         fprintf(f, "<text x=\"%d\" y=\"%zu\" font-size=\"12\" fill=\"%s\">", w - right + 14,
                 (size_t)top + 18 * s + 10, c);

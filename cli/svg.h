@@ -23,6 +23,12 @@ int gp_svg_lines(const char *path, const char *title, const char *y_label,
                  const char *const *x_labels, size_t n, const gp_svg_series *series,
                  size_t nseries, int log_y);
 
+/* The same chart with each label i at position x_pos[i] (any increasing
+ * numbers, e.g. days): a time axis drawn to scale, not evenly spaced. */
+int gp_svg_lines_at(const char *path, const char *title, const char *y_label,
+                    const char *const *x_labels, const double *x_pos, size_t n,
+                    const gp_svg_series *series, size_t nseries, int log_y);
+
 /* A dot plot: for each category (row) its values as dots and its median as
  * a tick; categories are grouped under a label. */
 typedef struct gp_svg_dots {
