@@ -306,6 +306,19 @@ static size_t shown(const plan_cli *pc)
     return pc->top > 0 && (size_t)pc->top < n ? (size_t)pc->top : n;
 }
 
+
+/* The spot-band assumption line, naming `feed` (text starting "; "); what
+ * snprintf returns, so a caller sees a cut line. */
+static int spot_band_line(char out[GP_ASSUMPTION_LEN], const char *feed)
+{
+    return snprintf(out, GP_ASSUMPTION_LEN,
+                    "spot: interruptions per node-hour from AWS's Spot Advisor band of the "
+                    "type and region (midpoint; P90 at the band's upper edge%s), else a stated "
+                    "per-kind assumption (data/spot-assumptions.csv), times the hosts (a TPU "
+                    "slice is several)",
+                    feed);
+}
+
 static void plan_assumptions(const plan_cli *pc, const char **out, size_t *n,
                              char buf[][GP_ASSUMPTION_LEN])
 {
@@ -339,12 +352,13 @@ static void plan_assumptions(const plan_cli *pc, const char **out, size_t *n,
                  "slice is several)",
                  r->spot_rate_per_node_hour);
     else
-        snprintf(buf[k], GP_ASSUMPTION_LEN,
-                 "spot: interruptions per node-hour from AWS's Spot Advisor band of the type "
-                 "and region (midpoint; P90 at the band's upper edge%s), else a stated "
-                 "per-kind assumption (data/spot-assumptions.csv), times the hosts (a TPU "
-                 "slice is several)",
-                 feed);
+        /* A long feed URL (an --endpoint) would cut the line: then the URL
+         * is left out, the feed and its date kept. */
+        for (int pass = 0; pass < 2; pass++) {
+            if (spot_band_line(buf[k], feed) < GP_ASSUMPTION_LEN || !pc->spot_aws)
+                break;
+            snprintf(feed, sizeof(feed), "; the %.16s feed of %.24s", sa->feed, sa->as_of);
+        }
     out[k] = buf[k];
     k++;
     snprintf(buf[k], GP_ASSUMPTION_LEN,
