@@ -3,7 +3,15 @@
 // object come from its JSON, the chart from /api/v1/plan.svg and the YAML
 // from /api/v1/plan?...&export=skypilot|dstack.
 "use strict";
+
 (function () {
+  // Tokens as the CLI writes them: 1.4T, 100M, 20B.
+  function tokensText(t) {
+    if (t >= 1e12) return GP.num(t / 1e12, 2) + "T";
+    if (t >= 1e9) return GP.num(t / 1e9, 2) + "B";
+    if (t >= 1e6) return GP.num(t / 1e6, 2) + "M";
+    return GP.num(t, 0);
+  }
   const form = document.getElementById("planform");
   const status = document.getElementById("status");
   const result = document.getElementById("result");
@@ -57,7 +65,7 @@
       }
       result.hidden = false;
       GP.say(status, j.plans.length + " plans shown of " + GP.num(j.candidates, 0) +
-        " candidates for " + j.job.model + ", " + GP.num(j.job.tokens / 1e9, 1) + "B tokens (" +
+        " candidates for " + j.job.model + ", " + tokensText(j.job.tokens) + " tokens (" +
         j.job.tokens_basis + ").");
       const wrap = document.getElementById("plans-wrap");
       wrap.textContent = "";
