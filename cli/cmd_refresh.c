@@ -195,8 +195,9 @@ int gp_cli_catalog_refresh(const gp_args *args)
                    r->source, r->offers, r->refused, r->previous, r->observed_utc);
         } else {
             failed++;
-            printf("%-*s %-*s %7s %7s %7zu  FAILED (old data kept)\n", pw,
-                   r->provider, sw, r->source, "-", "-", r->previous);
+            printf("%-*s %-*s %7s %7s %7zu  FAILED (%s)\n", pw, r->provider, sw, r->source,
+                   "-", "-", r->previous,
+                   r->previous ? "old data kept" : "embedded used");
             fprintf(stderr, "gpuplan %s: %s failed: %s%s%s\n", cmd, r->provider,
                     r->err.file[0] ? r->err.file : "", r->err.file[0] ? ": " : "",
                     r->err.message);

@@ -348,12 +348,15 @@ static void sleep_seconds(double s)
     }
 }
 
+/* Failures worth another attempt after a pause. A name that does not
+ * resolve is not one: on a machine without DNS or network every attempt
+ * fails the same way at once, and retrying each of SkyPilot's ~20 files
+ * with backoff made an offline `catalog refresh` take minutes to say so. */
 static int transient(CURLcode c)
 {
     return c == CURLE_OPERATION_TIMEDOUT || c == CURLE_COULDNT_CONNECT ||
            c == CURLE_RECV_ERROR || c == CURLE_SEND_ERROR ||
-           c == CURLE_GOT_NOTHING || c == CURLE_PARTIAL_FILE ||
-           c == CURLE_COULDNT_RESOLVE_HOST;
+           c == CURLE_GOT_NOTHING || c == CURLE_PARTIAL_FILE;
 }
 
 static gp_status get(gp_http *h, const char *url, const char *const *headers,
