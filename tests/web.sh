@@ -393,6 +393,14 @@ for k in 1 2 3 4; do # each bounded by curl's --max-time
     pids="$pids $!"
 done
 wait $pids
+# A history written (here created) is a change; reading it (WAL mode:
+# readers create an empty -wal and move its ctime) must not look like
+# one, or every answer would be a miss.
+cached hit "$CW" offers --provider coreweave --format json
+"$BIN" history import >/dev/null
+cached miss "$CW" offers --provider coreweave --format json
+cached hit "$CW" offers --provider coreweave --format json
+cached hit "$CW" offers --provider coreweave --format json
 misses=$(cat "$T"/h1 "$T"/h2 "$T"/h3 "$T"/h4 | grep -c '^X-Gpuplan-Cache: miss')
 same4=0
 for k in 1 2 3 4; do cmp -s "$T/b$k" "$T/cli70" && same4=$((same4 + 1)); done

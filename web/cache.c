@@ -372,18 +372,31 @@ int gp_web_cache_answer(gp_web_cache *c, const char *key, size_t keylen, uint64_
 
 /* --- the data generation ---------------------------------------------------- */
 
-static uint64_t mix_stat(uint64_t h, const char *path)
+/* A file's identity and contents' stamp. wal: SQLite's -wal file, which
+ * readers create empty and whose ctime every reader's open moves
+ * (measured: each `gpuplan offers` on a history moved it, so every answer
+ * was a miss); for it only the size and mtime count, which writes move,
+ * and an empty one is the same as none (it holds no data). Otherwise the
+ * ctime counts too: a file rewritten and touched back to its old mtime
+ * has still changed. */
+static uint64_t mix_stat_as(uint64_t h, const char *path, int wal)
 {
     struct stat sb;
     h = fnv(h, path, strlen(path) + 1);
-    if (stat(path, &sb) != 0) {
+    if (stat(path, &sb) != 0 || (wal && sb.st_size == 0)) {
         int missing = -1;
         return fnv(h, &missing, sizeof(missing));
     }
     int64_t f[] = {(int64_t)sb.st_dev, (int64_t)sb.st_ino, (int64_t)sb.st_size,
                    (int64_t)sb.st_mode, (int64_t)sb.st_mtim.tv_sec, (int64_t)sb.st_mtim.tv_nsec,
-                   (int64_t)sb.st_ctim.tv_sec, (int64_t)sb.st_ctim.tv_nsec};
+                   wal ? 0 : (int64_t)sb.st_ctim.tv_sec,
+                   wal ? 0 : (int64_t)sb.st_ctim.tv_nsec};
     return fnv(h, f, sizeof(f));
+}
+
+static uint64_t mix_stat(uint64_t h, const char *path)
+{
+    return mix_stat_as(h, path, 0);
 }
 
 /* path and, when it is a folder, what is in it (a few levels, a bounded
@@ -436,7 +449,7 @@ uint64_t gp_web_data_generation(const gp_web_config *cfg)
         size_t n = strlen(path);
         h = mix_stat(h, path);
         snprintf(path + n, sizeof(path) - n, "-wal");
-        h = mix_stat(h, path);
+        h = mix_stat_as(h, path, 1);
         snprintf(path + n, sizeof(path) - n, "-journal");
         h = mix_stat(h, path);
     }
