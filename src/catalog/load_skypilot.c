@@ -244,6 +244,20 @@ static gp_status on_row(const gp_csv_row *row, void *vctx, gp_error *err)
     double mem_gb = (isfinite(info.memory_mib) && info.memory_mib > 0)
                         ? info.memory_mib / 1024.0
                         : NAN;
+    /* Under 1 GiB is no accelerator's memory: SkyPilot's v8 RunPod file
+     * writes GB figures in its MiB fields ('SizeInMiB': 80 for an 80 GB
+     * A100; skypilot-catalog catalogs/v8/runpod/vms.csv at 46062acb).
+     * The figure is not guessed at: it is ignored (the accelerator's own
+     * memory is used) and the row is listed by `catalog check`. */
+    if (isfinite(mem_gb) && info.memory_mib < 1024) {
+        st = gp_catalog_diag_add(cat, GP_DIAG_BAD_GPUINFO, c->si, (unsigned)row->line,
+                                 "GpuInfo memory %g MiB is under 1 GiB, no accelerator's "
+                                 "(a GB figure in a MiB field?); memory ignored",
+                                 info.memory_mib);
+        if (st != GP_OK)
+            goto out;
+        mem_gb = NAN;
+    }
     int is_tpu = strncasecmp(accel, "tpu-", 4) == 0;
     if (c->is_gcp && is_tpu && price == GCP_TPU_PLACEHOLDER_USD) {
         src->no_price++;

@@ -11,11 +11,17 @@
 /* The clouds of the embedded SkyPilot snapshots (data/sources.csv) that
  * skypilot-catalog publishes at schema v7 or later, plus the v6-only ones
  * SkyPilot still lists (docs/refresh.md says which remain to confirm). */
+/* The clouds gpuplan knows that skypilot-catalog publishes at schema v8
+ * (its catalogs/v8/ folder as stored 2026: aws, cudo, gcp, hyperbolic,
+ * lambda, mithril, nebius, oci, primeintellect, runpod, seeweb, shadeform,
+ * vast, and azure). simplepod (last at v7), fluidstack, paperspace and do
+ * (last at v6) are not fetched: they would 404, and an older schema's
+ * folder is no longer regenerated, so its prices would be stale ones
+ * dated as fresh; their embedded snapshots stay in use. */
 static const char *const CLOUDS[] = {
-    "aws",       "azure",      "gcp",      "lambda",     "runpod",
-    "nebius",    "hyperbolic", "shadeform", "cudo",      "primeintellect",
-    "mithril",   "seeweb",     "simplepod", "oci",       "fluidstack",
-    "paperspace", "do",        "vast",     NULL};
+    "aws",        "azure",      "gcp",       "lambda",  "runpod",
+    "nebius",     "hyperbolic", "shadeform", "cudo",    "primeintellect",
+    "mithril",    "seeweb",     "oci",       "vast",    NULL};
 
 static gp_status fetch(gp_fetch_ctx *ctx, gp_error *err)
 {
