@@ -28,9 +28,13 @@ static const char QUERY[] =
     "communityLowest: lowestPrice(input: {gpuCount: 1, secureCloud: false}) "
     "{ stockStatus } } }\"}";
 
-/* SkyPilot's spelling of a RunPod display name: words joined by '-',
- * "RTX" joined to what follows ("H100 SXM" -> "H100-SXM", "RTX 4090" ->
- * "RTX4090", "RTX A6000" -> "RTXA6000"). */
+/* A RunPod display name as one catalog word: words joined by '-', "RTX"
+ * joined to what follows ("H100 SXM" -> "H100-SXM", "RTX 4090" ->
+ * "RTX4090", "RTX A6000" -> "RTXA6000", "A100 PCIe" -> "A100-PCIe"). Not
+ * SkyPilot's renaming (its fetch_runpod.py format_gpu_name maps "A100
+ * PCIe" to A100-80GB and "H100 PCIe" to H100): the catalog's accelerator
+ * names resolve the word with the GPU's memory (A100-PCIe at 80 GB is
+ * A100-80GB-PCIe, H100-SXM is H100), which keeps PCIe and SXM apart. */
 static void gpu_name(const char *display, char *out, size_t cap)
 {
     size_t n = 0;
