@@ -159,6 +159,13 @@ grep -q 'test-key-not-real' "$GPUPLAN_HOME"/refresh/*; check "the key is never s
 grep -q '"usd_per_hour": 23.92' "$T/lam.json"; check "lambda: the H100 node at 2392 cents" $?
 grep -q '"region": "us-east-1"' "$T/lam.json"; check "lambda: region with capacity" $?
 grep -q 'no region had capacity' "$T/lam.json"; check "lambda: A10 without capacity noted" $?
+# Types the snapshot lacks: the GPU from gpu_description, brand words
+# dropped, its "(N GB" memory keeping A100-80GB apart from the 40 GB A100.
+"$BIN" offers --provider lambda --all-regions --format csv >"$T/lam.csv" 2>/dev/null
+for want in 'gpu_8x_b200_sxm6,.*,B200,8,180' 'gpu_2x_a100_80gb_notinsnapshot,.*,A100-80GB,2,80' \
+    'gpu_1x_quadro_notinsnapshot,.*,RTX6000,1,24'; do
+    grep -q "$want" "$T/lam.csv"; check "lambda: $want" $?
+done
 
 # Lambda's regions with capacity became availability signals.
 grep -q '^availability: [1-9][0-9]* signals recorded' "$T/out"; check "lambda: signals recorded" $?

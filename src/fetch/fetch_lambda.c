@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "core/fail.h"
+#include "core/numparse.h"
 #include "fetch/fetcher.h"
 #include "fetch/parsers.h"
 
@@ -30,15 +31,50 @@ static const gp_offer *spec_of(const gp_catalog *specs, const char *name)
     return NULL;
 }
 
-/* The accelerator name of a gpu_description ("H100 (80 GB SXM5)" ->
- * "H100"), or "" when it has none. */
-static void gpu_name(const char *desc, char *out, size_t cap)
+/* The accelerator word and memory of a gpu_description, for a type the
+ * catalog does not know: "H100 (80 GB SXM5)" -> "H100", 80; "A100 (40 GB
+ * SXM4)" -> "A100", 40 (the memory keeps A100-80GB apart); "RTX A6000 (48
+ * GB)" -> "RTXA6000"; "Tesla V100 (16 GB)" -> "V100" and "Quadro RTX 6000
+ * (24 GB)" -> "RTX6000" (brand words dropped); "NVIDIA ..." likewise. The
+ * catalog's accelerator names then resolve the word with the memory. ""
+ * when there is no word; *mem_gb NAN when no "(N GB" is given. */
+static void gpu_name(const char *desc, char *out, size_t cap, double *mem_gb)
 {
-    size_t n = strcspn(desc, " (");
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(out, desc, n);
+    static const char *const BRANDS[] = {"NVIDIA", "Tesla", "Quadro", NULL};
+    size_t end = strcspn(desc, "(");
+    size_t n = 0;
+    int joined_rtx = 0;
+    *mem_gb = NAN;
+    for (size_t i = 0; i < end;) {
+        while (i < end && desc[i] == ' ')
+            i++;
+        size_t w = i;
+        while (i < end && desc[i] != ' ')
+            i++;
+        size_t len = i - w;
+        if (len == 0)
+            break;
+        int brand = 0;
+        for (size_t b = 0; BRANDS[b]; b++)
+            if (strlen(BRANDS[b]) == len && !strncasecmp(desc + w, BRANDS[b], len))
+                brand = 1;
+        if (brand)
+            continue;
+        if (n > 0 && !joined_rtx && n + 1 < cap)
+            out[n++] = '-';
+        for (size_t k = 0; k < len && n + 1 < cap; k++)
+            out[n++] = (desc[w + k] == '"' || desc[w + k] == ',') ? '-' : desc[w + k];
+        joined_rtx = len == 3 && !strncasecmp(desc + w, "RTX", 3);
+    }
     out[n] = '\0';
+    if (desc[end] != '(')
+        return;
+    char *after = NULL;
+    double gb = gp_strtod_c(desc + end + 1, &after); /* locale-free */
+    while (after && *after == ' ')
+        after++;
+    if (after && after != desc + end + 1 && !strncmp(after, "GB", 2) && gb > 0 && gb < 10000)
+        *mem_gb = gb;
 }
 
 static void row(FILE *f, const char *name, const char *region, const char *gpu,
@@ -133,8 +169,8 @@ gp_status gp_lambda_csv(const char *url, const char *body, size_t len,
             mem = spec->gpu_mem_gb;
         } else {
             json_t *gd = json_object_get(it, "gpu_description");
-            gpu_name(json_is_string(gd) ? json_string_value(gd) : "", gpu,
-                     sizeof(gpu));
+            gpu_name(json_is_string(gd) ? json_string_value(gd) : "", gpu, sizeof(gpu),
+                     &mem);
         }
         if (!gpu[0])
             continue;
