@@ -162,8 +162,9 @@ static void test_lambda(void **state)
     gp_error err;
     assert_int_equal(gp_lambda_csv("u", doc, strlen(doc), specs, &csv, &len, &err), GP_OK);
     /* cents to dollars, one row per region with capacity, CPU types out;
-     * memory left to the accelerator specs when the catalog gives none */
-    if (!strstr(csv, "\"gpu_8x_h100_sxm5\",\"r1\",\"H100\",8,,2,3,1,"))
+     * the memory read from the description's "(80 GB" when the catalog
+     * gives none */
+    if (!strstr(csv, "\"gpu_8x_h100_sxm5\",\"r1\",\"H100\",8,80,2,3,1,"))
         fail_msg("%s", csv);
     assert_non_null(strstr(csv, "\"r2\""));
     assert_null(strstr(csv, "cpu_4x"));
