@@ -86,11 +86,7 @@ static int add_refreshed(gp_catalog *cat, const gp_args *args)
         if (gmtime_r(&oldest, &tm))
             strftime(when, sizeof(when), "%Y-%m-%d", &tm);
         char limit[32];
-        if (max_hours >= 24 && max_hours == (double)(long)(max_hours / 24) * 24)
-            snprintf(limit, sizeof(limit), "%ld day%s", (long)(max_hours / 24),
-                     max_hours == 24 ? "" : "s");
-        else
-            snprintf(limit, sizeof(limit), "%g hours", max_hours);
+        gp_cli_age_text(limit, sizeof(limit), max_hours);
         fprintf(stderr,
                 "gpuplan: refreshed prices of %s are older than %s (oldest "
                 "fetched %s); update them with `gpuplan catalog refresh`\n",
@@ -98,6 +94,14 @@ static int add_refreshed(gp_catalog *cat, const gp_args *args)
     }
     free(stored);
     return 0;
+}
+
+void gp_cli_age_text(char *buf, size_t cap, double max_hours)
+{
+    if (max_hours >= 24 && max_hours == (double)(long)(max_hours / 24) * 24)
+        snprintf(buf, cap, "%ld day%s", (long)(max_hours / 24), max_hours == 24 ? "" : "s");
+    else
+        snprintf(buf, cap, "%g hours", max_hours);
 }
 
 int gp_cli_load_catalog(const gp_args *args, gp_catalog **out)

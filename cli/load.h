@@ -25,6 +25,10 @@
     {"skip-bad-rows", 0, OPT_FLAG, 0, NULL, NULL,                             \
      "warn about malformed catalog rows and go on (default: stop, exit 3)"}
 
+/* --max-age as the staleness lines write it: "7 days", "1 day", or
+ * "36 hours" when it is not whole days. */
+void gp_cli_age_text(char *buf, size_t cap, double max_hours);
+
 /* Builds the catalog from the parsed options. On failure prints why and
  * returns the exit code; on success returns 0 and sets *out. */
 int gp_cli_load_catalog(const gp_args *args, gp_catalog **out);

@@ -2,6 +2,8 @@
  * one, for plan and tco (spot_feed_load.h). */
 #include "spot_feed_load.h"
 
+#include "load.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -77,11 +79,7 @@ int gp_cli_spot_feed_use(const char *cmd, const gp_args *args, gp_terms *terms,
     double fetched = utc_seconds(f->observed_utc);
     if (fetched >= 0 && (double)time(NULL) - fetched > max_hours * 3600) {
         char limit[32];
-        if (max_hours >= 24 && max_hours == (double)(long)(max_hours / 24) * 24)
-            snprintf(limit, sizeof(limit), "%ld day%s", (long)(max_hours / 24),
-                     max_hours == 24 ? "" : "s");
-        else
-            snprintf(limit, sizeof(limit), "%g hours", max_hours);
+        gp_cli_age_text(limit, sizeof(limit), max_hours);
         fprintf(stderr,
                 "gpuplan %s: the refreshed Spot Advisor feed is older than %s (fetched %s); "
                 "update it with `gpuplan catalog refresh --source aws-spot-advisor`\n",

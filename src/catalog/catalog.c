@@ -809,8 +809,7 @@ static gp_status replace_older(gp_catalog *cat, size_t first, gp_replace mode,
     }
     if (nfew) {
         first -= drop_deferred(cat); /* every marked offer is older than the new ones */
-        /* Kept offers move down in runs (one memmove each), in order. */
-        size_t w = 0, run = 0; /* run: start of the kept offers not yet moved */
+        /* Marked, then dropped in one pass that keeps the order. */
         for (size_t i = 0; i < first; i++) {
             const gp_offer *o = &cat->offers[i];
             int gone = 0;
@@ -819,19 +818,10 @@ static gp_status replace_older(gp_catalog *cat, size_t first, gp_replace mode,
             if (!gone)
                 continue;
             cat->sources[o->source_index].replaced++;
-            if (w != run) {
-                memmove(&cat->offers[w], &cat->offers[run], (i - run) * sizeof(*cat->offers));
-                memmove(&cat->embedded_offer[w], &cat->embedded_offer[run], i - run);
-            }
-            w += i - run;
-            run = i + 1;
+            cat->embedded_offer[i] = 2;
+            cat->deferred_gone++;
         }
-        if (w != run) {
-            memmove(&cat->offers[w], &cat->offers[run],
-                    (cat->count - run) * sizeof(*cat->offers));
-            memmove(&cat->embedded_offer[w], &cat->embedded_offer[run], cat->count - run);
-        }
-        cat->count = w + (cat->count - run);
+        drop_deferred(cat);
         return GP_OK;
     }
     rset set;

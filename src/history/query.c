@@ -179,15 +179,9 @@ gp_status gp_history_query_prices(gp_history *h, const gp_history_query *q,
             fail = flush_point(r, group, day, prices, np, inst, region, source) < 0;
             np = 0;
         }
-        if (np == pcap) {
-            size_t c = pcap ? 2 * pcap : 64;
-            double *p = realloc(prices, c * sizeof(*p));
-            if (!p) {
-                fail = 1;
-                break;
-            }
-            prices = p;
-            pcap = c;
+        if (np == pcap && gp_grow((void **)&prices, &pcap, np, sizeof(*prices)) != 0) {
+            fail = 1;
+            break;
         }
         if (!np) { /* rows come cheapest first within a group and day */
             day = d;
@@ -537,15 +531,9 @@ gp_status gp_history_latest_signals(gp_history *h, int64_t now_unix_s, double ma
     char *text = NULL;
     int rc, oom = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (nrows == cap) {
-            size_t c = cap ? 2 * cap : 64;
-            sig_row *v = realloc(rows, c * sizeof(*v));
-            if (!v) {
-                oom = 1;
-                break;
-            }
-            rows = v;
-            cap = c;
+        if (nrows == cap && gp_grow((void **)&rows, &cap, nrows, sizeof(*rows)) != 0) {
+            oom = 1;
+            break;
         }
         sig_row *r = &rows[nrows];
         if (text_add(&text, &len, &tcap, col_text(s, 0), &r->provider) ||
