@@ -11,6 +11,13 @@
 #include "gpuplan/stats.h"
 #include "history/history_internal.h"
 
+/* The signals that say something about capacity or stock (every kind
+ * gp_history_signal_polarity() gives 0 or 1; the neutral spot bands are
+ * left out), as an SQL condition on `kind`. */
+#define STOCK_KINDS                                                                        \
+    "(kind IN ('capacity-available', 'capacity-unavailable') OR kind LIKE 'stock:%')"
+
+
 struct gp_history_result {
     gp_history_point *points;
     size_t n, cap;
@@ -211,6 +218,34 @@ gp_status gp_history_query_prices(gp_history *h, const gp_history_query *q,
     return GP_OK;
 }
 
+/* The decision over one pair's signals, rows fed ordered by region, then
+ * time, latest first: per region its latest time decides (a positive
+ * signal at that time wins a tie); the pair is available when any region
+ * is. */
+typedef struct avail_fold {
+    char region[128];
+    int have, any, yes;
+    int64_t region_t, best_yes, best_any;
+} avail_fold;
+
+static void fold_row(avail_fold *f, const char *region, int polarity, int64_t t)
+{
+    if (!f->have || strcmp(region, f->region) != 0) {
+        snprintf(f->region, sizeof(f->region), "%s", region);
+        f->have = 1;
+        f->region_t = t;
+    }
+    if (t != f->region_t)
+        return; /* older than the region's latest signal */
+    if (!f->any || t > f->best_any)
+        f->best_any = t;
+    f->any = 1;
+    if (polarity == 1 && (!f->yes || t > f->best_yes)) {
+        f->yes = 1;
+        f->best_yes = t;
+    }
+}
+
 gp_status gp_history_availability(gp_history *h, const char *provider,
                                   const char *instance_type, const char *region,
                                   int64_t now_unix_s, double max_age_hours,
@@ -228,8 +263,7 @@ gp_status gp_history_availability(gp_history *h, const char *provider,
         "SELECT region, kind, observed FROM signals WHERE provider = ?1"
         " AND instance_type = ?2 AND (?3 IS NULL OR region = ?3)"
         " AND observed >= ?4 AND observed <= ?5"
-        " AND (kind IN ('capacity-available', 'capacity-unavailable') OR kind LIKE 'stock:%')"
-        " ORDER BY region, observed DESC";
+        " AND " STOCK_KINDS " ORDER BY region, observed DESC";
     if (sqlite3_prepare_v2(h->db, sql, -1, &s, NULL) != SQLITE_OK)
         return gp_history_sql_fail(h, err, "cannot read the history");
     sqlite3_bind_text(s, 1, provider, -1, SQLITE_STATIC);
@@ -238,43 +272,18 @@ gp_status gp_history_availability(gp_history *h, const char *provider,
         sqlite3_bind_text(s, 3, region, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, now_unix_s - (int64_t)(max_age_hours * 3600.0));
     sqlite3_bind_int64(s, 5, now_unix_s);
-    /* Per region, the latest time decides (a positive signal at that time
-     * wins a tie); the instance type is available when any region is. */
-    char cur[128] = "";
-    int have = 0, any = 0, yes = 0;
-    int64_t latest = 0, cur_t = 0, best_yes = 0, best_any = 0;
+    avail_fold f = {0};
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *reg = col_text(s, 0);
-        int pol = gp_history_signal_polarity(col_text(s, 1));
-        int64_t t = sqlite3_column_int64(s, 2);
-        if (!have || strcmp(reg, cur) != 0) {
-            snprintf(cur, sizeof(cur), "%s", reg);
-            have = 1;
-            cur_t = t;
-        }
-        if (t != cur_t)
-            continue; /* older than the region's latest signal */
-        if (!any || t > best_any)
-            best_any = t;
-        any = 1;
-        if (pol == 1 && (!yes || t > best_yes)) {
-            yes = 1;
-            best_yes = t;
-            latest = t;
-        }
-    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        fold_row(&f, col_text(s, 0), gp_history_signal_polarity(col_text(s, 1)),
+                 sqlite3_column_int64(s, 2));
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)
         return gp_history_sql_fail(h, err, "cannot read the history");
-    if (yes) {
-        *out = GP_AVAIL_YES;
+    if (f.any) {
+        *out = f.yes ? GP_AVAIL_YES : GP_AVAIL_NO;
         if (observed)
-            *observed = latest;
-    } else if (any) {
-        *out = GP_AVAIL_NO;
-        if (observed)
-            *observed = best_any;
+            *observed = f.yes ? f.best_yes : f.best_any;
     }
     return GP_OK;
 }
@@ -327,8 +336,7 @@ gp_status gp_history_signal_keys(gp_history *h, int64_t since_unix_s, char ***ou
         return GP_OK;
     sqlite3_stmt *s = NULL;
     const char *sql = "SELECT DISTINCT provider || char(31) || instance_type AS k FROM signals"
-                      " WHERE observed >= ?1 AND (kind IN ('capacity-available',"
-                      " 'capacity-unavailable') OR kind LIKE 'stock:%') ORDER BY k";
+                      " WHERE observed >= ?1 AND " STOCK_KINDS " ORDER BY k";
     if (sqlite3_prepare_v2(h->db, sql, -1, &s, NULL) != SQLITE_OK)
         return gp_history_sql_fail(h, err, "cannot read the history");
     sqlite3_bind_int64(s, 1, since_unix_s);
@@ -421,9 +429,8 @@ gp_status gp_history_has_signals(gp_history *h, int *out, gp_error *err)
     if (h->version < 2)
         return GP_OK;
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(h->db, "SELECT EXISTS (SELECT 1 FROM signals WHERE kind IN"
-                                  " ('capacity-available', 'capacity-unavailable')"
-                                  " OR kind LIKE 'stock:%')", -1, &s, NULL) !=
+    if (sqlite3_prepare_v2(h->db, "SELECT EXISTS (SELECT 1 FROM signals WHERE " STOCK_KINDS ")",
+                           -1, &s, NULL) !=
             SQLITE_OK ||
         sqlite3_step(s) != SQLITE_ROW) {
         sqlite3_finalize(s);
@@ -465,36 +472,17 @@ static int text_add(char **buf, size_t *len, size_t *cap, const char *t, size_t 
 static void decide_pair(const char *text, const sig_row *r, size_t n, gp_history_latest *out)
 {
     memset(out, 0, sizeof(*out));
-    char cur[128] = ""; /* the region, as availability keeps it */
-    int have = 0, any = 0, yes = 0;
-    int64_t latest = 0, cur_t = 0, best_yes = 0, best_any = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *reg = text + r[i].region;
-        int pol = gp_history_signal_polarity(text + r[i].kind);
-        int64_t t = r[i].observed;
-        if (!have || strcmp(reg, cur) != 0) {
-            snprintf(cur, sizeof(cur), "%s", reg);
-            have = 1;
-            cur_t = t;
-        }
-        if (t != cur_t)
-            continue;
-        if (!any || t > best_any)
-            best_any = t;
-        any = 1;
-        if (pol == 1 && (!yes || t > best_yes)) {
-            yes = 1;
-            best_yes = t;
-            latest = t;
-        }
-    }
-    if (!any)
+    avail_fold f = {0};
+    for (size_t i = 0; i < n; i++)
+        fold_row(&f, text + r[i].region, gp_history_signal_polarity(text + r[i].kind),
+                 r[i].observed);
+    if (!f.any)
         return;
-    out->status = yes ? GP_AVAIL_YES : GP_AVAIL_NO;
-    out->observed_unix_s = yes ? latest : best_any;
+    out->status = f.yes ? GP_AVAIL_YES : GP_AVAIL_NO;
+    out->observed_unix_s = f.yes ? f.best_yes : f.best_any;
     /* The deciding row: of those at that time, the first recorded with
      * the status's polarity (every such kind is in the window's rows). */
-    int want = yes ? 1 : 0;
+    int want = f.yes ? 1 : 0;
     const sig_row *pick = NULL;
     for (size_t i = 0; i < n; i++)
         if (r[i].observed == out->observed_unix_s && (!pick || r[i].id < pick->id) &&
@@ -519,8 +507,7 @@ gp_status gp_history_latest_signals(gp_history *h, int64_t now_unix_s, double ma
     const char *sql =
         "SELECT provider, instance_type, region, kind, source, observed, id FROM signals"
         " WHERE observed >= ?1 AND observed <= ?2"
-        " AND (kind IN ('capacity-available', 'capacity-unavailable') OR kind LIKE 'stock:%')"
-        " ORDER BY provider, instance_type, region, observed DESC";
+        " AND " STOCK_KINDS " ORDER BY provider, instance_type, region, observed DESC";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(h->db, sql, -1, &s, NULL) != SQLITE_OK)
         return gp_history_sql_fail(h, err, "cannot read the history");
