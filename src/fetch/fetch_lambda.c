@@ -40,33 +40,9 @@ static const gp_offer *spec_of(const gp_catalog *specs, const char *name)
  * when there is no word; *mem_gb NAN when no "(N GB" is given. */
 static void gpu_name(const char *desc, char *out, size_t cap, double *mem_gb)
 {
-    static const char *const BRANDS[] = {"NVIDIA", "Tesla", "Quadro", NULL};
     size_t end = strcspn(desc, "(");
-    size_t n = 0;
-    int joined_rtx = 0;
     *mem_gb = NAN;
-    for (size_t i = 0; i < end;) {
-        while (i < end && desc[i] == ' ')
-            i++;
-        size_t w = i;
-        while (i < end && desc[i] != ' ')
-            i++;
-        size_t len = i - w;
-        if (len == 0)
-            break;
-        int brand = 0;
-        for (size_t b = 0; BRANDS[b]; b++)
-            if (strlen(BRANDS[b]) == len && !strncasecmp(desc + w, BRANDS[b], len))
-                brand = 1;
-        if (brand)
-            continue;
-        if (n > 0 && !joined_rtx && n + 1 < cap)
-            out[n++] = '-';
-        for (size_t k = 0; k < len && n + 1 < cap; k++)
-            out[n++] = (desc[w + k] == '"' || desc[w + k] == ',') ? '-' : desc[w + k];
-        joined_rtx = len == 3 && !strncasecmp(desc + w, "RTX", 3);
-    }
-    out[n] = '\0';
+    gp_fetch_gpu_word(desc, end, 1, out, cap);
     if (desc[end] != '(')
         return;
     char *after = NULL;

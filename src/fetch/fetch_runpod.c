@@ -28,33 +28,16 @@ static const char QUERY[] =
     "communityLowest: lowestPrice(input: {gpuCount: 1, secureCloud: false}) "
     "{ stockStatus } } }\"}";
 
-/* A RunPod display name as one catalog word: words joined by '-', "RTX"
- * joined to what follows ("H100 SXM" -> "H100-SXM", "RTX 4090" ->
- * "RTX4090", "RTX A6000" -> "RTXA6000", "A100 PCIe" -> "A100-PCIe"). Not
- * SkyPilot's renaming (its fetch_runpod.py format_gpu_name maps "A100
- * PCIe" to A100-80GB and "H100 PCIe" to H100): the catalog's accelerator
- * names resolve the word with the GPU's memory (A100-PCIe at 80 GB is
- * A100-80GB-PCIe, H100-SXM is H100), which keeps PCIe and SXM apart. */
+/* A RunPod display name as one catalog word (gp_fetch_gpu_word: "H100
+ * SXM" -> "H100-SXM", "RTX 4090" -> "RTX4090", "A100 PCIe" ->
+ * "A100-PCIe"). Not SkyPilot's renaming (its fetch_runpod.py
+ * format_gpu_name maps "A100 PCIe" to A100-80GB and "H100 PCIe" to H100):
+ * the catalog's accelerator names resolve the word with the GPU's memory
+ * (A100-PCIe at 80 GB is A100-80GB-PCIe, H100-SXM is H100), which keeps
+ * PCIe and SXM apart. */
 static void gpu_name(const char *display, char *out, size_t cap)
 {
-    size_t n = 0;
-    const char *prev = display;
-    for (const char *c = display; *c && n + 1 < cap; c++) {
-        if (*c == ' ' || *c == '\t') {
-            size_t plen = (size_t)(c - prev);
-            int rtx = plen == 3 && !strncmp(prev, "RTX", 3);
-            while (c[1] == ' ' || c[1] == '\t')
-                c++;
-            prev = c + 1;
-            if (!c[1] || n == 0)
-                continue;
-            if (!rtx)
-                out[n++] = '-';
-            continue;
-        }
-        out[n++] = (*c == '"' || *c == ',') ? '-' : *c;
-    }
-    out[n] = '\0';
+    gp_fetch_gpu_word(display, strlen(display), 0, out, cap);
 }
 
 /* "stock:<level>" of a lowestPrice object; "" when it gives none. */

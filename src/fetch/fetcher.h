@@ -75,6 +75,14 @@ double gp_fetch_json_number(json_t *o, const char *key);
 void gp_fetch_csv_quoted(FILE *f, const char *s);
 void gp_fetch_csv_number(FILE *f, double v);
 
+/* A GPU's name in a provider's words ("H100 SXM", "RTX A6000") as one
+ * catalog word: the first len bytes of text, words (split on blanks)
+ * joined by '-', "RTX" joined to the word after it ("H100-SXM",
+ * "RTXA6000"), '"' and ',' as '-'; with drop_brands, the words NVIDIA,
+ * Tesla and Quadro left out ("Quadro RTX 6000" -> "RTX6000"). The
+ * catalog's accelerator names then resolve the word (with the memory). */
+void gp_fetch_gpu_word(const char *text, size_t len, int drop_brands, char *out, size_t cap);
+
 /* Adds the catalog CSV a fetcher wrote (csv, len bytes) to ctx->cat under
  * ctx->first_url, bad rows skipped and listed (refresh.c's invariants
  * check what is left). */
